@@ -1,0 +1,32 @@
+"""A curated bilingual glossary of Chinese policy language: lookup, annotation, exchange.
+
+>>> import glossary
+>>> g = glossary.open("sqlite://")
+>>> term = g.get("core-interests")
+>>> term.preferred.text, term.pinyin_as("plain")
+('core interests', 'hexin liyi')
+"""
+
+from .errors import (
+    GlossaryError,
+    ImportConflict,
+    InputTooLarge,
+    InvalidInput,
+    PinyinError,
+    Problem,
+    StoreError,
+    TermNotFound,
+)
+from .pinyin import PinyinStyle
+from .script import Script
+from .store import Conflict, Glossary, ImportReport, open
+from .terms import Domain, Form, FormKind, Hit, Rendering, Status, Term
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "open", "Glossary", "Term", "Rendering", "Form", "Hit", "Status", "Domain", "FormKind",
+    "PinyinStyle", "Script", "Conflict", "ImportReport", "GlossaryError", "InvalidInput",
+    "ImportConflict", "InputTooLarge", "PinyinError", "Problem", "StoreError", "TermNotFound",
+    "__version__",
+]

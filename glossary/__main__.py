@@ -1,0 +1,5 @@
+"""``python -m glossary`` runs the command-line interface."""
+
+from glossary.cli import main
+
+main()

@@ -1,0 +1,65 @@
+"""The ``glossary`` command: a thin click shell over the library (the only module using click)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from ..errors import GlossaryError
+
+
+class _Group(click.Group):
+    """Turns every GlossaryError into one clear line on stderr and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GlossaryError as error:
+            raise click.ClickException(str(error)) from error
+        except (ValueError, OSError) as error:
+            raise click.ClickException(str(error)) from error
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="zh-policy-glossary")
+@click.option("--db", "database", envvar="GLOSSARY_DATABASE_URL", metavar="URL",
+              help="SQLAlchemy URL of the store (default: the SQLite store in instance/).")
+@click.pass_context
+def cli(ctx: click.Context, database: str | None) -> None:
+    """A curated glossary of Chinese policy language.
+
+    \b
+    Example:
+      glossary lookup "mingyun gongtongti"
+    """
+    ctx.obj = {"database": database}
+
+
+def open_glossary(ctx: click.Context) -> Any:
+    """The Glossary for this invocation (opened once, seeded from terms.csv if new)."""
+    import glossary
+
+    obj = ctx.find_root().obj
+    if "glossary" not in obj:
+        obj["glossary"] = glossary.open(obj.get("database"))
+    return obj["glossary"]
+
+
+def main() -> None:
+    """Entry point of the console script and ``python -m glossary``."""
+    from . import store, serve  # noqa: F401 - registers the commands
+
+    for optional in ("annotate", "interchange"):
+        try:
+            __import__(f"{__name__}.{optional}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{optional}":
+                raise
+    cli(prog_name="glossary")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+    sys.exit(0)

@@ -1,0 +1,133 @@
+"""Commands over the store: lookup, import, export, info."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..formats import EXPORTS, IMPORTS, detect_import_format, export_format, import_format
+from ..pinyin import PinyinStyle
+from ..store import Conflict
+from ..terms import Domain, Status, Term
+from . import cli, open_glossary
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print the term records as JSON.")
+@click.option("--pinyin", "style", type=click.Choice([s.value for s in PinyinStyle]), default="marks",
+              show_default=True, help="Pinyin style in the text output.")
+@click.option("--domain", type=click.Choice([d.value for d in Domain]), help="Only terms of this domain.")
+@click.option("--limit", default=10, show_default=True, help="How many results at most.")
+@click.pass_context
+def lookup(ctx: click.Context, query: str, as_json: bool, style: str, domain: str | None, limit: int) -> None:
+    """Find terms by hanzi, pinyin (any form) or English; c:, p:, e: force the field.
+
+    \b
+    Examples:
+      glossary lookup "mingyun gongtongti"
+      glossary lookup 命運共同體
+      glossary lookup "community of common destiny"
+      glossary lookup e:partnership --json
+    """
+    terms = open_glossary(ctx).lookup(query, limit=limit, domain=domain)
+    if as_json:
+        click.echo(json.dumps([t.to_dict() for t in terms], ensure_ascii=False, indent=2))
+        return
+    if not terms:
+        raise click.ClickException(f"nothing found for {query!r}; try pinyin without tones, the other "
+                                   "script, or an English word")
+    for term in terms:
+        click.echo(_line(term, PinyinStyle(style)))
+
+
+def _line(term: Term, style: PinyinStyle) -> str:
+    chinese = term.simplified if term.traditional == term.simplified else f"{term.simplified} ({term.traditional})"
+    line = f"{chinese}  {term.pinyin_as(style)}  “{term.preferred.text}”  [{term.domain.value}]  {term.id}"
+    hit = term.hit
+    if hit is not None and hit.status is not None and hit.status.outdated:
+        line += f"\n    note: “{hit.text}” is {hit.status.value} — now “{term.preferred.text}”"
+    return line
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(sorted(IMPORTS)), help="Input format (default: from the extension).")
+@click.option("--on-conflict", type=click.Choice([c.value for c in Conflict]), default="report", show_default=True,
+              help="When an id exists with other content: stop and report, keep the stored one, or replace it.")
+@click.option("--map", "mapping", help='Column mapping for spreadsheets, e.g. "Chinese=simplified,English=english".')
+@click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing.")
+@click.pass_context
+def import_(ctx: click.Context, file: Path, fmt: str | None, on_conflict: str, mapping: str | None,
+            dry_run: bool) -> None:
+    """Import terms from a file; every row is validated and nothing is written unless all are valid.
+
+    \b
+    Examples:
+      glossary import terms.csv --dry-run
+      glossary import terms.csv --on-conflict replace
+    """
+    chosen = import_format(fmt) if fmt else detect_import_format(file)
+    options = {"map": mapping} if mapping else {}
+    terms = chosen.read(file, options)
+    glossary = open_glossary(ctx)
+    if dry_run:
+        click.echo(str(glossary.import_terms(terms, on_conflict=on_conflict, dry_run=True)))
+        return
+    with click.progressbar(length=len(terms), label="importing", file=sys.stderr) as bar:
+        seen = [0]
+
+        def advance(done: int, _total: int) -> None:
+            bar.update(done - seen[0])
+            seen[0] = done
+
+        report = glossary.import_terms(terms, on_conflict=on_conflict, progress=advance)
+    click.echo(str(report))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(sorted(EXPORTS)), default="csv", show_default=True,
+              help="Export format.")
+@click.option("--excel", is_flag=True, help="CSV for Excel: UTF-8 with a BOM (same as --format csv-excel).")
+@click.option("--domain", type=click.Choice([d.value for d in Domain]), help="Only terms of this domain.")
+@click.option("--status", type=click.Choice([s.value for s in Status]),
+              help="Only terms that have a rendering of this status.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (default: stdout).")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, excel: bool, domain: str | None, status: str | None,
+           output: Path | None) -> None:
+    """Export terms in a stable order.
+
+    \b
+    Examples:
+      glossary export -o terms-export.csv
+      glossary export --excel --domain diplomacy -o diplomacy.csv
+    """
+    name = "csv-excel" if excel and fmt == "csv" else fmt
+    data = open_glossary(ctx).export(export_format(name).name, domain=domain, status=status)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        output.write_bytes(data)
+        click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@click.pass_context
+def info(ctx: click.Context) -> None:
+    """Show where the store is and what it holds.
+
+    \b
+    Example:
+      glossary info
+    """
+    details = open_glossary(ctx).info()
+    click.echo(f"store:    {details['url']}")
+    click.echo(f"terms:    {details['terms']}")
+    for domain, count in sorted(details["domains"].items()):
+        click.echo(f"  {domain:<20}{count}")
+    click.echo(f"revision: {details['revision']}")

@@ -1,0 +1,276 @@
+"""terms.csv in and out: the curated source of truth, parsed with line-numbered errors.
+
+The format is documented in the README ("The terms.csv format").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from . import pinyin as _pinyin
+from .errors import InvalidInput, PinyinError, Problem
+from .script import to_traditional
+from .terms import Domain, Form, FormKind, Rendering, Status, Term
+
+__all__ = ["COLUMNS", "read_terms", "write_terms", "parse_rendering", "format_rendering"]
+
+#: The columns of terms.csv, in order.
+COLUMNS = (
+    "id", "simplified", "traditional", "variants", "pinyin", "english", "english_admitted",
+    "english_deprecated", "domain", "definition", "sources", "related", "pinyin_note",
+)
+REQUIRED_COLUMNS = COLUMNS[:12]
+SEPARATOR = " | "
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SPLIT = re.compile(r"\s*\|\s*")
+_ITEM = re.compile(r"(?P<text>[^\[\]]*?)\s*(?:\[(?P<qualifiers>[^\[\]]*)\])?")
+_YEARS = re.compile(r"\d{4}(?:-(?:\d{4})?)?|-\d{4}")
+_CITATION = re.compile(r"\b(?:1[89]|20)\d\d\b|https?://")
+#: Cell starts that spreadsheets would run as formulas.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def split_cell(cell: str) -> list[str]:
+    """Split a multi-valued cell on ``|``; blank items are dropped."""
+    return [item for item in _SPLIT.split(cell.strip()) if item] if cell.strip() else []
+
+
+def parse_rendering(item: str, default: Status) -> Rendering:
+    """Read ``text [superseded; years: 2011-2017; source: 2; note: …]``.
+
+    >>> parse_rendering("community of common destiny [superseded; years: 2011-2017; source: 2]",
+    ...                 Status.DEPRECATED).status
+    <Status.SUPERSEDED: 'superseded'>
+    """
+    match = _ITEM.fullmatch(item.strip())
+    if not match or not match.group("text"):
+        raise ValueError(f"cannot read {item!r}: write 'text [key: value; …]' with no other brackets")
+    status, years, note, source = default, None, None, None
+    for qualifier in filter(None, (q.strip() for q in (match.group("qualifiers") or "").split(";"))):
+        key, _, value = (part.strip() for part in qualifier.partition(":"))
+        key = key.lower()
+        if not value and key in ("superseded", "deprecated"):
+            if default is not Status.DEPRECATED:
+                raise ValueError(f"{key!r} belongs in english_deprecated, not here ({item!r})")
+            status = Status(key)
+        elif key == "years" and _YEARS.fullmatch(value):
+            years = value
+        elif key == "years":
+            raise ValueError(f"years {value!r} in {item!r}: write 2015-, 2011-2017, -2015 or 2019")
+        elif key == "note" and value:
+            note = value
+        elif key == "source" and value:
+            source = value
+        else:
+            raise ValueError(
+                f"unknown qualifier {qualifier!r} in {item!r}: use superseded, years: …, source: …, note: …"
+            )
+    return Rendering(match.group("text").strip(), status, years, note, source)
+
+
+def format_rendering(rendering: Rendering) -> str:
+    """Write a rendering back in the cell syntax (the inverse of parse_rendering)."""
+    qualifiers = ["superseded"] if rendering.status is Status.SUPERSEDED else []
+    qualifiers += [f"{k}: {v}" for k, v in (("years", rendering.years), ("source", rendering.source),
+                                              ("note", rendering.note)) if v]
+    return rendering.text + (f" [{'; '.join(qualifiers)}]" if qualifiers else "")
+
+
+def parse_form(item: str) -> Form:
+    rendering = _ITEM.fullmatch(item.strip())
+    if not rendering or not rendering.group("text"):
+        raise ValueError(f"cannot read variant {item!r}: write '上合组织 [abbreviation]'")
+    kind = (rendering.group("qualifiers") or "variant").strip().lower()
+    allowed = {FormKind.VARIANT.value, FormKind.ABBREVIATION.value, FormKind.SHORT.value}
+    if kind not in allowed:
+        raise ValueError(f"variant kind {kind!r} in {item!r}: use one of {', '.join(sorted(allowed))}")
+    return Form(rendering.group("text").strip(), FormKind(kind))
+
+
+def format_form(form: Form) -> str:
+    return form.text if form.kind is FormKind.VARIANT else f"{form.text} [{form.kind.value}]"
+
+
+@dataclass
+class _Row:
+    """Collects the problems of one row while it is read."""
+
+    source: str
+    line: int
+    problems: list[Problem]
+
+    def problem(self, column: str | None, message: str) -> None:
+        self.problems.append(Problem(self.source, self.line, column, message))
+
+
+def row_to_term(cells: dict[str, str], row: _Row) -> Term | None:
+    """Build a Term from one row's cells, recording every problem; None if the row is invalid."""
+    before = len(row.problems)
+    get = lambda column: _unneutralise(cells.get(column) or "").strip()  # noqa: E731
+    term_id = get("id")
+    if not ID_PATTERN.fullmatch(term_id) or len(term_id) > 80:
+        row.problem("id", f"id {term_id!r} must be a lowercase ASCII slug such as 'core-interests'")
+    simplified = get("simplified")
+    if not any(_pinyin.is_hanzi(c) for c in simplified):
+        row.problem("simplified", "the simplified headword is missing or has no Chinese characters")
+    traditional = get("traditional")
+    variants: list[Form] = []
+    for item in split_cell(get("variants")):
+        try:
+            variants.append(parse_form(item))
+        except ValueError as error:
+            row.problem("variants", str(error))
+    stored_pinyin = get("pinyin")
+    if simplified and not stored_pinyin:
+        stored_pinyin = _pinyin.suggest(simplified)
+    try:
+        count = len(_pinyin.syllables(stored_pinyin)) if stored_pinyin else 0
+        expected = _pinyin.count_readable(simplified)
+        if simplified and count != expected:
+            row.problem("pinyin", f"pinyin has {count} syllables but {simplified} is read with {expected}; "
+                                  "give one syllable per character (digits read out)")
+    except PinyinError as error:
+        row.problem("pinyin", str(error))
+    renderings: list[Rendering] = []
+    for column, status in (("english", Status.PREFERRED), ("english_admitted", Status.ADMITTED),
+                           ("english_deprecated", Status.DEPRECATED)):
+        for item in split_cell(get(column)):
+            try:
+                renderings.append(parse_rendering(item, status))
+            except ValueError as error:
+                row.problem(column, str(error))
+    preferred = [r for r in renderings if r.status is Status.PREFERRED]
+    if len(preferred) != 1:
+        row.problem("english", "give exactly one preferred rendering (others go in english_admitted)")
+    elif not preferred[0].source:
+        row.problem("english", "the preferred rendering needs a source: add '[source: 1]' pointing into sources")
+    sources = tuple(split_cell(get("sources")))
+    if not sources:
+        row.problem("sources", "cite at least one source (publication, title, date or URL)")
+    for citation in sources:
+        if not _CITATION.search(citation):
+            row.problem("sources", f"citation {citation!r} has no year or URL; add the date of publication")
+    for rendering in renderings:
+        if rendering.source and rendering.source.isdigit() and not 1 <= int(rendering.source) <= len(sources):
+            row.problem("english", f"{rendering.text!r} cites source {rendering.source} but sources has "
+                                   f"{len(sources)} entries")
+        if rendering.status is Status.SUPERSEDED and not rendering.source:
+            row.problem("english_deprecated", f"superseded {rendering.text!r} needs a source")
+    domain_text = get("domain")
+    try:
+        domain = Domain(domain_text)
+    except ValueError:
+        row.problem("domain", f"domain {domain_text!r} is not one of: {', '.join(d.value for d in Domain)}")
+        domain = Domain.GENERAL
+    definition = get("definition")
+    if not definition:
+        row.problem("definition", "write a short English definition")
+    related = tuple(split_cell(get("related")))
+    for other in related:
+        if not ID_PATTERN.fullmatch(other):
+            row.problem("related", f"related {other!r} is not an id")
+    if len(row.problems) > before:
+        return None
+    return Term(
+        id=term_id, simplified=simplified, traditional=traditional or to_traditional(simplified),
+        pinyin=stored_pinyin, domain=domain, definition=definition, renderings=tuple(renderings),
+        variants=tuple(variants), sources=sources, related=related,
+        traditional_curated=bool(traditional), pinyin_curated=bool(get("pinyin")),
+        pinyin_note=get("pinyin_note"),
+    )
+
+
+def read_terms(source: str | Path | IO[str], name: str | None = None) -> list[Term]:
+    """Read and validate a terms CSV; raise InvalidInput listing every problem (file, line, column).
+
+    Duplicate ids and headwords, and related ids that name no row, are problems too.
+    """
+    if isinstance(source, (str, Path)):
+        name = name or str(source)
+        with open(source, encoding="utf-8-sig", newline="") as handle:
+            return _read(handle, name)
+    return _read(source, name or getattr(source, "name", "<input>"))
+
+
+def _read(handle: IO[str], name: str) -> list[Term]:
+    reader = csv.DictReader(handle)
+    header = reader.fieldnames or []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise InvalidInput([Problem(name, 1, None, f"missing columns: {', '.join(missing)}; "
+                                                 f"the header must start with {','.join(REQUIRED_COLUMNS)}")])
+    problems: list[Problem] = []
+    terms: list[Term] = []
+    lines: dict[str, int] = {}
+    headwords: dict[str, int] = {}
+    for cells in reader:
+        row = _Row(name, reader.line_num, problems)
+        if None in cells:
+            row.problem(None, "this row has more cells than the header; quote cells that contain commas")
+            continue
+        term = row_to_term(cells, row)
+        if term is None:
+            continue
+        if term.id in lines:
+            row.problem("id", f"duplicate id {term.id!r} (first on line {lines[term.id]})")
+            continue
+        if term.simplified in headwords:
+            row.problem("simplified", f"duplicate headword {term.simplified} (first on line {headwords[term.simplified]})")
+            continue
+        lines[term.id] = row.line
+        headwords[term.simplified] = row.line
+        terms.append(term)
+    for term in terms:
+        for other in term.related:
+            if other not in lines:
+                problems.append(Problem(name, lines[term.id], "related", f"related id {other!r} names no row"))
+    if problems:
+        raise InvalidInput(sorted(problems, key=lambda p: p.line))
+    return terms
+
+
+def term_to_row(term: Term) -> list[str]:
+    """The cells of one term, in COLUMNS order (generated forms written blank)."""
+    return [
+        term.id, term.simplified, term.traditional if term.traditional_curated else "",
+        SEPARATOR.join(map(format_form, term.variants)), term.pinyin if term.pinyin_curated else "",
+        SEPARATOR.join(format_rendering(r) for r in term.english(Status.PREFERRED)),
+        SEPARATOR.join(format_rendering(r) for r in term.english(Status.ADMITTED)),
+        SEPARATOR.join(format_rendering(r) for r in term.renderings if r.status.outdated),
+        term.domain.value, term.definition, SEPARATOR.join(term.sources), SEPARATOR.join(term.related),
+        term.pinyin_note,
+    ]
+
+
+def iter_rows(terms: Iterable[Term]) -> Iterator[list[str]]:
+    """Header, then one row per term sorted by id, with formula-like cells neutralised."""
+    yield list(COLUMNS)
+    for term in sorted(terms, key=lambda t: t.id):
+        yield [_neutralise(cell) for cell in term_to_row(term)]
+
+
+def write_terms(terms: Iterable[Term], excel: bool = False) -> bytes:
+    """Export terms as CSV bytes in a stable order.
+
+    Plain: UTF-8, LF line ends (what terms.csv uses). ``excel=True``: UTF-8 with a BOM and CRLF,
+    which Excel opens with the right encoding.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
+    writer.writerows(iter_rows(terms))
+    return (("\ufeff" if excel else "") + buffer.getvalue()).encode("utf-8")
+
+
+def _neutralise(cell: str) -> str:
+    """Prefix cells a spreadsheet would run as a formula with an apostrophe."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def _unneutralise(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell

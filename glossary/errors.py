@@ -1,0 +1,83 @@
+"""Every error the glossary raises, rooted at GlossaryError.
+
+Messages say what went wrong and what to do next; the CLI and the web app show them as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class GlossaryError(Exception):
+    """Base class: anything the glossary refuses, with a message meant for the user."""
+
+
+class PinyinError(GlossaryError, ValueError):
+    """A pinyin string that cannot be read."""
+
+    def __init__(self, text: str, problem: str) -> None:
+        self.text = text
+        self.problem = problem
+        super().__init__(f"pinyin {text!r}: {problem}; write tone-marked syllables such as 'zhànlüè'")
+
+
+class TermNotFound(GlossaryError, LookupError):
+    """No term has this id."""
+
+    def __init__(self, term_id: str) -> None:
+        self.term_id = term_id
+        super().__init__(f"no term with id {term_id!r}; search with 'glossary lookup' to find its id")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file: where it is and how to fix it."""
+
+    source: str
+    line: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source} line {self.line}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+class InvalidInput(GlossaryError):
+    """An input file (CSV, TBX, spreadsheet) has problems; nothing was imported."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(str(p) for p in problems[:20])
+        more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"{len(problems)} {noun}, nothing was imported:\n{shown}{more}")
+
+
+class ImportConflict(GlossaryError):
+    """Imported entries differ from entries already in the store; nothing was imported."""
+
+    def __init__(self, term_ids: list[str]) -> None:
+        self.term_ids = term_ids
+        shown = ", ".join(term_ids[:10]) + (" …" if len(term_ids) > 10 else "")
+        super().__init__(
+            f"{len(term_ids)} entries already exist with different content ({shown}); nothing was "
+            "imported. Use --on-conflict replace to overwrite them or --on-conflict skip to keep them"
+        )
+
+
+class InputTooLarge(GlossaryError):
+    """A text or file is larger than the configured limit."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        self.size = size
+        self.limit = limit
+        super().__init__(
+            f"the input is {size:,} bytes, over the limit of {limit:,} bytes; split it into smaller parts"
+        )
+
+
+class StoreError(GlossaryError):
+    """The store cannot be opened or written; it is left as it was."""

@@ -1,0 +1,402 @@
+"""Pinyin: parsing the curated form, rendering it in three styles, suggesting it, search keys.
+
+The stored (curated) form is pinyin with tone marks, words joined as GB/T 16159-2012 requires:
+``yǒngjiǔ quánmiàn zhànlüè huǒbàn guānxì``. Everything else is derived from it.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .errors import PinyinError
+
+__all__ = [
+    "PinyinStyle",
+    "Syllable",
+    "parse",
+    "render",
+    "suggest",
+    "syllables",
+    "read_digits",
+    "count_readable",
+    "QueryPinyin",
+    "parse_query",
+    "toneless_key",
+    "toned_key",
+    "initials_key",
+]
+
+
+class PinyinStyle(str, enum.Enum):
+    """How pinyin is written out."""
+
+    #: Tone marks, GB/T 16159 word joining and apostrophes: ``zhànlüè``, ``Xī'ān``.
+    MARKS = "marks"
+    #: No tones, ü written u, as English-language analysis prints it: ``zhanlue``.
+    PLAIN = "plain"
+    #: Tone numbers after each syllable, ü written v, neutral tone 5: ``zhan4lve4``.
+    NUMBERS = "numbers"
+
+
+#: Every standard Mandarin syllable, toneless, with ü written v (from pypinyin's dictionary,
+#: interjections such as hm, ng and ê left out).
+SYLLABLES: frozenset[str] = frozenset(
+    """a ai an ang ao ba bai ban bang bao bei ben beng bi bian biang biao bie bin bing bo bu ca
+    cai can cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua
+    chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei
+    den deng di dia dian diao die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang
+    fei fen feng fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan guang
+    gui gun guo ha hai han hang hao he hei hen heng hong hou hu hua huai huan huang hui hun huo
+    ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke kei ken
+    keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao le lei leng li lia lian
+    liang liao lie lin ling liu lo long lou lu luan lun luo lv lve ma mai man mang mao me mei men
+    meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen neng ni nian niang
+    niao nie nin ning niu nong nou nu nuan nun nuo nv nve o ou pa pai pan pang pao pei pen peng pi
+    pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun
+    ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao se sen seng
+    sha shai shan shang shao she shei shen sheng shi shou shu shua shuai shuan shuang shui shun
+    shuo si song sou su suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong
+    tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing
+    xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan
+    zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua
+    zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo""".split()
+)
+_LONGEST = max(map(len, SYLLABLES))
+
+#: Combining tone marks (after NFD decomposition) and the tone each stands for.
+_TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
+_UMLAUT = "\u0308"
+#: Characters that separate words or syllables in the stored form and are kept as written.
+_SEPARATORS = " -,\"“”·"
+_WORD = re.compile(r"[^\s\-,\"“”·']+(?:'[^\s\-,\"“”·']+)*")
+
+
+@dataclass(frozen=True)
+class Syllable:
+    """One syllable: toneless letters (ü as ``v``), tone 1–5 (5 = neutral), capitalised or not."""
+
+    letters: str
+    tone: int
+    capital: bool = False
+
+    def marked(self) -> str:
+        """The syllable with its tone mark: ``lve`` tone 4 → ``lüè``."""
+        text = self.letters.replace("v", "ü")
+        if self.tone in (1, 2, 3, 4):
+            mark = "\u0304\u0301\u030c\u0300"[self.tone - 1]
+            index = _mark_position(text)
+            text = text[: index + 1] + mark + text[index + 1 :]
+        text = unicodedata.normalize("NFC", text)
+        return text[:1].upper() + text[1:] if self.capital else text
+
+    def plain(self) -> str:
+        text = self.letters.replace("v", "u")
+        return text[:1].upper() + text[1:] if self.capital else text
+
+    def numbered(self) -> str:
+        text = self.letters
+        return (text[:1].upper() + text[1:] if self.capital else text) + str(self.tone)
+
+
+def _mark_position(letters: str) -> int:
+    """Where the tone mark goes: on a or e, on the o of ou, else on the last vowel."""
+    for vowel in "ae":
+        if vowel in letters:
+            return letters.index(vowel)
+    if "ou" in letters:
+        return letters.index("o")
+    for index in range(len(letters) - 1, -1, -1):
+        if letters[index] in "iouü":
+            return index
+    return 0
+
+
+# A parsed pinyin string is a sequence of Syllables and separator strings (" ", "-", "'", ", ").
+Token = Syllable | str
+
+
+def _decompose(word: str) -> tuple[str, dict[int, int]]:
+    """Split a marked word into lowercase letters (ü → v) and {letter index: tone}."""
+    letters: list[str] = []
+    tones: dict[int, int] = {}
+    for char in unicodedata.normalize("NFD", word):
+        if char in _TONE_MARKS:
+            tones[len(letters) - 1] = _TONE_MARKS[char]
+        elif char == _UMLAUT and letters and letters[-1] == "u":
+            letters[-1] = "v"
+        elif unicodedata.combining(char):
+            continue
+        else:
+            letters.append(char)
+    return "".join(letters), tones
+
+
+def _segment(letters: str, allow_partial: bool = False) -> list[str] | None:
+    """Split toneless letters into syllables; a/o/e syllables only at the start (GB/T 16159)."""
+    lowered = letters.lower()
+
+    @lru_cache(maxsize=None)
+    def walk(start: int) -> tuple[str, ...] | None:
+        if start == len(lowered):
+            return ()
+        for end in range(min(len(lowered), start + _LONGEST), start, -1):
+            piece = lowered[start:end]
+            if start and piece[0] in "aoe":
+                continue
+            if piece in SYLLABLES or (allow_partial and end == len(lowered) and _is_syllable_prefix(piece)):
+                rest = walk(end)
+                if rest is not None:
+                    return (letters[start:end],) + rest
+        return None
+
+    found = walk(0)
+    return list(found) if found is not None else None
+
+
+@lru_cache(maxsize=1)
+def _syllable_prefixes() -> frozenset[str]:
+    return frozenset(s[:i] for s in SYLLABLES for i in range(1, len(s) + 1))
+
+
+def _is_syllable_prefix(piece: str) -> bool:
+    return piece in _syllable_prefixes()
+
+
+@lru_cache(maxsize=65536)
+def parse(text: str) -> tuple[Token, ...]:
+    """Parse the stored tone-marked form into syllables and separators.
+
+    >>> [t.numbered() if isinstance(t, Syllable) else t for t in parse("Xī'ān hǎi'àn")]
+    ['Xi1', "'", 'an1', ' ', 'hai3', "'", 'an4']
+    """
+    text = unicodedata.normalize("NFC", text.strip())
+    tokens: list[Token] = []
+    position = 0
+    for match in _WORD.finditer(text):
+        between = text[position : match.start()]
+        if between:
+            tokens.append(_separator(between, text))
+        for index, part in enumerate(match.group().split("'")):
+            if index:
+                tokens.append("'")
+            tokens.extend(_parse_word(part, text))
+        position = match.end()
+    if text[position:]:
+        tokens.append(_separator(text[position:], text))
+    return tuple(tokens)
+
+
+def _separator(between: str, text: str) -> str:
+    if any(char not in _SEPARATORS and not char.isspace() for char in between):
+        raise PinyinError(text, f"unexpected {between!r}")
+    return re.sub(r"\s+", " ", between)
+
+
+def _parse_word(word: str, text: str) -> list[Syllable]:
+    letters, tones = _decompose(word)
+    if not letters.isascii() or not letters.isalpha():
+        raise PinyinError(text, f"{word!r} is not pinyin")
+    pieces = _segment(letters)
+    if pieces is None:
+        raise PinyinError(text, f"{word!r} does not split into pinyin syllables")
+    result: list[Syllable] = []
+    start = 0
+    for piece in pieces:
+        end = start + len(piece)
+        marked = [tone for index, tone in tones.items() if start <= index < end]
+        if len(marked) > 1:
+            raise PinyinError(text, f"syllable {piece!r} in {word!r} has two tone marks")
+        result.append(Syllable(piece.lower(), marked[0] if marked else 5, piece[:1].isupper()))
+        start = end
+    return result
+
+
+def syllables(text: str) -> list[Syllable]:
+    """The syllables of a stored pinyin string, separators dropped."""
+    return [token for token in parse(text) if isinstance(token, Syllable)]
+
+
+@lru_cache(maxsize=65536)
+def render(text: str, style: PinyinStyle | str = PinyinStyle.MARKS) -> str:
+    """Write the stored form in a style.
+
+    >>> render("yǒngjiǔ quánmiàn zhànlüè huǒbàn guānxì", "plain")
+    'yongjiu quanmian zhanlue huoban guanxi'
+    >>> render("yǒngjiǔ quánmiàn zhànlüè huǒbàn guānxì", "numbers")
+    'yong3jiu3 quan2mian4 zhan4lve4 huo3ban4 guan1xi4'
+    """
+    style = PinyinStyle(style)
+    out: list[str] = []
+    for token in parse(text):
+        if isinstance(token, Syllable):
+            out.append({PinyinStyle.MARKS: token.marked, PinyinStyle.PLAIN: token.plain,
+                        PinyinStyle.NUMBERS: token.numbered}[style]())
+        elif token == "'" and style is PinyinStyle.NUMBERS:
+            continue
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+# --- digits -------------------------------------------------------------------------------
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def read_digits(text: str) -> str:
+    """Replace runs of ASCII digits with Chinese numerals as they are read: 21 → 二十一.
+
+    >>> read_digits("21世纪")
+    '二十一世纪'
+    """
+    return re.sub(r"\d+", lambda m: _number(m.group()), text)
+
+
+def _number(digits: str) -> str:
+    value = int(digits)
+    if (digits.startswith("0") and len(digits) > 1) or value >= 10000:
+        return "".join(_DIGITS[int(d)] for d in digits)  # read digit by digit
+    if value < 10:
+        return _DIGITS[value]
+    parts: list[str] = []
+    zero_pending = False
+    for unit, size in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
+        count, value = divmod(value, size)
+        if count:
+            if zero_pending:
+                parts.append("零")
+                zero_pending = False
+            # 10–19 are read 十, 十一 …; 110 is 一百一十
+            parts.append(unit if unit == "十" and count == 1 and not parts else _DIGITS[count] + unit)
+        elif parts:
+            zero_pending = True
+    return "".join(parts)
+
+
+def is_hanzi(char: str) -> bool:
+    """True for a CJK ideograph (basic block, extensions A–G, compatibility)."""
+    code = ord(char)
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x323AF
+            or 0xF900 <= code <= 0xFAFF)
+
+
+def count_readable(hanzi: str) -> int:
+    """How many syllables a headword is read with: its characters, digits read out."""
+    return sum(1 for char in read_digits(hanzi) if is_hanzi(char))
+
+
+# --- suggestion -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def suggest(hanzi: str) -> str:
+    """Suggest the stored form for a Chinese string with pypinyin (polyphones by word context).
+
+    Words are joined where pypinyin's phrase segmentation finds them; curate the result.
+
+    >>> suggest("行稳致远")
+    'xíngwěnzhìyuǎn'
+    """
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.seg.mmseg import seg
+
+    words: list[str] = []
+    for chunk in seg.cut(read_digits(hanzi)):
+        readings = lazy_pinyin(chunk, style=Style.TONE3, neutral_tone_with_five=True, v_to_u=False)
+        if all(re.fullmatch(r"[a-zü]+[1-5]", r) for r in readings) and all(is_hanzi(c) for c in chunk):
+            syls = [Syllable(r[:-1].replace("ü", "v"), int(r[-1])) for r in readings]
+            text = ""
+            for index, syl in enumerate(syls):
+                if index and syl.letters[0] in "aoe":
+                    text += "'"
+                text += syl.marked()
+            words.append(text)
+        else:
+            words.append("".join(c for c in chunk if c in ",，、"))
+    return " ".join(w.replace("，", ",").replace("、", ",") for w in words if w).replace(" ,", ",")
+
+
+# --- search keys ----------------------------------------------------------------------------
+
+
+def toneless_key(text: str) -> str:
+    """Search key without tones: syllables lowercased, ü → u, run together: ``zhanluehuoban``."""
+    return "".join(s.letters.replace("v", "u") for s in syllables(text))
+
+
+def toned_key(text: str) -> str:
+    """Search key with tone numbers, ü as v: ``zhan4lve4huo3ban4``."""
+    return "".join(f"{s.letters}{s.tone}" for s in syllables(text))
+
+
+def initials_key(text: str) -> str:
+    """First letter of every syllable: 命运共同体 → ``mygtt``."""
+    return "".join(s.letters[0] for s in syllables(text))
+
+
+@dataclass(frozen=True)
+class QueryPinyin:
+    """A user's pinyin query reduced to comparable keys.
+
+    ``toned`` is set when the query carries tones for every syllable (the last may lack one,
+    as it is still being typed); otherwise only ``toneless`` is used.
+    """
+
+    toneless: str
+    toned: str | None
+    complete: bool  # every syllable is whole (not a prefix being typed)
+
+
+_QUERY_TOKEN = re.compile(r"([a-zv]+)([1-5]?)")
+
+
+@lru_cache(maxsize=4096)
+def parse_query(query: str) -> QueryPinyin | None:
+    """Read pinyin as users type it: marks, numbers, none, spaced or not, ü as ü/v/u:/u.
+
+    Returns None when the text cannot be pinyin.
+
+    >>> parse_query("Ming4yun4 gong4tong2ti3").toned
+    'ming4yun4gong4tong2ti3'
+    >>> parse_query("lu:e").toneless
+    'lue'
+    """
+    text = unicodedata.normalize("NFC", query.strip()).lower()
+    text = text.replace("u:", "v").replace("ü", "v")
+    letters, tones = _decompose(re.sub(r"[\s'’\-]+", "", text))
+    if not letters or not re.fullmatch(r"[a-zv1-5]+", letters):
+        return None
+    # tone marks become digits after their syllable; digits already there stay
+    groups = _QUERY_TOKEN.findall(letters)
+    if "".join(a + b for a, b in groups) != letters:
+        return None
+    syls: list[tuple[str, int | None]] = []
+    offset = 0
+    for group_letters, digit in groups:
+        pieces = _segment(group_letters, allow_partial=True)
+        if pieces is None:
+            return None
+        for index, piece in enumerate(pieces):
+            start = offset
+            offset += len(piece)
+            marked = [t for i, t in tones.items() if start <= i < offset]
+            tone = marked[0] if marked else None
+            if digit and index == len(pieces) - 1:
+                tone = int(digit)
+            syls.append((_fix_lue(piece), tone))
+        offset += len(digit)
+    complete = syls[-1][0] in SYLLABLES
+    toneless = "".join(s.replace("v", "u") for s, _ in syls)
+    toned: str | None = None
+    if any(t is not None for _, t in syls) and all(t is not None for _, t in syls[:-1]):
+        toned = "".join(s + (str(t) if t is not None else "") for s, t in syls)
+    return QueryPinyin(toneless, toned, complete)
+
+
+def _fix_lue(piece: str) -> str:
+    """``lue``/``nue`` only exist with ü: write them ``lve``/``nve`` in the toned key."""
+    return {"lue": "lve", "nue": "nve"}.get(piece, piece)

@@ -1,0 +1,73 @@
+"""Database tables (SQLAlchemy 2 typed models). Migrations live in glossary/migrations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Search keys compare byte-wise on every backend, so a prefix is a simple range scan.
+KeyString = String(200).with_variant(String(200, collation="C"), "postgresql")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class TermRow(Base):
+    """One concept. Lists (variants, renderings, sources, related) are JSON: always read whole."""
+
+    __tablename__ = "terms"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    simplified: Mapped[str] = mapped_column(String(200), index=True)
+    traditional: Mapped[str] = mapped_column(String(200))
+    traditional_curated: Mapped[bool] = mapped_column(Boolean, default=False)
+    variants: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    pinyin: Mapped[str] = mapped_column(String(400))
+    pinyin_plain: Mapped[str] = mapped_column(String(400))
+    pinyin_numbers: Mapped[str] = mapped_column(String(400))
+    pinyin_curated: Mapped[bool] = mapped_column(Boolean, default=False)
+    pinyin_note: Mapped[str] = mapped_column(Text, default="")
+    renderings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    preferred: Mapped[str] = mapped_column(String(400))
+    domain: Mapped[str] = mapped_column(String(40), index=True)
+    definition: Mapped[str] = mapped_column(Text)
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    related: Mapped[list[str]] = mapped_column(JSON, default=list)
+    checksum: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SearchKey(Base):
+    """A normalised key under which a term is found.
+
+    Fields: ``hz`` folded Chinese forms, ``hzs`` their proper suffixes (substring search),
+    ``py`` toneless pinyin, ``pyt`` toned pinyin, ``pyi`` initials, ``en`` whole English
+    renderings, ``enw`` English words. ``rank`` is the rendering status rank for English keys.
+    """
+
+    __tablename__ = "search_keys"
+
+    rowid: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    term_id: Mapped[str] = mapped_column(String(80), ForeignKey("terms.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(4))
+    key: Mapped[str] = mapped_column(KeyString)
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index("ix_search_keys_field_key", "field", "key", "rank"),
+        Index("ix_search_keys_term_id", "term_id"),
+    )
+
+
+class Meta(Base):
+    """Store-wide values: the revision counter and what terms.csv the store was seeded from."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

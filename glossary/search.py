@@ -1,0 +1,140 @@
+"""Search keys: how terms are indexed and how a query is read (pure functions, no database).
+
+A term is stored under normalised keys (folded hanzi and their suffixes, pinyin with and
+without tones, initials, English renderings and words); a query is normalised the same way,
+so every lookup is an index range scan.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from . import pinyin as _pinyin
+from .script import fold
+from .terms import Term
+
+__all__ = ["QueryKind", "Query", "read_query", "term_keys", "normalize_english", "english_words", "KEY_MAX"]
+
+#: Appended to a key to make the upper bound of a prefix range (compares above any character).
+KEY_MAX = "\U0010ffff"
+KEY_LENGTH = 200
+#: English words too common to search by.
+STOPWORDS = frozenset("a an and as at by for from in into of on or the to with".split())
+
+
+class QueryKind(str, enum.Enum):
+    """What a query is searched as (forced with the MDBG-style prefixes c:, p:, e:)."""
+
+    #: Chinese characters, simplified or traditional (``c:``).
+    HANZI = "hanzi"
+    #: Pinyin in any form (``p:``).
+    PINYIN = "pinyin"
+    #: English (``e:``).
+    ENGLISH = "english"
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query read: the kinds to search and the normalised keys for each."""
+
+    text: str
+    kinds: tuple[QueryKind, ...]
+    hanzi: str = ""
+    pinyin: _pinyin.QueryPinyin | None = None
+    initials: str = ""
+    english: str = ""
+    words: tuple[str, ...] = ()
+
+
+_PREFIXES = {"c:": QueryKind.HANZI, "p:": QueryKind.PINYIN, "e:": QueryKind.ENGLISH}
+_TONED = re.compile(r"[a-zü]+[1-5]|[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", re.IGNORECASE)
+
+
+def read_query(text: str) -> Query:
+    """Detect what a query is (hanzi, pinyin, English or ambiguous Latin) and normalise it.
+
+    >>> read_query("命運共同體").hanzi
+    '命运共同体'
+    >>> [k.value for k in read_query("mingyun").kinds]
+    ['pinyin', 'english']
+    """
+    text = unicodedata.normalize("NFC", text).strip()
+    forced = _PREFIXES.get(text[:2].lower())
+    if forced:
+        text = text[2:].strip()
+    if forced is QueryKind.HANZI or (forced is None and any(_pinyin.is_hanzi(c) for c in text)):
+        hanzi = fold("".join(c for c in text if not c.isspace()))[:KEY_LENGTH]
+        return Query(text, (QueryKind.HANZI,), hanzi=hanzi)
+    kinds: list[QueryKind] = []
+    parsed = _pinyin.parse_query(text) if forced in (None, QueryKind.PINYIN) else None
+    letters = re.sub(r"[\s'’-]", "", text).lower()
+    initials = letters if forced in (None, QueryKind.PINYIN) and letters.isascii() and letters.isalpha() \
+        and 2 <= len(letters) <= 12 else ""
+    if parsed is not None or initials:
+        kinds.append(QueryKind.PINYIN)
+    toned = bool(_TONED.search(text))
+    if forced is QueryKind.ENGLISH or (forced is None and not toned):
+        kinds.append(QueryKind.ENGLISH)
+    english = normalize_english(text)
+    return Query(text, tuple(kinds), pinyin=parsed, initials=initials, english=english,
+                 words=tuple(english_words(text)))
+
+
+def normalize_english(text: str) -> str:
+    """Lowercase, straight quotes, punctuation to spaces, leading article dropped.
+
+    >>> normalize_english("“One Belt, One Road”")
+    'one belt one road'
+    """
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[^\w']+", " ", text).replace("'s ", " ").strip(" '")
+    text = re.sub(r"^(?:the|a|an) ", "", text)
+    return text[:KEY_LENGTH]
+
+
+def stem(word: str) -> str:
+    """A light plural stem so 'interests' finds 'interest' (not a linguistic stemmer)."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def english_words(text: str) -> list[str]:
+    """Distinct stemmed content words of an English text, in order."""
+    seen: dict[str, None] = {}
+    for word in normalize_english(text).split():
+        if word not in STOPWORDS and len(word) > 1:
+            seen.setdefault(stem(word)[:KEY_LENGTH])
+    return list(seen)
+
+
+def term_keys(term: Term) -> list[tuple[str, str, int]]:
+    """Every (field, key, rank) a term is indexed under."""
+    keys: dict[tuple[str, str], int] = {}
+
+    def add(field: str, key: str, rank: int = 0) -> None:
+        if key:
+            key = key[:KEY_LENGTH]
+            keys[(field, key)] = min(rank, keys.get((field, key), rank))
+
+    for index, (form, _kind) in enumerate(term.forms()):
+        folded = fold("".join(form.split()))
+        add("hz", folded, 0 if index < 2 else 1)
+        for start in range(1, len(folded)):
+            add("hzs", folded[start:], 0 if index < 2 else 1)
+    add("py", _pinyin.toneless_key(term.pinyin))
+    add("pyt", _pinyin.toned_key(term.pinyin))
+    initials = _pinyin.initials_key(term.pinyin)
+    if len(initials) > 1:
+        add("pyi", initials)
+    for rendering in term.renderings:
+        rank = rendering.status.rank
+        add("en", normalize_english(rendering.text), rank)
+        for word in english_words(rendering.text):
+            add("enw", word, rank)
+    return [(field, key, rank) for (field, key), rank in keys.items()]

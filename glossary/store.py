@@ -1,0 +1,459 @@
+"""The Glossary: one object that owns the store and offers every operation on it."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, intersect, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from . import config
+from . import pinyin as _pinyin
+from .csvio import read_terms, term_to_row
+from .errors import ImportConflict, InvalidInput, Problem, StoreError, TermNotFound
+from .search import KEY_MAX, Query, QueryKind, english_words, normalize_english, read_query, term_keys
+from .script import fold
+from .terms import Domain, Form, FormKind, Hit, Rendering, Status, Term
+from .schema import Meta, SearchKey, TermRow
+
+__all__ = ["Glossary", "Conflict", "ImportReport", "open"]
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+
+class Conflict(str, enum.Enum):
+    """What an import does with an entry whose id already exists with other content."""
+
+    #: Stop and list the conflicting ids; nothing is written.
+    REPORT = "report"
+    #: Keep what the store has; add only new entries.
+    SKIP = "skip"
+    #: Overwrite the stored entry with the imported one.
+    REPLACE = "replace"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    removed: int = 0
+    dry_run: bool = False
+
+    def __str__(self) -> str:
+        verb = "would import" if self.dry_run else "imported"
+        parts = [f"{self.added} added", f"{self.updated} updated", f"{self.unchanged} unchanged"]
+        parts += [f"{self.skipped} skipped"] if self.skipped else []
+        parts += [f"{self.removed} removed"] if self.removed else []
+        return f"{verb}: " + ", ".join(parts)
+
+
+def open(url: str | None = None, seed: bool = True) -> Glossary:  # noqa: A001 - the public name
+    """Open a store (the default SQLite store when no URL is given), creating and seeding it.
+
+    >>> import glossary
+    >>> g = glossary.open("sqlite://")          # an in-memory store, seeded from terms.csv
+    >>> g.lookup("mingyun gongtongti")[0].simplified
+    '命运共同体'
+    """
+    glossary = Glossary(url or config.database_url())
+    if seed:
+        glossary.seed_from(config.terms_csv())
+    return glossary
+
+
+def _checksum(term: Term) -> str:
+    return hashlib.sha256("\x1f".join(term_to_row(term)).encode()).hexdigest()
+
+
+def _row_values(term: Term, now: datetime) -> dict[str, Any]:
+    return {
+        "id": term.id, "simplified": term.simplified, "traditional": term.traditional,
+        "traditional_curated": term.traditional_curated,
+        "variants": [{"text": f.text, "kind": f.kind.value} for f in term.variants],
+        "pinyin": term.pinyin, "pinyin_plain": _pinyin.render(term.pinyin, "plain"),
+        "pinyin_numbers": _pinyin.render(term.pinyin, "numbers"), "pinyin_curated": term.pinyin_curated,
+        "pinyin_note": term.pinyin_note,
+        "renderings": [{"text": r.text, "status": r.status.value, "years": r.years, "note": r.note,
+                        "source": r.source} for r in term.renderings],
+        "preferred": term.preferred.text, "domain": term.domain.value, "definition": term.definition,
+        "sources": list(term.sources), "related": list(term.related), "checksum": _checksum(term),
+        "created_at": term.created_at or now, "updated_at": now,
+    }
+
+
+def _term_from_row(row: TermRow) -> Term:
+    return Term(
+        id=row.id, simplified=row.simplified, traditional=row.traditional, pinyin=row.pinyin,
+        domain=Domain(row.domain), definition=row.definition,
+        renderings=tuple(Rendering(r["text"], Status(r["status"]), r.get("years"), r.get("note"), r.get("source"))
+                         for r in row.renderings),
+        variants=tuple(Form(v["text"], FormKind(v["kind"])) for v in row.variants),
+        sources=tuple(row.sources), related=tuple(row.related), traditional_curated=row.traditional_curated,
+        pinyin_curated=row.pinyin_curated, pinyin_note=row.pinyin_note,
+        created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+class Glossary:
+    """A glossary store: lookup, get, import and export (and annotation, see annotate.py).
+
+    Callers get frozen ``Term`` values; sessions never leave this class.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            self.engine: Engine = _create_engine(url)
+            self._migrate()
+        except SQLAlchemyError as error:
+            raise StoreError(f"cannot open the store at {_safe(url)}: {error.__class__.__name__}: "
+                             f"{str(error).splitlines()[0]}; check GLOSSARY_DATABASE_URL") from error
+        self._cache_lock = threading.Lock()
+        self._cache: dict[str, tuple[int, Any]] = {}
+
+    def __repr__(self) -> str:
+        return f"<Glossary {_safe(self.url)}>"
+
+    # --- schema and meta ------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        with self.engine.begin() as connection:
+            if MigrationContext.configure(connection).get_current_revision() == head:
+                return
+            _lock(connection)
+            if MigrationContext.configure(connection).get_current_revision() != head:
+                cfg.attributes["connection"] = connection
+                command.upgrade(cfg, "head")
+
+    def _meta(self, session: Session, key: str) -> str | None:
+        return session.scalar(select(Meta.value).where(Meta.key == key))
+
+    def _set_meta(self, session: Session, key: str, value: str) -> None:
+        if session.get(Meta, key) is None:
+            session.add(Meta(key=key, value=value))
+        else:
+            session.execute(update(Meta).where(Meta.key == key).values(value=value))
+
+    @property
+    def revision(self) -> int:
+        """Increases with every write; caches built from the store are keyed on it."""
+        with Session(self.engine) as session:
+            return int(self._meta(session, "revision") or 0)
+
+    def cached(self, name: str, build: Callable[[], Any]) -> Any:
+        """A value built from the store once per revision (term lists, matchers)."""
+        revision = self.revision
+        with self._cache_lock:
+            entry = self._cache.get(name)
+            if entry is None or entry[0] != revision:
+                entry = (revision, build())
+                self._cache[name] = entry
+            return entry[1]
+
+    # --- reading --------------------------------------------------------------------------
+
+    def get(self, term_id: str) -> Term:
+        """The term with this id; raises TermNotFound."""
+        with Session(self.engine) as session:
+            row = session.get(TermRow, term_id)
+            if row is None:
+                raise TermNotFound(term_id)
+            return _term_from_row(row)
+
+    def get_many(self, term_ids: Sequence[str]) -> list[Term]:
+        """Terms by id, in the order given; unknown ids are left out."""
+        if not term_ids:
+            return []
+        with Session(self.engine) as session:
+            rows = {row.id: row for row in session.scalars(select(TermRow).where(TermRow.id.in_(list(term_ids))))}
+            return [_term_from_row(rows[i]) for i in term_ids if i in rows]
+
+    def terms(self, domain: Domain | str | None = None) -> list[Term]:
+        """Every term, sorted by id (cached per revision), optionally of one domain."""
+        everything: list[Term] = self.cached("terms", self._load_terms)
+        if domain is None:
+            return list(everything)
+        wanted = Domain(domain)
+        return [t for t in everything if t.domain is wanted]
+
+    def _load_terms(self) -> list[Term]:
+        with Session(self.engine) as session:
+            return [_term_from_row(row) for row in session.scalars(select(TermRow).order_by(TermRow.id))]
+
+    def count(self) -> int:
+        with Session(self.engine) as session:
+            return int(session.scalar(select(func.count()).select_from(TermRow)) or 0)
+
+    def info(self) -> dict[str, Any]:
+        """Where the store is and what it holds."""
+        with Session(self.engine) as session:
+            domains = dict(session.execute(select(TermRow.domain, func.count()).group_by(TermRow.domain)).all())
+            seeded = self._meta(session, "seed_sha256")
+        return {"url": _safe(self.url), "terms": sum(domains.values()), "domains": domains,
+                "revision": self.revision, "seeded_from_sha256": seeded}
+
+    # --- search ---------------------------------------------------------------------------
+
+    def lookup(self, query: str, limit: int = 20, domain: Domain | str | None = None) -> list[Term]:
+        """Find terms by hanzi (either script), pinyin (any form) or English, best first.
+
+        The kind is detected, or forced with ``c:``, ``p:`` or ``e:``. Ranking: exact before
+        prefix before substring, preferred renderings before outdated ones. Each term's ``hit``
+        says what matched, including a superseded or deprecated rendering.
+
+        >>> import glossary
+        >>> hit = glossary.open("sqlite://").lookup("community of common destiny")[0]
+        >>> hit.id, hit.hit.status.value
+        ('community-with-a-shared-future', 'superseded')
+        """
+        parsed = read_query(query)
+        if not (parsed.hanzi or parsed.pinyin or parsed.initials or parsed.words or parsed.english):
+            return []
+        limit = max(1, min(limit, 200))
+        domain_value = Domain(domain).value if domain else None
+        found: dict[str, tuple[tuple[Any, ...], str, str]] = {}  # id -> (sort key, field, kind)
+        with Session(self.engine) as session:
+            for order, field, kind, key, exact in self._stages(parsed):
+                if len(found) >= limit and order[0] > 1:
+                    break
+                rows = self._scan(session, field, key, exact, domain_value, limit * 2)
+                for term_id, matched_key, rank in rows:
+                    sort = (order[0], rank, order[1], len(matched_key), term_id)
+                    if term_id not in found or sort < found[term_id][0]:
+                        found[term_id] = (sort, field, kind)
+            if QueryKind.ENGLISH in parsed.kinds and len(parsed.words) > 1 and len(found) < limit:
+                for term_id in self._all_words(session, parsed.words, domain_value, limit * 2):
+                    found.setdefault(term_id, ((3, 9, 9, 0, term_id), "enw", "words"))
+        best = sorted(found.items(), key=lambda item: item[1][0])[:limit]
+        terms = self.get_many([term_id for term_id, _ in best])
+        return [replace(t, hit=_explain(t, parsed, found[t.id][1], found[t.id][2])) for t in terms]
+
+    def _stages(self, q: Query) -> list[tuple[tuple[int, int], str, str, str, bool]]:
+        """(order, field, kind, key, exact) for each index scan, best kinds first."""
+        stages: list[tuple[tuple[int, int], str, str, str, bool]] = []
+        if q.hanzi:
+            stages += [((0, 0), "hz", "exact", q.hanzi, True), ((1, 0), "hz", "prefix", q.hanzi, False),
+                       ((2, 0), "hzs", "substring", q.hanzi, False)]
+        if QueryKind.PINYIN in q.kinds:
+            if q.pinyin is not None:
+                field, key = ("pyt", q.pinyin.toned) if q.pinyin.toned else ("py", q.pinyin.toneless)
+                stages += [((0, 1), field, "exact", key, True), ((1, 1), field, "prefix", key, False)]
+            if q.initials:
+                stages += [((0, 3), "pyi", "exact", q.initials, True), ((1, 3), "pyi", "prefix", q.initials, False)]
+        if QueryKind.ENGLISH in q.kinds and q.english:
+            stages += [((0, 2), "en", "exact", q.english, True), ((1, 2), "en", "prefix", q.english, False)]
+            if len(q.words) == 1:
+                stages += [((2, 2), "enw", "words", q.words[0], True), ((2, 4), "enw", "words", q.words[0], False)]
+        return sorted(stages, key=lambda s: s[0])
+
+    @staticmethod
+    def _scan(session: Session, field: str, key: str, exact: bool, domain: str | None,
+              limit: int) -> list[tuple[str, str, int]]:
+        condition = SearchKey.key == key if exact else (SearchKey.key >= key) & (SearchKey.key < key + KEY_MAX)
+        statement = (select(SearchKey.term_id, SearchKey.key, SearchKey.rank)
+                     .where(SearchKey.field == field, condition)
+                     .order_by(SearchKey.rank if exact else SearchKey.key).limit(limit))
+        if domain:
+            statement = statement.join(TermRow, TermRow.id == SearchKey.term_id).where(TermRow.domain == domain)
+        return [(r[0], r[1], r[2]) for r in session.execute(statement)]
+
+    @staticmethod
+    def _all_words(session: Session, words: Sequence[str], domain: str | None, limit: int) -> list[str]:
+        parts = []
+        for word in words:
+            part = select(SearchKey.term_id).where(SearchKey.field == "enw", SearchKey.key == word)
+            if domain:
+                part = part.join(TermRow, TermRow.id == SearchKey.term_id).where(TermRow.domain == domain)
+            parts.append(part)
+        return list(session.scalars(intersect(*parts).limit(limit)))
+
+    def select(self, domain: Domain | str | None = None, status: Status | str | None = None) -> list[Term]:
+        """Terms of a domain and/or having a rendering of a status (for filtered exports)."""
+        chosen = self.terms(domain)
+        if status is not None:
+            wanted = Status(status)
+            chosen = [t for t in chosen if any(r.status is wanted for r in t.renderings)]
+        return chosen
+
+    def export(self, format: str = "csv", domain: Domain | str | None = None,
+               status: Status | str | None = None) -> bytes:
+        """Write terms in a registered export format (see glossary.formats)."""
+        from .formats import export_format
+
+        return export_format(format).write(self.select(domain, status))
+
+    # --- writing --------------------------------------------------------------------------
+
+    def import_terms(self, terms: Iterable[Term], on_conflict: Conflict | str = Conflict.REPORT,
+                     dry_run: bool = False, prune: bool = False, progress: Progress | None = None) -> ImportReport:
+        """Write terms in one transaction: all of them or, on any error, none.
+
+        New ids are added; unchanged entries are left alone; an entry whose content differs is
+        a conflict, handled as ``on_conflict`` says. ``prune`` removes stored entries that the
+        import does not contain (used when the store mirrors terms.csv).
+        """
+        incoming = list(terms)
+        mode = Conflict(on_conflict)
+        self._check_links(incoming, prune)
+        now = datetime.now(timezone.utc)
+        try:
+            with Session(self.engine) as session, session.begin():
+                _lock(session.connection())
+                stored = dict(session.execute(select(TermRow.id, TermRow.checksum)).tuples().all())
+                created = dict(session.execute(select(TermRow.id, TermRow.created_at)).tuples().all()) \
+                    if stored else {}
+                new, changed, unchanged = [], [], 0
+                for term in incoming:
+                    if term.id not in stored:
+                        new.append(term)
+                    elif stored[term.id] == _checksum(term):
+                        unchanged += 1
+                    else:
+                        changed.append(term)
+                if changed and mode is Conflict.REPORT:
+                    raise ImportConflict([t.id for t in changed])
+                kept = changed if mode is Conflict.REPLACE else []
+                removed = set(stored) - {t.id for t in incoming} if prune else set()
+                report = ImportReport(len(new), len(kept), unchanged, len(changed) - len(kept), len(removed), dry_run)
+                if dry_run:
+                    session.rollback()
+                    return report
+                gone = removed | {t.id for t in kept}
+                for chunk in _chunks(sorted(gone), 500):
+                    session.execute(delete(SearchKey).where(SearchKey.term_id.in_(chunk)))
+                    session.execute(delete(TermRow).where(TermRow.id.in_(chunk)))
+                writes = [replace(t, created_at=_aware(created[t.id])) if t.id in created else t for t in kept] + new
+                done = 0
+                for chunk in _chunks(writes, 2000):
+                    session.execute(insert(TermRow), [_row_values(t, now) for t in chunk])
+                    session.execute(insert(SearchKey), [
+                        {"term_id": t.id, "field": f, "key": k, "rank": r} for t in chunk for f, k, r in term_keys(t)])
+                    done += len(chunk)
+                    if progress:
+                        progress(done, len(writes))
+                if writes or removed:
+                    self._set_meta(session, "revision", str(int(self._meta(session, "revision") or 0) + 1))
+                return report
+        except SQLAlchemyError as error:
+            raise StoreError(f"the import failed and the store is unchanged: {str(error).splitlines()[0]}") from error
+
+    def _check_links(self, incoming: list[Term], prune: bool) -> None:
+        known = {t.id for t in incoming}
+        if not prune:
+            with Session(self.engine) as session:
+                known |= set(session.scalars(select(TermRow.id)))
+        problems = [Problem("import", 0, "related", f"{t.id}: related id {other!r} names no entry")
+                    for t in incoming for other in t.related if other not in known]
+        if problems:
+            raise InvalidInput(problems)
+
+    def seed_from(self, path: Path) -> ImportReport | None:
+        """Mirror terms.csv into the store: when it is empty, or when terms.csv changed and the
+        store has had no other writes since it was last seeded. Returns None when nothing to do."""
+        if not path.exists():
+            return None
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with Session(self.engine) as session:
+            seeded = self._meta(session, "seed_sha256")
+            seeded_revision = self._meta(session, "seed_revision")
+        if seeded == digest:
+            return None
+        if seeded is None and self.count():
+            return None  # a store filled by other means: leave it alone
+        if seeded is not None and seeded_revision != str(self.revision):
+            log.warning("%s changed, but the store has other writes since it was seeded; "
+                        "run 'glossary import %s --on-conflict replace' to update it", path, path)
+            return None
+        report = self.import_terms(read_terms(path), on_conflict=Conflict.REPLACE, prune=True)
+        with Session(self.engine) as session, session.begin():
+            self._set_meta(session, "seed_sha256", digest)
+            self._set_meta(session, "seed_revision", str(int(self._meta(session, "revision") or 0)))
+        return report
+
+
+def _explain(term: Term, query: Query, field: str, kind: str) -> Hit:
+    """Describe a hit for the user: the form or rendering that matched and its status."""
+    if field in ("hz", "hzs"):
+        text = next((form for form, _ in term.forms() if query.hanzi in fold(form)), term.simplified)
+        return Hit("hanzi", kind, text)
+    if field.startswith("py"):
+        return Hit("pinyin", kind, term.pinyin)
+    words = set(query.words)
+    for rendering in sorted(term.renderings, key=lambda r: r.status.rank):
+        normal = normalize_english(rendering.text)
+        if (field == "en" and normal.startswith(query.english)) or (
+                field == "enw" and (words <= set(english_words(rendering.text))
+                                    or any(w.startswith(query.words[-1]) for w in english_words(rendering.text)))):
+            return Hit("english", kind, rendering.text, rendering.status)
+    return Hit("english", kind, term.preferred.text, Status.PREFERRED)
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _create_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            from sqlalchemy.pool import StaticPool
+
+            engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            if path and path != ":memory:":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _lock(connection: Any) -> None:
+    """Serialise schema changes and imports between app servers sharing a PostgreSQL store."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7351902)")
+
+
+def _safe(url: str) -> str:
+    """The URL with any password hidden."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL we cannot parse is shown as given
+        return url

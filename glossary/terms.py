@@ -1,0 +1,201 @@
+"""The term record: one entry per concept, as termbases (IATE, TBX) model it."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from . import pinyin as _pinyin
+
+__all__ = ["Status", "Domain", "FormKind", "Form", "Rendering", "Hit", "Term"]
+
+
+class Status(str, enum.Enum):
+    """Standing of an English rendering (the TBX administrative statuses)."""
+
+    #: The official rendering PRC official English uses now; one per term.
+    PREFERRED = "preferred"
+    #: Seen in scholarship or media and understood by readers; acceptable, not official.
+    ADMITTED = "admitted"
+    #: Official once and replaced; keep its years, analysts quote old documents.
+    SUPERSEDED = "superseded"
+    #: Ruled out or misleading; kept so checks can flag it.
+    DEPRECATED = "deprecated"
+
+    @property
+    def rank(self) -> int:
+        """Sort order: preferred first, deprecated last."""
+        return list(Status).index(self)
+
+    @property
+    def outdated(self) -> bool:
+        return self in (Status.SUPERSEDED, Status.DEPRECATED)
+
+
+class Domain(str, enum.Enum):
+    """Subject field of a term (closed list; documented in the README)."""
+
+    #: Partnerships, diplomatic formulas, principles of foreign policy, summit language.
+    DIPLOMACY = "diplomacy"
+    #: Security concepts, counter-terrorism, military and regional security.
+    SECURITY = "security"
+    #: The Belt and Road Initiative family and connectivity.
+    BELT_AND_ROAD = "belt-and-road"
+    #: Economy, trade, finance, development cooperation.
+    ECONOMY = "economy"
+    #: Party ideology, governance concepts, domestic political slogans.
+    GOVERNANCE = "governance"
+    #: Sovereignty, territorial integrity, core interests, Taiwan, Hong Kong.
+    SOVEREIGNTY = "sovereignty"
+    #: Ethnic and religious policy, Xinjiang and Tibet policy language.
+    ETHNICITY_RELIGION = "ethnicity-religion"
+    #: Organisations, mechanisms, forums, programmes and their proper names.
+    INSTITUTIONS = "institutions"
+    #: Countries, regions, cities and geographic names.
+    PLACES = "places"
+    #: Anything else (imported general vocabulary, e.g. from a dictionary).
+    GENERAL = "general"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ").capitalize()
+
+
+class FormKind(str, enum.Enum):
+    """Which Chinese form of a term a text uses."""
+
+    #: The simplified headword.
+    SIMPLIFIED = "simplified"
+    #: The traditional form.
+    TRADITIONAL = "traditional"
+    #: A regional or orthographic variant (e.g. a Taiwan word form).
+    VARIANT = "variant"
+    #: An abbreviation (上合组织 for 上海合作组织).
+    ABBREVIATION = "abbreviation"
+    #: A short form (中亚峰会).
+    SHORT = "short"
+
+
+@dataclass(frozen=True)
+class Form:
+    """Another Chinese form of a term: variant, abbreviation or short form."""
+
+    text: str
+    kind: FormKind = FormKind.VARIANT
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """An English rendering with its status, years of use, note and source.
+
+    ``source`` is as written in terms.csv: a 1-based number into the term's sources, or a
+    citation given inline. ``Term.citation(rendering)`` resolves it.
+    """
+
+    text: str
+    status: Status
+    years: str | None = None
+    note: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Why a search found a term: which field matched, how, and the rendering's status."""
+
+    field: str  # "hanzi", "pinyin", "english"
+    kind: str  # "exact", "prefix", "substring", "words"
+    text: str  # the form or rendering that matched
+    status: Status | None = None  # for English hits
+
+
+@dataclass(frozen=True)
+class Term:
+    """One concept: its Chinese forms, pinyin, English renderings, sources and links."""
+
+    id: str
+    simplified: str
+    traditional: str
+    pinyin: str  # stored form: tone marks, words joined (GB/T 16159)
+    domain: Domain
+    definition: str
+    renderings: tuple[Rendering, ...]
+    variants: tuple[Form, ...] = ()
+    sources: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    traditional_curated: bool = False
+    pinyin_curated: bool = False
+    pinyin_note: str = ""
+    created_at: datetime | None = field(default=None, compare=False)
+    updated_at: datetime | None = field(default=None, compare=False)
+    hit: Hit | None = field(default=None, compare=False)
+
+    @property
+    def preferred(self) -> Rendering:
+        """The preferred rendering (every valid term has exactly one)."""
+        return next(r for r in self.renderings if r.status is Status.PREFERRED)
+
+    def english(self, status: Status) -> list[Rendering]:
+        """Renderings of one status, in curated order."""
+        return [r for r in self.renderings if r.status is status]
+
+    def pinyin_as(self, style: _pinyin.PinyinStyle | str = _pinyin.PinyinStyle.MARKS) -> str:
+        """The pinyin in a style (cached per string).
+
+        >>> t = Term("x", "核心利益", "核心利益", "héxīn lìyì", Domain.SOVEREIGNTY, "", ())
+        >>> t.pinyin_as("plain")
+        'hexin liyi'
+        """
+        return _pinyin.render(self.pinyin, style)
+
+    def citation(self, rendering: Rendering) -> str | None:
+        """The rendering's source as a citation, resolving numbered references."""
+        if rendering.source and rendering.source.isdigit():
+            index = int(rendering.source) - 1
+            return self.sources[index] if 0 <= index < len(self.sources) else None
+        return rendering.source
+
+    def forms(self) -> list[tuple[str, FormKind]]:
+        """Every Chinese form with its kind, headword first, no duplicates."""
+        seen: set[str] = set()
+        out: list[tuple[str, FormKind]] = []
+        for text, kind in [(self.simplified, FormKind.SIMPLIFIED), (self.traditional, FormKind.TRADITIONAL)] + [
+            (f.text, f.kind) for f in self.variants
+        ]:
+            if text and text not in seen:
+                seen.add(text)
+                out.append((text, kind))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape shared by the CLI (--json), the API and annotation output."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "simplified": self.simplified,
+            "traditional": self.traditional,
+            "variants": [{"text": f.text, "kind": f.kind.value} for f in self.variants],
+            "pinyin": {style.value: self.pinyin_as(style) for style in _pinyin.PinyinStyle},
+            "english": {
+                "preferred": self.preferred.text,
+                "admitted": [r.text for r in self.english(Status.ADMITTED)],
+                "deprecated": [r.text for r in self.english(Status.DEPRECATED)],
+                "superseded": [r.text for r in self.english(Status.SUPERSEDED)],
+            },
+            "renderings": [
+                {"text": r.text, "status": r.status.value, "note": r.note, "years": r.years,
+                 "source": self.citation(r)}
+                for r in self.renderings
+            ],
+            "domain": self.domain.value,
+            "definition": self.definition,
+            "sources": list(self.sources),
+            "related": list(self.related),
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+        }
+        if self.hit is not None:
+            data["match"] = {"field": self.hit.field, "kind": self.hit.kind, "text": self.hit.text,
+                             "status": self.hit.status.value if self.hit.status else None}
+        return data
