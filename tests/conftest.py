@@ -1,0 +1,96 @@
+"""Shared fixtures: stores on SQLite and on the real PostgreSQL server, the real terms.csv.
+
+PostgreSQL tests use GLOSSARY_TEST_POSTGRES_URL (default: the local server's `test` database)
+and skip with a reason when it does not answer, unless GLOSSARY_REQUIRE_ALL=1 (as in CI), when
+a missing server or browser fails the run instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+import glossary
+from glossary.config import CHECKOUT
+from glossary.schema import Base
+
+ROOT = CHECKOUT
+TERMS_CSV = ROOT / "terms.csv"
+DATA = Path(__file__).parent / "data"
+SEED_ARTICLE = ROOT.parent / "shared" / "seeds" / "000_d442af44f69a4659.txt"
+POSTGRES_URL = os.environ.get("GLOSSARY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REQUIRE_ALL = os.environ.get("GLOSSARY_REQUIRE_ALL") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with a reason locally; fail in CI, where nothing may be skipped."""
+    if REQUIRE_ALL:
+        pytest.fail(f"{reason} (GLOSSARY_REQUIRE_ALL=1: CI must run every test)")
+    pytest.skip(reason)
+
+
+def reset_postgres(url: str) -> None:
+    """Drop our tables so a test starts from an empty store."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+def postgres_available() -> bool:
+    try:
+        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not available"
+        return False
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty store URL, once per backend: a SQLite file, then the PostgreSQL test database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'glossary.sqlite3'}"
+        return
+    if not postgres_available():
+        skip_or_fail(f"PostgreSQL does not answer at {POSTGRES_URL}")
+    reset_postgres(POSTGRES_URL)
+    yield POSTGRES_URL
+    reset_postgres(POSTGRES_URL)
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[glossary.Glossary]:
+    """A store seeded from the real terms.csv, on each backend."""
+    g = glossary.open(store_url)
+    yield g
+    g.engine.dispose()
+
+
+@pytest.fixture
+def empty_store(store_url: str) -> Iterator[glossary.Glossary]:
+    """An empty store (not seeded), on each backend."""
+    g = glossary.open(store_url, seed=False)
+    yield g
+    g.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def curated(tmp_path_factory: pytest.TempPathFactory) -> glossary.Glossary:
+    """One read-only SQLite store seeded from terms.csv, shared by tests that only read."""
+    path = tmp_path_factory.mktemp("curated") / "glossary.sqlite3"
+    return glossary.open(f"sqlite:///{path}")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the default store of CLI and app tests out of the checkout."""
+    monkeypatch.setenv("GLOSSARY_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("GLOSSARY_DATABASE_URL", raising=False)
