@@ -1,25 +1,90 @@
-"""The lookup site and JSON API: a thin Flask shell over the glossary library."""
+"""The lookup site and JSON API: a thin Flask shell over the glossary library.
+
+Run it with ``glossary serve`` (waitress) or ``make run``; configure it with ``GLOSSARY_*``
+environment variables (``GLOSSARY_DATABASE_URL`` picks the store, ``GLOSSARY_MAX_TEXT_BYTES``
+the annotation limit, and so on: every key of ``DEFAULTS``).
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, g, request
 
 import glossary
 
+#: Settings and their defaults; each can be set as ``GLOSSARY_<NAME>`` in the environment.
+DEFAULTS: dict[str, Any] = {
+    # SQLAlchemy URL of the store; None means GLOSSARY_DATABASE_URL or the default SQLite file.
+    "DATABASE_URL": None,
+    # Hard cap on any request body (form posts, uploads, JSON); larger bodies get HTTP 413.
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
+    # Largest text the annotate and check endpoints accept, in UTF-8 bytes (HTTP 413 above).
+    "MAX_TEXT_BYTES": 200_000,
+    # Longest search query, in characters (HTTP 400 above).
+    "MAX_QUERY_LENGTH": 200,
+    # Results per search: the default and the most a client may ask for.
+    "SEARCH_LIMIT": 20,
+    "SEARCH_LIMIT_MAX": 100,
+    # Entries per page when browsing.
+    "BROWSE_PAGE_SIZE": 200,
+}
+
+#: Sent with every response. The CSP forbids inline script and styles: all JS is in static/.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app. Settings come from defaults, then ``GLOSSARY_*`` environment variables,
-    then ``test_config``."""
+    """Build the app: defaults, then ``GLOSSARY_*`` environment variables, then ``test_config``.
+
+    ``test_config`` may also carry ``GLOSSARY``, an open ``Glossary`` to serve instead of
+    opening ``DATABASE_URL``.
+
+    >>> app = create_app({"DATABASE_URL": "sqlite://"})
+    >>> app.test_client().get("/api/v1/terms/core-interests").json["english"]["preferred"]
+    'core interests'
+    """
     app = Flask(__name__)
-    app.config.from_mapping(DATABASE_URL=None, MAX_CONTENT_LENGTH=1024 * 1024)
+    app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("GLOSSARY")
     if test_config:
         app.config.update(test_config)
-    app.extensions["glossary"] = glossary.open(app.config["DATABASE_URL"])
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # hanzi stay readable in JSON
+    store = app.config.get("GLOSSARY") or glossary.open(app.config["DATABASE_URL"])
+    app.extensions["glossary"] = store
 
-    from . import pages
+    from . import api, errors, pages, views
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    app.register_error_handler(Exception, errors.handle_error)
+    app.jinja_env.globals.update(views.TEMPLATE_GLOBALS)
+    app.jinja_env.filters.update(views.TEMPLATE_FILTERS)
+
+    @app.before_request
+    def _start_clock() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.path.startswith("/api/") and request.method in ("GET", "HEAD", "OPTIONS"):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response.headers["Access-Control-Expose-Headers"] = "Server-Timing, Content-Disposition"
+        started = g.get("started")
+        if started is not None:
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+        return response
+
     return app

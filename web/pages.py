@@ -1,14 +1,151 @@
-"""HTML pages."""
+"""HTML pages: search, term, browse, annotate, export. Each works without JavaScript."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+import unicodedata
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from werkzeug.exceptions import BadRequest
+
+from glossary import Domain, Glossary, PinyinStyle
+from glossary.formats import EXPORTS
+from glossary.pinyin import is_hanzi
+from glossary.script import to_simplified, to_traditional
+
+from . import annotation
+from .safehtml import clean
 
 bp = Blueprint("pages", __name__)
+
+EXAMPLES = ["mingyun gongtongti", "命運共同體", "community of common destiny", "yi4dai4 yi1lu4", "e:partnership"]
+
+
+def store() -> Glossary:
+    glossary: Glossary = current_app.extensions["glossary"]
+    return glossary
+
+
+def domain_arg() -> Domain | None:
+    value = request.values.get("domain") or None
+    try:
+        return Domain(value) if value else None
+    except ValueError:
+        raise BadRequest(f"unknown domain {value!r}; choose one of {', '.join(d.value for d in Domain)}") from None
+
+
+def suggestions(query: str) -> list[tuple[str, str]]:
+    """(query, why) pairs worth trying when a search finds nothing."""
+    text = query.strip()
+    body = text[2:].strip() if text[:2].lower() in ("c:", "p:", "e:") else text
+    out: list[tuple[str, str]] = []
+    if any(is_hanzi(c) for c in body):
+        other = to_traditional(body) if to_simplified(body) == body else to_simplified(body)
+        if other != body:
+            out.append((other, "the other script"))
+        if len(body) > 2:
+            out.append((body[:2], "the first two characters"))
+    else:
+        toneless = "".join(c for c in unicodedata.normalize("NFD", body) if not unicodedata.combining(c))
+        toneless = "".join(c for c in toneless if not c.isdigit())
+        if toneless != body and toneless.strip():
+            out.append((toneless, "pinyin without tones"))
+        words = body.split()
+        if len(words) > 1:
+            out.append((f"e:{max(words, key=len)}", "one English word"))
+        if body != text:
+            out.append((body, "without the field prefix"))
+    out += [(example, "an example") for example in ("mingyun", "partnership") if example not in body]
+    return out[:5]
 
 
 @bp.get("/")
 def home() -> str:
-    query = request.args.get("q", "").strip()
-    results = current_app.extensions["glossary"].lookup(query) if query else []
-    return render_template("home.html", query=query, results=results)
+    query = request.args.get("q", "")[: current_app.config["MAX_QUERY_LENGTH"]]
+    domain = domain_arg()
+    results = store().lookup(query, limit=current_app.config["SEARCH_LIMIT"], domain=domain) if query.strip() else []
+    return render_template("home.html", query=query, domain=domain, results=results,
+                           suggestions=suggestions(query) if query.strip() and not results else [],
+                           examples=EXAMPLES)
+
+
+@bp.get("/terms/<term_id>")
+def term(term_id: str) -> str:
+    found = store().get(term_id)
+    related = {t.id: t for t in store().get_many(list(found.related))}
+    return render_template("term.html", term=found, related=related,
+                           permalink=url_for("pages.term", term_id=found.id, _external=True))
+
+
+@bp.get("/browse")
+def browse() -> str:
+    domain = domain_arg()
+    letter = (request.args.get("letter") or "").upper()[:1]
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isascii() and page.isdigit() and int(page) > 0 else 1
+    size = current_app.config["BROWSE_PAGE_SIZE"]
+    listed: list[Any] = []
+    if domain or letter:
+        chosen = store().terms(domain)
+        if letter:
+            chosen = [t for t in chosen if t.pinyin_as(PinyinStyle.PLAIN)[:1].upper() == letter]
+        listed = sorted(chosen, key=lambda t: (t.pinyin_as(PinyinStyle.PLAIN).lower(), t.simplified))
+    pages = max(1, -(-len(listed) // size))
+    shown = listed[(page_number - 1) * size: page_number * size]
+    counts = store().info()["domains"]
+    return render_template("browse.html", domain=domain, letter=letter, terms=shown, total=len(listed),
+                           page=page_number, pages=pages, counts=counts,
+                           letters="ABCDEFGHJKLMNOPQRSTWXYZ")
+
+
+def _read_upload() -> str | None:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return None
+    if not upload.filename.lower().endswith(".txt"):
+        raise BadRequest(f"{upload.filename} is not a .txt file; save the text as plain text (.txt) and upload that")
+    data = upload.read()
+    annotation.check_size(data.decode("utf-8", "replace"), current_app.config["MAX_TEXT_BYTES"])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None:
+            raise BadRequest(f"cannot tell the encoding of {upload.filename}; save it as UTF-8") from None
+        return str(best)
+
+
+DOWNLOAD = {"html": ("text/html", "html"), "brackets": ("text/plain", "txt"), "markdown": ("text/markdown", "md"),
+            "json": ("application/json", "json"), "text": ("text/plain", "txt")}
+
+
+@bp.route("/annotate", methods=["GET", "POST"])
+def annotate() -> str | Response:
+    if request.method == "GET":
+        return render_template("annotate.html", text="", options=annotation.AnnotateOptions(), result=None)
+    options = annotation.read_options(request.form, from_form=True)
+    text = _read_upload() or request.form.get("text", "")
+    if not text.strip():
+        return render_template("annotate.html", text=text, options=options, result=None,
+                               problem="Paste a text or choose a .txt file first.")
+    result = annotation.annotate(store(), text, options, current_app.config["MAX_TEXT_BYTES"])
+    if request.form.get("action") == "download":
+        media_type, extension = DOWNLOAD[result["format"]]
+        return Response(result["result"], mimetype=media_type,
+                        headers={"Content-Disposition": f'attachment; filename="annotated.{extension}"'})
+    shown = clean(result["result"]) if result["format"] == "html" else None
+    return render_template("annotate.html", text=text, options=options, result=result, shown=shown)
+
+
+@bp.get("/export")
+def export() -> str:
+    return render_template("export.html", formats=list(EXPORTS.values()), counts=store().info()["domains"],
+                           total=store().info()["terms"])
+
+
+@bp.get("/about")
+def about() -> str:
+    return render_template("about.html", info=store().info())
+

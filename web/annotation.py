@@ -1,0 +1,111 @@
+"""One annotation request, shared by the annotate page and ``POST /api/v1/annotate``.
+
+It checks the options and the size, detects the language and calls the library: Chinese text
+goes to ``Glossary.annotate``; English text to ``Glossary.annotate_english`` and
+``Glossary.check``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.exceptions import BadRequest
+
+from glossary import Domain, Glossary, PinyinStyle
+from glossary.errors import InputTooLarge
+
+from .views import is_chinese
+
+
+class Language(str, enum.Enum):
+    """The language of a text to annotate."""
+
+    #: Detect it (Chinese when hanzi make up a tenth of the letters).
+    AUTO = "auto"
+    #: Chinese: annotated with pinyin and English glosses.
+    CHINESE = "zh"
+    #: English: Chinese and pinyin inserted after each term, plus the terminology check.
+    ENGLISH = "en"
+
+
+class OutputFormat(str, enum.Enum):
+    """How annotated Chinese comes back (English always comes back as text)."""
+
+    #: HTML ruby with hover glosses.
+    HTML = "html"
+    #: Plain text with [pinyin; English] after each term.
+    BRACKETS = "brackets"
+    #: Markdown.
+    MARKDOWN = "markdown"
+    #: JSON: the text and the terms found in it.
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class AnnotateOptions:
+    """What the user asked for (already validated)."""
+
+    language: Language = Language.AUTO
+    format: OutputFormat = OutputFormat.HTML
+    pinyin: PinyinStyle = PinyinStyle.MARKS
+    first_only: bool | None = None  # None: the library's default for the language
+    domain: Domain | None = None
+
+
+def check_size(text: str, limit: int) -> None:
+    """Refuse a text over the limit with a message that says what to do."""
+    size = len(text.encode("utf-8"))
+    if size > limit:
+        raise InputTooLarge(size, limit)
+
+
+def annotate(store: Glossary, text: str, options: AnnotateOptions, limit: int) -> dict[str, Any]:
+    """Annotate ``text``; the result as the API returns it."""
+    check_size(text, limit)
+    language = options.language
+    if language is Language.AUTO:
+        language = Language.CHINESE if is_chinese(text) else Language.ENGLISH
+    extra: dict[str, Any] = {} if options.first_only is None else {"first_only": options.first_only}
+    if language is Language.CHINESE:
+        result = store.annotate(text, format=options.format.value, pinyin=options.pinyin.value,  # type: ignore[attr-defined]
+                                domain=options.domain.value if options.domain else None, **extra)
+        return {"language": language.value, "format": options.format.value, "pinyin": options.pinyin.value,
+                "result": result, "findings": []}
+    result = store.annotate_english(text, pinyin=options.pinyin.value, **extra)  # type: ignore[attr-defined]
+    return {"language": language.value, "format": "text", "pinyin": options.pinyin.value,
+            "result": result, "findings": check(store, text, None, limit)}
+
+
+def check(store: Glossary, text: str, source: str | None, limit: int) -> list[dict[str, Any]]:
+    """The terminology check's findings on an English text (``source``: the Chinese original)."""
+    check_size(text + (source or ""), limit)
+    return [finding.to_dict() for finding in store.check(text, source=source)]  # type: ignore[attr-defined]
+
+
+def _choice(enum_type: type[enum.Enum], value: Any, name: str, default: Any) -> Any:
+    if value is None or value == "":
+        return default
+    try:
+        return enum_type(value)
+    except (ValueError, TypeError):
+        choices = ", ".join(str(member.value) for member in enum_type)
+        raise BadRequest(f"{name} must be one of {choices}, not {value!r}") from None
+
+
+def read_options(values: Mapping[str, Any], from_form: bool = False) -> AnnotateOptions:
+    """Options from a JSON object or a form; BadRequest naming the bad field otherwise."""
+    first_only = values.get("first_only")
+    if from_form:
+        first_only = first_only in ("1", "on", "true")
+    elif first_only is not None and not isinstance(first_only, bool):
+        raise BadRequest(f"first_only must be true, false or null, not {first_only!r}")
+    return AnnotateOptions(
+        language=_choice(Language, values.get("language"), "language", Language.AUTO),
+        format=_choice(OutputFormat, values.get("format"), "format", OutputFormat.HTML),
+        pinyin=_choice(PinyinStyle, values.get("pinyin"), "pinyin", PinyinStyle.MARKS),
+        first_only=first_only,
+        domain=_choice(Domain, values.get("domain"), "domain", None),
+    )

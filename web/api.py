@@ -1,0 +1,108 @@
+"""The JSON API under /api/v1 (described by /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import BadRequest, NotFound
+
+from glossary import Domain, Glossary, Status
+from glossary.formats import EXPORTS
+
+from . import annotation, openapi
+from .views import search_result
+
+bp = Blueprint("api", __name__)
+
+
+def store() -> Glossary:
+    glossary: Glossary = current_app.extensions["glossary"]
+    return glossary
+
+
+def enum_arg(enum_type: type[Domain] | type[Status], name: str) -> Any:
+    """An optional query argument from a closed list; 400 listing the choices otherwise."""
+    value = request.args.get(name) or None
+    if value is None:
+        return None
+    try:
+        return enum_type(value)
+    except ValueError:
+        raise BadRequest(f"{name} must be one of {', '.join(m.value for m in enum_type)}, not {value!r}") from None
+
+
+def json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest('send a JSON object with Content-Type: application/json, e.g. {"text": "一带一路"}')
+    return body
+
+
+def text_field(body: dict[str, Any], name: str, required: bool = True) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise BadRequest(f'"{name}" must be a string' + (" and is required" if required else ""))
+    return value
+
+
+@bp.get("/health")
+def health() -> Response:
+    """Trivial endpoint: the framework's ceiling in the load benchmark."""
+    return jsonify(status="ok")
+
+
+@bp.get("/search")
+def search() -> Response:
+    query = request.args.get("q", "")
+    if len(query) > current_app.config["MAX_QUERY_LENGTH"]:
+        raise BadRequest(f"q is {len(query)} characters long; the limit is {current_app.config['MAX_QUERY_LENGTH']}")
+    most = current_app.config["SEARCH_LIMIT_MAX"]
+    raw_limit = request.args.get("limit") or str(current_app.config["SEARCH_LIMIT"])
+    if not raw_limit.isascii() or not raw_limit.isdigit() or not 1 <= int(raw_limit) <= most:
+        raise BadRequest(f"limit must be a whole number from 1 to {most}, not {raw_limit!r}")
+    domain = enum_arg(Domain, "domain")
+    terms = store().lookup(query, limit=int(raw_limit), domain=domain) if query.strip() else []
+    results = [search_result(t) for t in terms]
+    return jsonify(query=query, domain=domain.value if domain else None, count=len(results), results=results)
+
+
+@bp.get("/terms/<term_id>")
+def term(term_id: str) -> Response:
+    return jsonify(store().get(term_id).to_dict())
+
+
+@bp.get("/export.<fmt>")
+def export(fmt: str) -> Response:
+    if fmt not in EXPORTS:
+        raise NotFound(f"no export format {fmt!r}; choose one of {', '.join(EXPORTS)}")
+    chosen = EXPORTS[fmt]
+    domain, status = enum_arg(Domain, "domain"), enum_arg(Status, "status")
+    body = store().export(fmt, domain=domain, status=status)
+    name = "-".join(["glossary"] + [v.value for v in (domain, status) if v]) + f".{chosen.extension}"
+    return Response(body, mimetype=chosen.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/annotate")
+def annotate() -> Response:
+    body = json_body()
+    text = text_field(body, "text") or ""
+    options = annotation.read_options(body)
+    return jsonify(annotation.annotate(store(), text, options, current_app.config["MAX_TEXT_BYTES"]))
+
+
+@bp.post("/check")
+def check() -> Response:
+    body = json_body()
+    text = text_field(body, "text") or ""
+    source = text_field(body, "source", required=False)
+    findings = annotation.check(store(), text, source, current_app.config["MAX_TEXT_BYTES"])
+    return jsonify(count=len(findings), findings=findings)
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    return jsonify(openapi.document())

@@ -1,0 +1,164 @@
+"""The OpenAPI 3.1 description of /api/v1, built from the same registries the API uses.
+
+``tests/test_openapi.py`` runs schemathesis against the app with this document: no 5xx, no
+response that violates it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+import glossary
+from glossary import Domain, PinyinStyle, Status
+from glossary.formats import EXPORTS
+
+from .annotation import Language, OutputFormat
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+
+
+def _values(enum_type: Any) -> list[str]:
+    return [member.value for member in enum_type]
+
+
+def _schemas() -> dict[str, Any]:
+    string_list = {"type": "array", "items": {"type": "string"}}
+    return {
+        "Error": {
+            "type": "object", "required": ["error"], "additionalProperties": False,
+            "properties": {"error": {
+                "type": "object", "required": ["status", "type", "message"],
+                "properties": {"status": {"type": "integer"}, "type": {"type": "string"},
+                               "message": {"type": "string"}}}},
+        },
+        "Term": {
+            "type": "object",
+            "required": ["id", "simplified", "traditional", "variants", "pinyin", "english", "renderings",
+                         "domain", "definition", "sources", "related"],
+            "properties": {
+                "id": {"type": "string"}, "simplified": {"type": "string"}, "traditional": {"type": "string"},
+                "variants": {"type": "array", "items": {
+                    "type": "object", "required": ["text", "kind"],
+                    "properties": {"text": {"type": "string"}, "kind": {"type": "string"}}}},
+                "pinyin": {"type": "object", "required": _values(PinyinStyle),
+                           "properties": {v: {"type": "string"} for v in _values(PinyinStyle)}},
+                "english": {"type": "object", "required": ["preferred", "admitted", "deprecated", "superseded"],
+                            "properties": {"preferred": {"type": "string"}, "admitted": string_list,
+                                           "deprecated": string_list, "superseded": string_list}},
+                "renderings": {"type": "array", "items": {
+                    "type": "object", "required": ["text", "status"],
+                    "properties": {"text": {"type": "string"}, "status": {"enum": _values(Status)},
+                                   "note": NULLABLE_STRING, "years": NULLABLE_STRING, "source": NULLABLE_STRING}}},
+                "domain": {"enum": _values(Domain)}, "definition": {"type": "string"},
+                "sources": string_list, "related": string_list,
+                "created_at": NULLABLE_STRING, "updated_at": NULLABLE_STRING,
+                "match": {"type": "object", "required": ["field", "kind", "text"],
+                          "properties": {"field": {"type": "string"}, "kind": {"type": "string"},
+                                         "text": {"type": "string"}, "status": NULLABLE_STRING}},
+            },
+        },
+        "SearchResult": {"allOf": [{"$ref": "#/components/schemas/Term"}, {
+            "type": "object", "required": ["url", "notice"],
+            "properties": {"url": {"type": "string"}, "notice": NULLABLE_STRING}}]},
+        "Finding": {"type": "object", "description": "One terminology-check finding (see the library's Finding)."},
+    }
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def document() -> dict[str, Any]:
+    """The OpenAPI document for this server's settings and registered export formats."""
+    config = current_app.config
+    domain = {"name": "domain", "in": "query", "required": False,
+              "schema": {"enum": _values(Domain)}, "description": "Only terms of this domain."}
+    status = {"name": "status", "in": "query", "required": False, "schema": {"enum": _values(Status)},
+              "description": "Only terms having a rendering of this status."}
+    text = {"type": "string", "description": f"At most {config['MAX_TEXT_BYTES']:,} bytes of UTF-8."}
+    bad, too_large = _error("Invalid parameters"), _error("The text or request is over the size limit")
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Policy glossary API", "version": glossary.__version__,
+                 "description": "Search, read, annotate with and export a glossary of Chinese policy "
+                                "language. Every error has the Error shape."},
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/health": {"get": {"summary": "Liveness check", "operationId": "health", "responses": {
+                "200": _json({"type": "object", "required": ["status"],
+                              "properties": {"status": {"const": "ok"}}})}}},
+            "/search": {"get": {
+                "summary": "Find terms by hanzi (either script), pinyin (any form) or English",
+                "operationId": "search",
+                "parameters": [
+                    {"name": "q", "in": "query", "required": False,
+                     "schema": {"type": "string", "maxLength": config["MAX_QUERY_LENGTH"]},
+                     "description": "The query; c:, p: or e: forces hanzi, pinyin or English."},
+                    domain,
+                    {"name": "limit", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": config["SEARCH_LIMIT_MAX"],
+                                "default": config["SEARCH_LIMIT"]}},
+                ],
+                "responses": {"200": _json({
+                    "type": "object", "required": ["query", "domain", "count", "results"],
+                    "properties": {"query": {"type": "string"}, "domain": NULLABLE_STRING,
+                                   "count": {"type": "integer", "minimum": 0},
+                                   "results": {"type": "array",
+                                               "items": {"$ref": "#/components/schemas/SearchResult"}}}}),
+                    "400": bad}}},
+            "/terms/{term_id}": {"get": {
+                "summary": "One term", "operationId": "getTerm",
+                "parameters": [{"name": "term_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _json({"$ref": "#/components/schemas/Term"}), "404": _error("No such term")}}},
+            "/annotate": {"post": {
+                "summary": "Annotate Chinese (pinyin and English glosses) or English (Chinese and pinyin "
+                           "inserted, plus the terminology check)",
+                "operationId": "annotate",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["text"],
+                    "properties": {
+                        "text": text,
+                        "language": {"enum": _values(Language), "default": "auto"},
+                        "format": {"enum": _values(OutputFormat), "default": "html",
+                                   "description": "For Chinese; English comes back as text."},
+                        "pinyin": {"enum": _values(PinyinStyle), "default": "marks"},
+                        "first_only": {"type": ["boolean", "null"],
+                                       "description": "Annotate only the first occurrence of each term."},
+                        "domain": {"enum": _values(Domain) + [None]}}}}}},
+                "responses": {"200": _json({
+                    "type": "object", "required": ["language", "format", "pinyin", "result", "findings"],
+                    "properties": {"language": {"enum": ["zh", "en"]}, "format": {"type": "string"},
+                                   "pinyin": {"enum": _values(PinyinStyle)}, "result": {"type": "string"},
+                                   "findings": {"type": "array",
+                                                "items": {"$ref": "#/components/schemas/Finding"}}}}),
+                    "400": bad, "413": too_large}}},
+            "/check": {"post": {
+                "summary": "Check an English text for outdated or ruled-out renderings",
+                "operationId": "check",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["text"],
+                    "properties": {"text": text, "source": {"type": ["string", "null"],
+                                                            "description": "The Chinese original, if any."}}}}}},
+                "responses": {"200": _json({
+                    "type": "object", "required": ["count", "findings"],
+                    "properties": {"count": {"type": "integer", "minimum": 0},
+                                   "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}}}}),
+                    "400": bad, "413": too_large}}},
+            **{f"/export.{fmt.name}": {"get": {
+                "summary": f"Download {fmt.label}", "operationId": f"export_{fmt.name.replace('-', '_')}",
+                "parameters": [domain, status],
+                "responses": {"200": {"description": fmt.label, "content": {fmt.media_type.split(";")[0]: {
+                    "schema": {"type": "string", "format": "binary"}}}}, "400": bad}}}
+               for fmt in EXPORTS.values()},
+            "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi",
+                                      "responses": {"200": _json({"type": "object"})}}},
+        },
+        "components": {"schemas": _schemas()},
+    }

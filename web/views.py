@@ -1,0 +1,86 @@
+"""Presentation shared by pages and API: notices, citation forms, result rows.
+
+Only wording and layout live here; searching, exporting and annotating are the library's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from glossary import Domain, PinyinStyle, Status, Term
+from glossary.pinyin import is_hanzi
+
+
+def outdated_notice(term: Term) -> str | None:
+    """What to tell a user whose query matched a superseded or deprecated rendering.
+
+    >>> from glossary import Hit, Rendering
+    >>> t = Term("x", "命运共同体", "命運共同體", "mìngyùn gòngtóngtǐ", Domain.DIPLOMACY, "",
+    ...          (Rendering("community with a shared future", Status.PREFERRED),),
+    ...          hit=Hit("english", "exact", "community of common destiny", Status.SUPERSEDED))
+    >>> outdated_notice(t)
+    '‘community of common destiny’ is superseded — now ‘community with a shared future’'
+    """
+    hit = term.hit
+    if hit is None or hit.status is None or not hit.status.outdated:
+        return None
+    return f"‘{hit.text}’ is {hit.status.value} — now ‘{term.preferred.text}’"
+
+
+def citation_forms(term: Term) -> list[tuple[str, str, str]]:
+    """(key, label, text) for each citation style a translator may paste.
+
+    >>> from glossary import Rendering
+    >>> t = Term("p", "核心利益", "核心利益", "héxīn lìyì", Domain.SOVEREIGNTY, "",
+    ...          (Rendering("core interests", Status.PREFERRED),))
+    >>> [text for _key, _label, text in citation_forms(t)][0]
+    '“core interests” (核心利益, hexin liyi)'
+    """
+    english, hanzi = term.preferred.text, term.simplified
+    plain, marks = term.pinyin_as(PinyinStyle.PLAIN), term.pinyin_as(PinyinStyle.MARKS)
+    return [
+        ("analyst", "Analyst style", f"“{english}” ({hanzi}, {plain})"),
+        ("marks", "With tone marks", f"“{english}” ({hanzi}, {marks})"),
+        ("chinese-first", "Chinese first", f"{hanzi} ({marks}, “{english}”)"),
+    ]
+
+
+def search_result(term: Term) -> dict[str, Any]:
+    """One search result for the API: the shared term JSON plus its page and any notice."""
+    data = term.to_dict()
+    data["url"] = url_for("pages.term", term_id=term.id)
+    data["notice"] = outdated_notice(term)
+    return data
+
+
+def is_chinese(text: str) -> bool:
+    """Whether a pasted text is Chinese (hanzi make up at least a tenth of its letters).
+
+    >>> is_chinese("中国和哈萨克斯坦"), is_chinese("The Belt and Road Initiative (一带一路)")
+    (True, False)
+    """
+    hanzi = sum(1 for c in text if is_hanzi(c))
+    letters = sum(1 for c in text if c.isalpha())
+    return hanzi > 0 and hanzi * 10 >= letters
+
+
+def renderings_by_status(term: Term) -> list[tuple[Status, list[Any]]]:
+    """The term's renderings grouped by status, preferred first, empty groups left out."""
+    return [(status, term.english(status)) for status in Status if term.english(status)]
+
+
+STATUS_HELP = {
+    Status.PREFERRED: "The official rendering in current PRC English.",
+    Status.ADMITTED: "Used in scholarship or media; acceptable, not official.",
+    Status.SUPERSEDED: "Official once and since replaced; right in documents of its years.",
+    Status.DEPRECATED: "Ruled out or misleading; do not use in new text.",
+}
+
+TEMPLATE_GLOBALS: dict[str, Any] = {
+    "Domain": Domain, "Status": Status, "PinyinStyle": PinyinStyle, "STATUS_HELP": STATUS_HELP,
+    "outdated_notice": outdated_notice, "citation_forms": citation_forms,
+    "renderings_by_status": renderings_by_status,
+}
+TEMPLATE_FILTERS: dict[str, Any] = {}
