@@ -5,7 +5,7 @@
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;  // never innerHTML
+    if (text !== undefined && text !== null) node.textContent = text;  // textContent only: user text never becomes markup
     return node;
   }
 

@@ -1,0 +1,194 @@
+"""The JSON API under /api/v1: search, terms, export, annotate, check, errors, CORS, limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+import glossary
+from glossary.csvio import read_terms
+from glossary.formats import EXPORTS
+
+from conftest import DATA
+from web import create_app
+from web.errors import error_body
+
+WEB_TERMS = DATA / "web-terms.csv"
+
+
+@pytest.fixture(scope="module")
+def web_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[glossary.Glossary]:
+    """A read-only store holding tests/data/web-terms.csv (7 entries), shared by the module."""
+    path: Path = tmp_path_factory.mktemp("web") / "glossary.sqlite3"
+    store = glossary.open(f"sqlite:///{path}", seed=False)
+    store.import_terms(read_terms(WEB_TERMS))
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture
+def app(web_store: glossary.Glossary) -> Flask:
+    return create_app({"GLOSSARY": web_store, "TESTING": True, "MAX_TEXT_BYTES": 2000})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+# --- the error shape ------------------------------------------------------------------------
+
+ERROR_CASES = [
+    ("get", "/api/v1/terms/no-such-term", None, 404, "no-such-term"),
+    ("get", "/api/v1/search?q=x&limit=0", None, 400, "limit"),
+    ("get", "/api/v1/search?q=x&limit=abc", None, 400, "limit"),
+    ("get", "/api/v1/search?q=x&domain=cooking", None, 400, "domain"),
+    ("get", "/api/v1/export.docx", None, 404, "csv"),
+    ("get", "/api/v1/export.csv?status=official", None, 400, "status"),
+    ("get", "/api/v1/nothing-here", None, 404, "not found"),
+    ("post", "/api/v1/search", None, 405, "method"),
+    ("post", "/api/v1/annotate", {"text": 5}, 400, "text"),
+    ("post", "/api/v1/annotate", {"text": "一带一路", "format": "pdf"}, 400, "format"),
+    ("post", "/api/v1/annotate", {"text": "x" * 3000}, 413, "over the limit"),
+    ("post", "/api/v1/check", {"text": "x" * 3000}, 413, "split it"),
+    ("post", "/api/v1/check", ["not", "an", "object"], 400, "JSON object"),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "body", "status", "says"), ERROR_CASES)
+def test_every_api_error_has_the_one_error_shape(client: FlaskClient, method: str, url: str, body: object,
+                                                 status: int, says: str) -> None:
+    response = getattr(client, method)(url, json=body) if body is not None else getattr(client, method)(url)
+    assert response.status_code == status
+    assert response.is_json
+    data = response.get_json()
+    assert set(data) == {"error"}
+    assert set(data["error"]) == {"status", "type", "message"}
+    assert data["error"]["status"] == status
+    assert says.lower() in data["error"]["message"].lower()
+    assert data == error_body(status, data["error"]["message"])
+
+
+def test_error_body_names_the_status() -> None:
+    assert error_body(413, "too big") == {"error": {"status": 413, "type": "request_entity_too_large",
+                                                    "message": "too big"}}
+
+
+def test_body_over_the_request_limit_is_refused_with_413_json(web_store: glossary.Glossary) -> None:
+    client = create_app({"GLOSSARY": web_store, "MAX_CONTENT_LENGTH": 1000}).test_client()
+    response = client.post("/api/v1/annotate", json={"text": "一" * 2000})
+    assert response.status_code == 413
+    assert response.get_json()["error"]["status"] == 413
+
+
+# --- search ---------------------------------------------------------------------------------
+
+def test_search_finds_by_toneless_pinyin_with_page_url(client: FlaskClient) -> None:
+    data = client.get("/api/v1/search", query_string={"q": "mingyun"}).get_json()
+    assert data["query"] == "mingyun"
+    first = data["results"][0]
+    assert first["simplified"] == "命运共同体"
+    assert first["pinyin"]["marks"] == "mìngyùn gòngtóngtǐ"
+    assert first["url"] == "/terms/community-with-a-shared-future"
+    assert first["notice"] is None
+    assert data["count"] == len(data["results"])
+
+
+def test_search_on_a_superseded_rendering_carries_the_notice(client: FlaskClient) -> None:
+    data = client.get("/api/v1/search", query_string={"q": "community of common destiny"}).get_json()
+    first = data["results"][0]
+    assert first["match"]["status"] == "superseded"
+    assert first["notice"] == "‘community of common destiny’ is superseded — now ‘community with a shared future’"
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("命運共同體", "community-with-a-shared-future"),
+    ("c:上合", "shanghai-cooperation-organisation"),
+    ("p:mygtt", "community-with-a-shared-future"),
+    ("e:partnership", "comprehensive-strategic-partnership"),
+    ("One Belt, One Road", "belt-and-road-initiative"),
+])
+def test_search_accepts_every_kind_of_query(client: FlaskClient, query: str, expected: str) -> None:
+    ids = [r["id"] for r in client.get("/api/v1/search", query_string={"q": query}).get_json()["results"]]
+    assert expected in ids
+
+
+def test_search_domain_and_limit_narrow_the_results(client: FlaskClient) -> None:
+    everything = client.get("/api/v1/search?q=e:partnership").get_json()["results"]
+    assert len(everything) == 2
+    assert len(client.get("/api/v1/search?q=e:partnership&limit=1").get_json()["results"]) == 1
+    none = client.get("/api/v1/search?q=e:partnership&domain=security").get_json()
+    assert none["results"] == [] and none["domain"] == "security"
+
+
+def test_empty_query_returns_no_results(client: FlaskClient) -> None:
+    assert client.get("/api/v1/search?q=%20").get_json()["results"] == []
+
+
+def test_term_is_the_library_record(client: FlaskClient, web_store: glossary.Glossary) -> None:
+    response = client.get("/api/v1/terms/permanent-comprehensive-strategic-partnership")
+    assert response.get_json() == web_store.get("permanent-comprehensive-strategic-partnership").to_dict()
+    assert "永久全面战略伙伴关系".encode() in response.data  # hanzi are not \u-escaped
+
+
+# --- export ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(EXPORTS))
+def test_every_registered_export_format_has_a_route(client: FlaskClient, web_store: glossary.Glossary,
+                                                    name: str) -> None:
+    response = client.get(f"/api/v1/export.{name}")
+    assert response.status_code == 200
+    assert response.data == web_store.export(name)
+    assert response.mimetype == EXPORTS[name].media_type.split(";")[0]
+    assert f'filename="glossary.{EXPORTS[name].extension}"' in response.headers["Content-Disposition"]
+
+
+def test_export_filters_by_domain_and_status(client: FlaskClient, web_store: glossary.Glossary) -> None:
+    response = client.get("/api/v1/export.csv?domain=diplomacy&status=superseded")
+    assert response.data == web_store.export("csv", domain="diplomacy", status="superseded")
+    lines = response.data.decode().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("community-with-a-shared-future,")
+    assert 'filename="glossary-diplomacy-superseded.csv"' in response.headers["Content-Disposition"]
+
+
+def test_excel_export_starts_with_a_bom(client: FlaskClient) -> None:
+    assert client.get("/api/v1/export.csv-excel").data.startswith(b"\xef\xbb\xbf")
+
+
+# --- headers --------------------------------------------------------------------------------
+
+def test_get_endpoints_allow_cross_origin_reads(client: FlaskClient) -> None:
+    response = client.get("/api/v1/search?q=mingyun", headers={"Origin": "https://example.org"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options("/api/v1/terms/core-interests")
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" not in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_posts_are_not_opened_to_other_origins(client: FlaskClient) -> None:
+    response = client.post("/api/v1/check", json={"text": "x" * 3000})
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_responses_carry_server_timing_and_security_headers(client: FlaskClient) -> None:
+    response = client.get("/api/v1/health")
+    assert response.get_json() == {"status": "ok"}
+    assert response.headers["Server-Timing"].startswith("app;dur=")
+    assert float(response.headers["Server-Timing"].split("=")[1]) >= 0
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_openapi_document_lists_every_route_and_format(client: FlaskClient, app: Flask) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    paths = set(document["paths"])
+    assert {"/search", "/terms/{term_id}", "/annotate", "/check", "/openapi.json", "/health"} <= paths
+    assert {f"/export.{name}" for name in EXPORTS} <= paths
+    served = {rule.rule.removeprefix("/api/v1").replace("<term_id>", "{term_id}")
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")}
+    served.discard("/export.<fmt>")
+    assert served <= paths

@@ -1,0 +1,240 @@
+"""The HTML pages, without JavaScript: search, term, browse, export, errors, headers, escaping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+import glossary
+from glossary.csvio import read_terms
+from glossary.formats import EXPORTS, ExportFormat
+
+from conftest import DATA
+from web import create_app
+
+WEB_TERMS = DATA / "web-terms.csv"
+PAGES = ["/", "/?q=mingyun", "/?q=zzzz", "/terms/community-with-a-shared-future", "/browse", "/browse?letter=M",
+         "/browse?domain=diplomacy", "/annotate", "/export", "/about", "/terms/missing"]
+
+
+@pytest.fixture(scope="module")
+def web_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[glossary.Glossary]:
+    """A read-only store holding tests/data/web-terms.csv (7 entries), shared by the module."""
+    path: Path = tmp_path_factory.mktemp("web") / "glossary.sqlite3"
+    store = glossary.open(f"sqlite:///{path}", seed=False)
+    store.import_terms(read_terms(WEB_TERMS))
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture
+def app(web_store: glossary.Glossary) -> Flask:
+    return create_app({"GLOSSARY": web_store, "TESTING": True, "MAX_TEXT_BYTES": 2000})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def page(client: FlaskClient, url: str, status: int = 200) -> lxml.html.HtmlElement:
+    response = client.get(url)
+    assert response.status_code == status, response.data[:300]
+    return lxml.html.fromstring(response.data)
+
+
+def text_of(node: lxml.html.HtmlElement) -> str:
+    return " ".join(node.text_content().split())
+
+
+# --- the app factory ------------------------------------------------------------------------
+
+def test_store_url_and_settings_come_from_prefixed_environment(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'env.sqlite3'}"
+    glossary.open(url, seed=False).import_terms(read_terms(WEB_TERMS))
+    monkeypatch.setenv("GLOSSARY_DATABASE_URL", url)
+    monkeypatch.setenv("GLOSSARY_MAX_TEXT_BYTES", "1234")
+    app = create_app()
+    assert app.extensions["glossary"].url == url
+    assert app.config["MAX_TEXT_BYTES"] == 1234
+    assert app.test_client().get("/api/v1/terms/core-interests").status_code == 200
+
+
+# --- search ---------------------------------------------------------------------------------
+
+def test_search_form_works_as_a_plain_get_form(client: FlaskClient) -> None:
+    doc = page(client, "/")
+    form = doc.cssselect("form[role=search]")[0]
+    assert form.get("method") == "get" and form.get("action") == "/"
+    assert form.cssselect("input[name=q]") and form.cssselect("select[name=domain]")
+
+
+def test_result_row_shows_headword_traditional_pinyin_english_and_domain(client: FlaskClient) -> None:
+    row = page(client, "/?q=quanmian+zhan").cssselect(".result")[0]
+    assert row.cssselect(".hanzi")[0].text == "全面战略伙伴关系"
+    assert row.cssselect(".hanzi")[0].get("lang") == "zh-Hans"
+    assert row.cssselect(".hanzi-trad")[0].text == "全面戰略夥伴關係"
+    assert row.cssselect(".hanzi-trad")[0].get("lang") == "zh-Hant"
+    assert row.cssselect(".pinyin")[0].text == "quánmiàn zhànlüè huǒbàn guānxì"
+    assert row.cssselect(".english")[0].text == "comprehensive strategic partnership"
+    assert row.cssselect(".domain")[0].text == "Diplomacy"
+    assert row.cssselect("a")[0].get("href") == "/terms/comprehensive-strategic-partnership"
+
+
+@pytest.mark.parametrize(("query", "notice"), [
+    ("community of common destiny",
+     "‘community of common destiny’ is superseded — now ‘community with a shared future’"),
+    ("One Belt, One Road", "‘One Belt, One Road’ is deprecated — now ‘the Belt and Road Initiative’"),
+])
+def test_outdated_rendering_says_so_and_shows_the_preferred_one(client: FlaskClient, query: str,
+                                                                 notice: str) -> None:
+    doc = page(client, "/?" + f"q={query}")
+    assert text_of(doc.cssselect(".result .notice")[0]) == notice
+
+
+def test_preferred_match_has_no_notice(client: FlaskClient) -> None:
+    assert not page(client, "/?q=community+with+a+shared+future").cssselect(".notice")
+
+
+def test_domain_filter_narrows_the_page(client: FlaskClient) -> None:
+    assert page(client, "/?q=e:partnership").cssselect(".result")
+    doc = page(client, "/?q=e:partnership&domain=security")
+    assert not doc.cssselect(".result")
+    assert "Security" in text_of(doc.cssselect(".empty")[0])
+
+
+@pytest.mark.parametrize(("query", "suggested"), [
+    ("命運共同體外交部", "命运共同体外交部"),
+    ("命運共同體外交部", "命運"),
+    ("mìngyùnx", "mingyunx"),
+    ("purple elephant", "e:elephant"),
+    ("zzzz", "mingyun"),
+])
+def test_no_results_suggests_what_to_try(client: FlaskClient, query: str, suggested: str) -> None:
+    doc = page(client, f"/?q={query}")
+    assert not doc.cssselect(".result")
+    offered = [a.text for a in doc.cssselect(".suggestions a")]
+    assert suggested in offered
+
+
+# --- term page ------------------------------------------------------------------------------
+
+def test_term_page_shows_the_whole_record(client: FlaskClient) -> None:
+    doc = page(client, "/terms/community-with-a-shared-future")
+    assert doc.cssselect("h1 [lang=zh-Hans]")[0].text == "命运共同体"
+    assert doc.cssselect("h1 [lang=zh-Hant]")[0].text == "命運共同體"
+    pinyin = [dd.text for dd in doc.cssselect(".facts .pinyin")]
+    assert pinyin == ["mìngyùn gòngtóngtǐ", "mingyun gongtongti", "ming4yun4 gong4tong2ti3"]
+    groups = {text_of(g.cssselect("h3")[0]): [text_of(li) for li in g.cssselect("li")]
+              for g in doc.cssselect(".rendering-group")}
+    assert list(groups) == ["preferred", "superseded"]
+    assert groups["superseded"][0].startswith("community of common destiny 2011-2013")
+    assert "State Council white paper" in groups["superseded"][0]
+    assert "A community whose members" in text_of(doc.cssselect(".definition")[0])
+    assert [text_of(li) for li in doc.cssselect(".sources li")][0] == "Xinhua, 2019"
+    related = {a.get("href") for a in doc.cssselect(".related a")}
+    assert related == {"/terms/community-with-a-shared-future-for-mankind", "/terms/belt-and-road-initiative"}
+    assert doc.cssselect("a.permalink")[0].get("href") == "http://localhost/terms/community-with-a-shared-future"
+    assert doc.cssselect('a[href="/api/v1/terms/community-with-a-shared-future"]')
+    assert "Diplomacy" in text_of(doc.cssselect(".crumbs")[0])
+
+
+def test_term_page_offers_the_three_citation_forms(client: FlaskClient) -> None:
+    doc = page(client, "/terms/permanent-comprehensive-strategic-partnership")
+    cites = {o.get("id"): o.text for o in doc.cssselect("output.cite-text")}
+    assert cites == {
+        "cite-analyst": "“permanent comprehensive strategic partnership” "
+                        "(永久全面战略伙伴关系, yongjiu quanmian zhanlue huoban guanxi)",
+        "cite-marks": "“permanent comprehensive strategic partnership” "
+                      "(永久全面战略伙伴关系, yǒngjiǔ quánmiàn zhànlüè huǒbàn guānxì)",
+        "cite-chinese-first": "永久全面战略伙伴关系 (yǒngjiǔ quánmiàn zhànlüè huǒbàn guānxì, "
+                              "“permanent comprehensive strategic partnership”)",
+    }
+    buttons = [b.get("data-copy") for b in doc.cssselect(".cite button.copy")]
+    assert buttons == list(cites.values())
+    assert doc.cssselect("dd[lang=zh-Hant]")[0].text.strip() == "永久全面戰略夥伴關係"
+
+
+def test_unknown_term_is_a_404_page_that_says_what_to_do(client: FlaskClient) -> None:
+    doc = page(client, "/terms/missing", status=404)
+    assert "no term with id 'missing'" in text_of(doc.cssselect(".error-message")[0])
+
+
+# --- browse ---------------------------------------------------------------------------------
+
+def test_browse_by_domain_lists_only_that_domain(client: FlaskClient) -> None:
+    doc = page(client, "/browse?domain=diplomacy")
+    hanzi = [a.text for a in doc.cssselect(".browse-table .hanzi")]
+    assert sorted(hanzi) == sorted(["命运共同体", "人类命运共同体", "全面战略伙伴关系", "永久全面战略伙伴关系"])
+    assert "Diplomacy 4" in text_of(doc.cssselect(".domains")[0])
+
+
+def test_browse_a_to_z_sorts_by_pinyin(client: FlaskClient) -> None:
+    rows = page(client, "/browse?letter=S").cssselect(".browse-table tbody tr")
+    assert [text_of(r.cssselect(".pinyin")[0]) for r in rows] == ["Shànghǎi Hézuò Zǔzhī"]
+    rows = page(client, "/browse?letter=y").cssselect(".browse-table tbody tr")
+    assert [r.cssselect(".hanzi")[0].text for r in rows] == ["一带一路", "永久全面战略伙伴关系"]
+
+
+def test_browse_pages_long_lists(web_store: glossary.Glossary) -> None:
+    client = create_app({"GLOSSARY": web_store, "BROWSE_PAGE_SIZE": 3}).test_client()
+    first = page(client, "/browse?domain=diplomacy")
+    second = page(client, "/browse?domain=diplomacy&page=2")
+    assert len(first.cssselect("tbody tr")) == 3 and len(second.cssselect("tbody tr")) == 1
+    assert "Page 2 of 2" in text_of(second.cssselect(".pager")[0])
+
+
+# --- export page ----------------------------------------------------------------------------
+
+def test_export_page_offers_every_registered_format(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(EXPORTS, "ids", ExportFormat("ids", "Ids only", "text/plain", "txt",
+                                                     lambda terms: "\n".join(t.id for t in terms).encode()))
+    doc = page(client, "/export")
+    actions = {b.get("data-format"): b.get("formaction") for b in doc.cssselect("button[formaction]")}
+    assert actions == {name: f"/api/v1/export.{name}" for name in EXPORTS}
+    assert client.get("/api/v1/export.ids?domain=institutions").data == b"shanghai-cooperation-organisation"
+
+
+# --- security -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_send_security_headers_and_no_inline_script(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    doc = lxml.html.fromstring(response.data)
+    assert all(script.get("src") and not (script.text or "").strip() for script in doc.iter("script"))
+    assert not [attr for node in doc.iter() if isinstance(node.tag, str)
+                for attr in node.attrib if attr.lower().startswith("on")]
+    assert not doc.cssselect("[style]")
+
+
+def test_user_text_is_escaped_everywhere(client: FlaskClient) -> None:
+    attack = '<img src=x onerror=alert(1)>"\'&'
+    response = client.get("/", query_string={"q": attack})
+    assert b"<img src=x" not in response.data
+    assert "&lt;img src=x onerror=alert(1)&gt;" in response.data.decode()
+    definition = client.get("/terms/core-interests").data.decode()
+    assert "&lt;b&gt;development&lt;/b&gt; &amp; unity" in definition
+
+
+def test_long_queries_are_cut_not_failed(client: FlaskClient) -> None:
+    assert client.get("/", query_string={"q": "命" * 5000}).status_code == 200
+
+
+def test_static_files_need_no_build_step(client: FlaskClient) -> None:
+    for name in ("app.js", "style.css"):
+        response = client.get(f"/static/{name}")
+        assert response.status_code == 200 and len(response.data) > 1000
+    script = client.get("/static/app.js").data.decode()
+    assert "innerHTML" not in script and "/api/v1" not in script  # endpoint comes from data-instant
+    assert re.search(r"\bimport\b|\brequire\(", script) is None
