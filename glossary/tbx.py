@@ -1,0 +1,502 @@
+"""TBX-Basic out and in: TBX v3 (ISO 30042:2019, DCA style) and the older v2 ``martif``.
+
+Built and read with lxml, never with string templates. How our fields map (docs/interchange.md
+explains the choices):
+
+* one ``conceptEntry`` per term, ``id`` = our id (``_`` put before an id starting with a digit,
+  since XML ids cannot); ``descrip type="subjectField"`` = the domain; ``transacGrp`` with
+  origination / modification dates from created_at / updated_at; ``ref type="crossReference"``
+  per related id (``target`` only when the entry is in the same file, as IDREF requires);
+* Chinese in two language sections, ``zh-Hans`` (the simplified headword, then the variants
+  written in simplified script) and ``zh-Hant`` (the traditional form, then variants written in
+  traditional script). Variants carry ``termType`` (variant, abbreviation, shortForm) and a
+  termSec id ``<entry>.v<n>`` that keeps their order;
+* pinyin, which TBX-Basic has no field for, as a ``note`` on the simplified headword:
+  ``Pinyin: mìngyùn gòngtóngtǐ`` (``Pinyin (generated): …`` when suggested, not curated), and
+  the pinyin note as ``Pinyin note: …``; a generated traditional form gets the note
+  ``Generated from the simplified form with OpenCC``;
+* English in one ``en`` section: the definition with its sources (``descripGrp``), then one
+  ``termSec`` per rendering with ``administrativeStatus``, its source, its years
+  (``note`` ``Years of official use: 2013-``) and its note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from . import pinyin as _pinyin
+from .csvio import ID_PATTERN
+from .errors import InvalidInput, Problem
+from .script import to_simplified, to_traditional
+from .spreadsheet import adopt_stored_ids, make_id, pinyin_problem, unique_id
+from .terms import Domain, Form, FormKind, Rendering, Status, Term
+
+__all__ = ["TBX_NS", "Dialect", "V3", "V2", "write_tbx", "write_tbx2", "read_tbx"]
+
+TBX_NS = "urn:iso:std:iso:30042:ed-2"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+PRODUCER = "zh-policy-glossary"
+
+#: Our statuses as TBX administrative statuses, and back.
+ADMIN_STATUS = {status: f"{status.value}Term-admn-sts" for status in Status}
+STATUS_OF = {value: status for status, value in ADMIN_STATUS.items()}
+#: Chinese form kinds as TBX term types, and back (``acronym`` read as an abbreviation).
+TERM_TYPE = {FormKind.SIMPLIFIED: "fullForm", FormKind.TRADITIONAL: "fullForm", FormKind.VARIANT: "variant",
+             FormKind.ABBREVIATION: "abbreviation", FormKind.SHORT: "shortForm"}
+KIND_OF = {"variant": FormKind.VARIANT, "abbreviation": FormKind.ABBREVIATION, "acronym": FormKind.ABBREVIATION,
+           "shortForm": FormKind.SHORT}
+
+PINYIN = "Pinyin: "
+PINYIN_GENERATED = "Pinyin (generated): "
+PINYIN_NOTE = "Pinyin note: "
+YEARS = "Years of official use: "
+OPENCC_NOTE = "Generated from the simplified form with OpenCC"
+
+_SIMPLIFIED_LANGS = ("zh", "zh-hans", "zh-cn", "zh-sg")
+_TRADITIONAL_LANGS = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
+_VARIANT_ID = re.compile(r"\.v(\d+)$")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """Element names of one TBX version."""
+
+    version: str
+    namespace: str | None
+    root: str
+    header: str
+    entry: str
+    lang: str
+    term_sec: str
+    root_attributes: dict[str, str] = field(default_factory=dict)
+
+    def tag(self, name: str) -> str:
+        return f"{{{self.namespace}}}{name}" if self.namespace else name
+
+
+#: TBX v3 (ISO 30042:2019), TBX-Basic dialect, DCA style.
+V3 = Dialect("3", TBX_NS, "tbx", "tbxHeader", "conceptEntry", "langSec", "termSec",
+             {"type": "TBX-Basic", "style": "dca"})
+#: TBX v2 (ISO 30042:2008) ``martif`` as TBX-Basic v2 tools (and Weblate) write it.
+V2 = Dialect("2", None, "martif", "martifHeader", "termEntry", "langSet", "tig", {"type": "TBX-Basic"})
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def xml_id(term_id: str) -> str:
+    """Our id as an XML id (NCName): ``_`` before a leading digit."""
+    return f"_{term_id}" if term_id[:1].isdigit() else term_id
+
+
+def write_tbx(terms: Iterable[Term], produced_at: datetime | None = None) -> bytes:
+    """TBX-Basic v3 (DCA) bytes, one conceptEntry per term, sorted by id.
+
+    >>> from glossary.terms import Term, Rendering, Status, Domain
+    >>> term = Term("core-interests", "核心利益", "核心利益", "héxīn lìyì", Domain.SOVEREIGNTY,
+    ...             "Interests a state will not trade away.",
+    ...             (Rendering("core interests", Status.PREFERRED, source="1"),), sources=("MFA, 2011",))
+    >>> b'<conceptEntry id="core-interests">' in write_tbx([term])
+    True
+    """
+    return _write(V3, terms, produced_at)
+
+
+def write_tbx2(terms: Iterable[Term], produced_at: datetime | None = None) -> bytes:
+    """TBX-Basic v2 (``martif``) bytes, for tools that read only the 2008 format."""
+    return _write(V2, terms, produced_at)
+
+
+def _write(dialect: Dialect, terms: Iterable[Term], produced_at: datetime | None) -> bytes:
+    from . import __version__
+
+    t = dialect.tag
+    moment = (produced_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    nsmap = {None: dialect.namespace} if dialect.namespace else None
+    root = etree.Element(t(dialect.root), nsmap=nsmap)
+    for name, value in dialect.root_attributes.items():
+        root.set(name, value)
+    root.set(XML_LANG, "en")
+    header = etree.SubElement(root, t(dialect.header))
+    file_desc = etree.SubElement(header, t("fileDesc"))
+    title = etree.SubElement(etree.SubElement(file_desc, t("titleStmt")), t("title"))
+    title.text = "Chinese policy language: a curated bilingual glossary"
+    etree.SubElement(etree.SubElement(file_desc, t("sourceDesc")), t("p")).text = (
+        f"Exported by {PRODUCER} {__version__} on {moment.isoformat(timespec='seconds').replace('+00:00', 'Z')} "
+        f"(TBX-Basic, TBX v{dialect.version})")
+    if dialect is V2:
+        encoding = etree.SubElement(header, t("encodingDesc"))
+        etree.SubElement(encoding, t("p"), type="XCSURI").text = "TBXBasicXCSV02.xcs"
+    text = etree.SubElement(root, t("text"))
+    ordered = sorted(terms, key=lambda term: term.id)
+    if ordered or dialect is V2:  # v3 allows no empty body: an empty export has none
+        body = etree.SubElement(text, t("body"))
+        present = {term.id for term in ordered}
+        for term in ordered:
+            body.append(_entry(dialect, term, present))
+    doctype = '<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">' if dialect is V2 else None
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True, doctype=doctype)
+
+
+def _entry(dialect: Dialect, term: Term, present: set[str]) -> etree._Element:
+    t = dialect.tag
+    entry = etree.Element(t(dialect.entry), id=xml_id(term.id))
+    sub = etree.SubElement
+    for kind, moment in (("origination", term.created_at), ("modification", term.updated_at)):
+        if moment is not None:
+            group = sub(entry, t("transacGrp"))
+            sub(group, t("transac"), type="transactionType").text = kind
+            sub(group, t("date")).text = moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    sub(entry, t("descrip"), type="subjectField").text = term.domain.value
+    if not term.definition:
+        for citation in term.sources:
+            sub(entry, t("admin"), type="source").text = citation
+    for other in term.related:
+        ref = sub(entry, t("ref"), type="crossReference")
+        ref.text = other
+        if other in present:
+            ref.set("target", xml_id(other))
+
+    hans, hant = [], []
+    for number, form in enumerate(term.variants, start=1):
+        (hant if _is_traditional_script(form.text) else hans).append((number, form))
+    section = sub(entry, t(dialect.lang))
+    section.set(XML_LANG, "zh-Hans")
+    notes = [PINYIN + term.pinyin if term.pinyin_curated else PINYIN_GENERATED + term.pinyin]
+    notes += [PINYIN_NOTE + term.pinyin_note] if term.pinyin_note else []
+    _term_sec(dialect, section, term.simplified, status=Status.PREFERRED, term_type="fullForm", notes=notes)
+    for number, form in hans:
+        _term_sec(dialect, section, form.text, term_type=TERM_TYPE[form.kind], ident=f"{xml_id(term.id)}.v{number}")
+    section = sub(entry, t(dialect.lang))
+    section.set(XML_LANG, "zh-Hant")
+    _term_sec(dialect, section, term.traditional, status=Status.PREFERRED, term_type="fullForm",
+              notes=[] if term.traditional_curated else [OPENCC_NOTE])
+    for number, form in hant:
+        _term_sec(dialect, section, form.text, term_type=TERM_TYPE[form.kind], ident=f"{xml_id(term.id)}.v{number}")
+
+    section = sub(entry, t(dialect.lang))
+    section.set(XML_LANG, "en")
+    if term.definition:
+        group = sub(section, t("descripGrp"))
+        sub(group, t("descrip"), type="definition").text = term.definition
+        for citation in term.sources:
+            sub(group, t("admin"), type="source").text = citation
+    for rendering in term.renderings:
+        notes = ([YEARS + rendering.years] if rendering.years else []) + ([rendering.note] if rendering.note else [])
+        _term_sec(dialect, section, rendering.text, status=rendering.status, source=term.citation(rendering),
+                  notes=notes)
+    return entry
+
+
+def _term_sec(dialect: Dialect, section: etree._Element, text: str, *, status: Status | None = None,
+              term_type: str | None = None, source: str | None = None, notes: Sequence[str] = (),
+              ident: str | None = None) -> None:
+    t = dialect.tag
+    sec = etree.SubElement(section, t(dialect.term_sec))
+    if ident:
+        sec.set("id", ident)
+    etree.SubElement(sec, t("term")).text = text
+    if status is not None:
+        etree.SubElement(sec, t("termNote"), type="administrativeStatus").text = ADMIN_STATUS[status]
+    if term_type is not None:
+        etree.SubElement(sec, t("termNote"), type="termType").text = term_type
+    if source:
+        etree.SubElement(sec, t("admin"), type="source").text = source
+    for note in notes:
+        etree.SubElement(sec, t("note")).text = note
+
+
+def _is_traditional_script(text: str) -> bool:
+    return to_simplified(text) != text
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def read_tbx(path: str | Path, options: dict[str, Any] | None = None) -> list[Term]:
+    """Read a TBX file (v3 ``tbx`` or v2 ``martif``, told apart by the root element) into terms.
+
+    Everything is validated first; problems name the element and its line, and nothing is
+    returned unless the whole file is valid (InvalidInput). Options: ``stored`` (the store's
+    terms: entries are matched to them by headword), ``progress`` (called with done, total).
+    Language sections other than Chinese and English are ignored.
+
+    >>> import tempfile, pathlib
+    >>> from glossary.terms import Term, Rendering, Status, Domain
+    >>> term = Term("core-interests", "核心利益", "核心利益", "héxīn lìyì", Domain.SOVEREIGNTY,
+    ...             "Interests a state will not trade away.",
+    ...             (Rendering("core interests", Status.PREFERRED, source="1"),), sources=("MFA, 2011",))
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "out.tbx"
+    >>> _ = path.write_bytes(write_tbx([term]))
+    >>> read_tbx(path) == [term]
+    True
+    """
+    path = Path(path)
+    options = options or {}
+    name = path.name
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
+                             remove_comments=True, remove_pis=True)
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except etree.XMLSyntaxError as error:
+        line = error.position[0] if error.position else 1
+        raise InvalidInput([Problem(name, line, None, f"not well-formed XML: {error.msg}; fix the file "
+                                                      "or export it again")]) from error
+    dialect = {V3.tag("tbx"): V3, "tbx": V3, "martif": V2}.get(root.tag)
+    if dialect is None:
+        raise InvalidInput([Problem(name, root.sourceline or 1, etree.QName(root).localname,
+                                    "the root element is neither <tbx> (TBX v3) nor <martif> (TBX v2); "
+                                    "is this a TBX file?")])
+    if root.tag == "tbx":  # v3 without its namespace: read it with the same names
+        dialect = replace(V3, namespace=None)
+    reader = _Reader(dialect, name, root)
+    terms = reader.read(options.get("progress"))
+    stored = options.get("stored")
+    return adopt_stored_ids(terms, stored, reader.generated) if stored is not None else terms
+
+
+class _Reader:
+    """Reads the entries of one parsed TBX document, collecting problems."""
+
+    def __init__(self, dialect: Dialect, name: str, root: etree._Element) -> None:
+        self.d = dialect
+        self.name = name
+        self.root = root
+        self.problems: list[Problem] = []
+        self.generated: set[str] = set()
+        t = dialect.tag
+        self.entries = list(root.iter(t(dialect.entry)))
+        self.ids: dict[etree._Element, str] = {}
+        taken: set[str] = set()
+        for entry in self.entries:  # ids first: cross-references need them
+            wanted = _our_id(entry.get("id", ""))
+            if not wanted:
+                wanted = make_id(self._first_english(entry) or "", "entry")
+                self.generated.add(wanted)
+            self.ids[entry] = unique_id(wanted, taken)
+        self.by_xml_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+
+    def problem(self, element: etree._Element, message: str) -> None:
+        self.problems.append(Problem(self.name, element.sourceline or 0, etree.QName(element).localname, message))
+
+    def read(self, progress: Progress | None) -> list[Term]:
+        terms: list[Term] = []
+        headwords: dict[str, int] = {}
+        total = len(self.entries)
+        for done, entry in enumerate(self.entries, start=1):
+            term = self.entry(entry)
+            if term is not None:
+                if term.simplified in headwords:
+                    self.problem(entry, f"duplicate headword {term.simplified} (first on line "
+                                        f"{headwords[term.simplified]}); merge the two entries")
+                else:
+                    headwords[term.simplified] = entry.sourceline or 0
+                    terms.append(term)
+            if progress and (done % 500 == 0 or done == total):
+                progress(done, total)
+        if not self.entries and not self.problems:
+            self.problems.append(Problem(self.name, self.root.sourceline or 1, etree.QName(self.root).localname,
+                                         f"no <{self.d.entry}> elements: nothing to import"))
+        if self.problems:
+            raise InvalidInput(sorted(self.problems, key=lambda p: p.line))
+        return terms
+
+    def _first_english(self, entry: etree._Element) -> str | None:
+        for section in entry.findall(self.d.tag(self.d.lang)):
+            if _lang(section).startswith("en"):
+                for sec in self._term_secs(section):
+                    return self._term_text(sec)
+        return None
+
+    def _term_secs(self, section: etree._Element) -> list[etree._Element]:
+        if self.d is V2:
+            return [e for e in section if e.tag in ("tig", "ntig")]
+        return section.findall(self.d.tag("termSec"))
+
+    def _term_text(self, sec: etree._Element) -> str:
+        term = sec.find(self.d.tag("term"))
+        if term is None:
+            term = sec.find("termGrp/term")  # v2 ntig
+        return "".join(term.itertext()).strip() if term is not None else ""
+
+    def _notes(self, sec: etree._Element, kind: str) -> dict[str, str]:
+        found = sec.findall(self.d.tag("termNote")) + sec.findall("termGrp/termNote")
+        return {n.get("type", ""): (n.text or "").strip() for n in found if kind in ("", n.get("type"))}
+
+    def _texts(self, element: etree._Element, name: str, **attributes: str) -> list[str]:
+        return ["".join(e.itertext()).strip() for e in element.findall(self.d.tag(name))
+                if all(e.get(k) == v for k, v in attributes.items())]
+
+    def entry(self, entry: etree._Element) -> Term | None:
+        t = self.d.tag
+        before = len(self.problems)
+        term_id = self.ids[entry]
+        sections = entry.findall(t(self.d.lang))
+        hans = [s for s in sections if _lang(s) in _SIMPLIFIED_LANGS or _lang(s).startswith("zh-hans")]
+        hant = [s for s in sections if _lang(s) in _TRADITIONAL_LANGS or _lang(s).startswith("zh-hant")]
+        english = [s for s in sections if _lang(s) == "en" or _lang(s).startswith("en-")]
+        if not hans and not hant:
+            self.problem(entry, f"entry {entry.get('id')!r} has no Chinese language section (zh-Hans, zh, zh-CN "
+                                "or zh-Hant); add the Chinese term or leave the entry out")
+        if not english:
+            self.problem(entry, f"entry {entry.get('id')!r} has no English language section (en); add the "
+                                "English term or leave the entry out")
+        if len(self.problems) > before:
+            return None
+
+        variants: list[tuple[int, int, Form]] = []  # (order from the id, document order, form)
+        simplified = pinyin = pinyin_note = ""
+        pinyin_curated = False
+        for section in hans:
+            for sec in self._term_secs(section):
+                text = self._term_text(sec)
+                kind = KIND_OF.get(self._notes(sec, "termType").get("termType", ""))
+                if not simplified and kind is None:
+                    simplified = text
+                    for note in self._texts(sec, "note"):
+                        if note.startswith(PINYIN):
+                            pinyin, pinyin_curated = note[len(PINYIN):].strip(), True
+                        elif note.startswith(PINYIN_GENERATED):
+                            pinyin = note[len(PINYIN_GENERATED):].strip()
+                        elif note.startswith(PINYIN_NOTE):
+                            pinyin_note = note[len(PINYIN_NOTE):].strip()
+                elif text:
+                    variants.append((_variant_order(sec), len(variants), Form(text, kind or FormKind.VARIANT)))
+        traditional = ""
+        traditional_curated = False
+        for section in hant:
+            for sec in self._term_secs(section):
+                text = self._term_text(sec)
+                kind = KIND_OF.get(self._notes(sec, "termType").get("termType", ""))
+                if not traditional and kind is None:
+                    traditional = text
+                    traditional_curated = OPENCC_NOTE not in self._texts(sec, "note")
+                elif text:
+                    variants.append((_variant_order(sec), len(variants), Form(text, kind or FormKind.VARIANT)))
+        if not simplified and traditional:
+            simplified = to_simplified(traditional)
+        if not any(_pinyin.is_hanzi(c) for c in simplified):
+            self.problem(hans[0] if hans else hant[0], f"the Chinese term {simplified!r} has no Chinese characters")
+            return None
+        if pinyin:
+            message = pinyin_problem(simplified, pinyin)
+            if message:
+                self.problem(hans[0], message)
+                return None
+
+        definition, sources = "", []
+        for holder in [entry] + english:
+            for group in holder.findall(t("descripGrp")):
+                descrip = group.find(t("descrip"))
+                if descrip is not None and descrip.get("type") == "definition" and not definition:
+                    definition = " ".join("".join(descrip.itertext()).split())
+                    sources += self._texts(group, "admin", type="source")
+            for descrip in holder.findall(t("descrip")):
+                if descrip.get("type") == "definition" and not definition:
+                    definition = " ".join("".join(descrip.itertext()).split())
+        sources += self._texts(entry, "admin", type="source")
+        sources = list(dict.fromkeys(s for s in sources if s))
+
+        renderings: list[Rendering] = []
+        unmarked: list[int] = []
+        for section in english:
+            for sec in self._term_secs(section):
+                text = self._term_text(sec)
+                if not text:
+                    self.problem(sec, "an English term is empty")
+                    continue
+                status_text = self._notes(sec, "administrativeStatus").get("administrativeStatus")
+                if status_text is not None and status_text not in STATUS_OF:
+                    self.problem(sec, f"administrativeStatus {status_text!r} of {text!r} is not one of "
+                                      f"{', '.join(STATUS_OF)}")
+                    continue
+                years, notes = None, []
+                for note in self._texts(sec, "note"):
+                    if note.startswith(YEARS):
+                        years = note[len(YEARS):].strip()
+                    elif note:
+                        notes.append(" ".join(note.split()))
+                citation = next(iter(self._texts(sec, "admin", type="source")), None)
+                source = str(sources.index(citation) + 1) if citation in sources else citation
+                if status_text is None:
+                    unmarked.append(len(renderings))
+                renderings.append(Rendering(text, STATUS_OF.get(status_text or "", Status.ADMITTED), years,
+                                            "; ".join(notes) or None, source or None))
+        preferred = [r for r in renderings if r.status is Status.PREFERRED]
+        if not preferred and unmarked:  # foreign files often leave statuses out: the first term leads
+            renderings[unmarked[0]] = replace(renderings[unmarked[0]], status=Status.PREFERRED)
+        elif len(preferred) > 1:
+            self.problem(english[0], f"{len(preferred)} English terms are marked preferredTerm-admn-sts; "
+                                     "keep one and mark the others admittedTerm-admn-sts")
+        elif not preferred:
+            self.problem(english[0], "no English term can be the preferred one (all are admitted, deprecated "
+                                     "or superseded); mark one preferredTerm-admn-sts")
+        if len(self.problems) > before:
+            return None
+
+        related = []
+        for ref in entry.findall(t("ref")):
+            if ref.get("type") != "crossReference":
+                continue
+            target = self.by_xml_id.get(ref.get("target", ""))
+            while target is not None and target.tag != t(self.d.entry):
+                target = target.getparent()
+            related.append(self.ids[target] if target is not None else _our_id("".join(ref.itertext()).strip()))
+        subject = next(iter(self._texts(entry, "descrip", type="subjectField")), "")
+        return Term(
+            id=term_id, simplified=simplified, traditional=traditional or to_traditional(simplified),
+            pinyin=pinyin or _pinyin.suggest(simplified), domain=_domain(subject), definition=definition,
+            renderings=tuple(renderings),
+            variants=tuple(form for _, _, form in sorted(variants, key=lambda v: (v[0], v[1]))),
+            sources=tuple(sources), related=tuple(r for r in dict.fromkeys(related) if r),
+            traditional_curated=traditional_curated and bool(traditional), pinyin_curated=pinyin_curated,
+            pinyin_note=pinyin_note, created_at=self._date(entry, "origination"),
+            updated_at=self._date(entry, "modification"),
+        )
+
+    def _date(self, entry: etree._Element, kind: str) -> datetime | None:
+        for group in entry.findall(self.d.tag("transacGrp")):
+            if kind in self._texts(group, "transac"):
+                for text in self._texts(group, "date"):
+                    try:
+                        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+                    except ValueError:
+                        self.problem(group, f"date {text!r} is not an ISO date such as 2024-05-01")
+                        return None
+                    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return None
+
+
+def _lang(section: etree._Element) -> str:
+    return (section.get(XML_LANG) or "").lower()
+
+
+def _our_id(value: str) -> str:
+    """An id from a file as one of ours: our own ids come back unchanged (``_`` prefix dropped),
+    others are lower-cased and slugged; '' when nothing usable is left."""
+    value = value.strip()
+    if value.startswith("_") and ID_PATTERN.fullmatch(value[1:]) and value[1:2].isdigit():
+        return value[1:]
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:80].strip("-")
+    return slug if ID_PATTERN.fullmatch(slug) else ""
+
+
+def _variant_order(sec: etree._Element) -> int:
+    match = _VARIANT_ID.search(sec.get("id") or "")
+    return int(match.group(1)) if match else 1 << 30
+
+
+def _domain(subject: str) -> Domain:
+    """Our domain from a subjectField: its value or its label; anything else is ``general``."""
+    try:
+        return Domain(subject.strip().lower().replace(" ", "-"))
+    except ValueError:
+        return Domain.GENERAL
