@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .csvio import read_terms, write_terms
 from .terms import Term
@@ -30,12 +31,16 @@ class ExportFormat:
 
 @dataclass(frozen=True)
 class ImportFormat:
-    """A way to read terms in. ``read(path, options)`` validates everything or raises InvalidInput."""
+    """A way to read terms in. ``read(path, options)`` validates everything or raises InvalidInput.
+
+    Options a reader may use: ``map`` (spreadsheet column mapping), ``sheet`` (XLSX worksheet),
+    ``stored`` (the store's terms, to match entries by headword), ``progress`` (done, total).
+    """
 
     name: str
     label: str
     extensions: tuple[str, ...]
-    read: Callable[[Path, dict[str, str]], list[Term]]
+    read: Callable[[Path, dict[str, Any]], list[Term]]
 
 
 EXPORTS: dict[str, ExportFormat] = {}
@@ -81,3 +86,53 @@ register_export(ExportFormat("csv", "CSV (UTF-8, the terms.csv format)", "text/c
 register_export(ExportFormat("csv-excel", "CSV for Excel (UTF-8 with BOM)", "text/csv; charset=utf-8", "csv",
                              lambda terms: write_terms(terms, excel=True)))
 register_import(ImportFormat("csv", "terms.csv format", (".csv",), lambda path, _options: read_terms(path)))
+
+
+# --- interchange (issue 5): TBX for CAT tools, spreadsheets from clients --------------------
+# Readers and writers are imported when used, so importing this registry stays cheap.
+
+
+def _write_tbx(terms: Sequence[Term]) -> bytes:
+    from .tbx import write_tbx
+
+    return write_tbx(terms)
+
+
+def _write_tbx2(terms: Sequence[Term]) -> bytes:
+    from .tbx import write_tbx2
+
+    return write_tbx2(terms)
+
+
+def _write_xlsx(terms: Sequence[Term]) -> bytes:
+    from .spreadsheet import write_xlsx
+
+    return write_xlsx(terms)
+
+
+def _read_tbx(path: Path, options: dict[str, Any]) -> list[Term]:
+    from .tbx import read_tbx
+
+    return read_tbx(path, options)
+
+
+def _read_spreadsheet(path: Path, options: dict[str, Any]) -> list[Term]:
+    """terms.csv-shaped files exactly as csvio reads them; client spreadsheets with a mapping."""
+    from .spreadsheet import read_spreadsheet
+
+    return read_spreadsheet(path, options)
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+register_export(ExportFormat("tbx", "TBX-Basic (TBX v3, DCA) for CAT tools", "application/x-tbx+xml", "tbx",
+                             _write_tbx))
+register_export(ExportFormat("tbx2", "TBX-Basic v2 (martif) for older tools", "application/x-tbx+xml", "tbx",
+                             _write_tbx2))
+register_export(ExportFormat("xlsx", "Excel workbook (XLSX, terms.csv columns)", _XLSX, "xlsx", _write_xlsx))
+register_import(ImportFormat("csv", "CSV: terms.csv format, or a client spreadsheet with --map", (".csv",),
+                             _read_spreadsheet))
+register_import(ImportFormat("tsv", "Tab-separated text (Excel 'Unicode text')", (".tsv", ".tab", ".txt"),
+                             _read_spreadsheet))
+register_import(ImportFormat("xlsx", "Excel workbook (XLSX)", (".xlsx", ".xlsm"), _read_spreadsheet))
+register_import(ImportFormat("tbx", "TBX v3 or v2 (martif), detected from the root element", (".tbx", ".xml"),
+                             _read_tbx))

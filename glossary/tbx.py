@@ -430,6 +430,8 @@ class _Reader:
                     unmarked.append(len(renderings))
                 renderings.append(Rendering(text, STATUS_OF.get(status_text or "", Status.ADMITTED), years,
                                             "; ".join(notes) or None, source or None))
+        if len(self.problems) > before:
+            return None
         preferred = [r for r in renderings if r.status is Status.PREFERRED]
         if not preferred and unmarked:  # foreign files often leave statuses out: the first term leads
             renderings[unmarked[0]] = replace(renderings[unmarked[0]], status=Status.PREFERRED)
@@ -476,7 +478,8 @@ class _Reader:
 
 
 def _lang(section: etree._Element) -> str:
-    return (section.get(XML_LANG) or "").lower()
+    """The section's language, lower-cased, ``_`` read as ``-`` (translate-toolkit writes zh_CN)."""
+    return (section.get(XML_LANG) or "").lower().replace("_", "-")
 
 
 def _our_id(value: str) -> str:

@@ -71,9 +71,11 @@ def import_(ctx: click.Context, file: Path, fmt: str | None, on_conflict: str, m
       glossary import terms.csv --on-conflict replace
     """
     chosen = import_format(fmt) if fmt else detect_import_format(file)
-    options = {"map": mapping} if mapping else {}
-    terms = chosen.read(file, options)
     glossary = open_glossary(ctx)
+    # stored: readers match spreadsheet rows and TBX entries to stored entries by headword
+    options: dict[str, object] = {"map": mapping} if mapping else {}
+    options.update(stored=glossary.terms(), progress=_reading_progress)
+    terms = chosen.read(file, options)
     if dry_run:
         click.echo(str(glossary.import_terms(terms, on_conflict=on_conflict, dry_run=True)))
         return
@@ -86,6 +88,12 @@ def import_(ctx: click.Context, file: Path, fmt: str | None, on_conflict: str, m
 
         report = glossary.import_terms(terms, on_conflict=on_conflict, progress=advance)
     click.echo(str(report))
+
+
+def _reading_progress(done: int, total: int) -> None:
+    """Progress of reading a large file (TBX), on stderr."""
+    if total >= 2000:
+        click.echo(f"\rreading {done:,}/{total:,} entries", err=True, nl=done == total)
 
 
 @cli.command()
