@@ -97,7 +97,8 @@ def make_id(english: str, fallback: str = "") -> str:
     'belt-road'
     """
     for text in (english, fallback):
-        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        ascii_text = "".join(c if c.isascii() else "" if unicodedata.combining(c) else "-"
+                             for c in unicodedata.normalize("NFKD", text))
         slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
         if len(slug) > 72:
             slug = slug[:72].rsplit("-", 1)[0]
