@@ -135,26 +135,37 @@ def _decompose(word: str) -> tuple[str, dict[int, int]]:
     return "".join(letters), tones
 
 
-def _segment(letters: str, allow_partial: bool = False) -> list[str] | None:
-    """Split toneless letters into syllables; a/o/e syllables only at the start (GB/T 16159)."""
-    lowered = letters.lower()
+#: Typed queries also spell lüe and nüe without the umlaut.
+_QUERY_SYLLABLES = SYLLABLES | {"lue", "nue"}
 
-    @lru_cache(maxsize=None)
-    def walk(start: int) -> tuple[str, ...] | None:
-        if start == len(lowered):
-            return ()
-        for end in range(min(len(lowered), start + _LONGEST), start, -1):
+
+def _segment(letters: str, allow_partial: bool = False, inventory: frozenset[str] = SYLLABLES) -> list[str] | None:
+    """Split toneless letters into syllables, longest first with backtracking.
+
+    Syllables starting with a, o or e only begin a word (GB/T 16159 writes an apostrophe
+    before them inside one), which keeps ``xian`` one syllable and ``fangan`` fang-an.
+    """
+    lowered = letters.lower()
+    size = len(lowered)
+    failed: set[int] = set()
+
+    def walk(start: int) -> list[str] | None:
+        if start == size:
+            return []
+        if start in failed:
+            return None
+        for end in range(min(size, start + _LONGEST), start, -1):
             piece = lowered[start:end]
             if start and piece[0] in "aoe":
                 continue
-            if piece in SYLLABLES or (allow_partial and end == len(lowered) and _is_syllable_prefix(piece)):
+            if piece in inventory or (allow_partial and end == size and _is_syllable_prefix(piece)):
                 rest = walk(end)
                 if rest is not None:
-                    return (letters[start:end],) + rest
+                    return [letters[start:end], *rest]
+        failed.add(start)
         return None
 
-    found = walk(0)
-    return list(found) if found is not None else None
+    return walk(0)
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +177,7 @@ def _is_syllable_prefix(piece: str) -> bool:
     return piece in _syllable_prefixes()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)  # big enough that a 120k-term import parses each pinyin once
 def parse(text: str) -> tuple[Token, ...]:
     """Parse the stored tone-marked form into syllables and separators.
 
@@ -229,7 +240,7 @@ def render(text: str, style: PinyinStyle | str = PinyinStyle.MARKS) -> str:
     >>> render("yǒngjiǔ quánmiàn zhànlüè huǒbàn guānxì", "numbers")
     'yong3jiu3 quan2mian4 zhan4lve4 huo3ban4 guan1xi4'
     """
-    style = PinyinStyle(style)
+    style = style if isinstance(style, PinyinStyle) else PinyinStyle(style)
     out: list[str] = []
     for token in parse(text):
         if isinstance(token, Syllable):
@@ -377,7 +388,7 @@ def parse_query(query: str) -> QueryPinyin | None:
     syls: list[tuple[str, int | None]] = []
     offset = 0
     for group_letters, digit in groups:
-        pieces = _segment(group_letters, allow_partial=True)
+        pieces = _segment(group_letters, allow_partial=True, inventory=_QUERY_SYLLABLES)
         if pieces is None:
             return None
         for index, piece in enumerate(pieces):
@@ -389,7 +400,7 @@ def parse_query(query: str) -> QueryPinyin | None:
                 tone = int(digit)
             syls.append((_fix_lue(piece), tone))
         offset += len(digit)
-    complete = syls[-1][0] in SYLLABLES
+    complete = syls[-1][0] in _QUERY_SYLLABLES
     toneless = "".join(s.replace("v", "u") for s, _ in syls)
     toned: str | None = None
     if any(t is not None for _, t in syls) and all(t is not None for _, t in syls[:-1]):

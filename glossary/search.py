@@ -83,16 +83,20 @@ def read_query(text: str) -> Query:
                  words=tuple(english_words(text)))
 
 
+_NON_WORD = re.compile(r"[^\w']+")
+_ARTICLE = re.compile(r"^(?:the|a|an) ")
+
+
 def normalize_english(text: str) -> str:
     """Lowercase, straight quotes, punctuation to spaces, leading article dropped.
 
     >>> normalize_english("“One Belt, One Road”")
     'one belt one road'
     """
-    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
-    text = re.sub(r"[^\w']+", " ", text).replace("'s ", " ").strip(" '")
-    text = re.sub(r"^(?:the|a|an) ", "", text)
-    return text[:KEY_LENGTH]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
+    text = _NON_WORD.sub(" ", text.lower()).replace("'s ", " ").strip(" '")
+    return _ARTICLE.sub("", text)[:KEY_LENGTH]
 
 
 def stem(word: str) -> str:
@@ -104,37 +108,31 @@ def stem(word: str) -> str:
     return word
 
 
-def english_words(text: str) -> list[str]:
+def english_words(text: str, normalized: bool = False) -> list[str]:
     """Distinct stemmed content words of an English text, in order."""
-    seen: dict[str, None] = {}
-    for word in normalize_english(text).split():
-        if word not in STOPWORDS and len(word) > 1:
-            seen.setdefault(stem(word)[:KEY_LENGTH])
-    return list(seen)
+    words = (text if normalized else normalize_english(text)).split()
+    return list(dict.fromkeys(stem(w) for w in words if len(w) > 1 and w not in STOPWORDS))
 
 
 def term_keys(term: Term) -> list[tuple[str, str, int]]:
-    """Every (field, key, rank) a term is indexed under."""
+    """Every (field, key, rank) a term is indexed under (one row per field and key)."""
     keys: dict[tuple[str, str], int] = {}
-
-    def add(field: str, key: str, rank: int = 0) -> None:
-        if key:
-            key = key[:KEY_LENGTH]
-            keys[(field, key)] = min(rank, keys.get((field, key), rank))
-
     for index, (form, _kind) in enumerate(term.forms()):
-        folded = fold("".join(form.split()))
-        add("hz", folded, 0 if index < 2 else 1)
-        for start in range(1, len(folded)):
-            add("hzs", folded[start:], 0 if index < 2 else 1)
-    add("py", _pinyin.toneless_key(term.pinyin))
-    add("pyt", _pinyin.toned_key(term.pinyin))
-    initials = _pinyin.initials_key(term.pinyin)
-    if len(initials) > 1:
-        add("pyi", initials)
+        folded = fold("".join(form.split()))[:KEY_LENGTH]
+        rank = 0 if index < 2 else 1
+        for start in range(len(folded)):
+            slot = ("hzs" if start else "hz", folded[start:])
+            if keys.get(slot, 9) > rank:
+                keys[slot] = rank
+    syllables = _pinyin.syllables(term.pinyin)
+    keys[("py", "".join(s.letters for s in syllables).replace("v", "u")[:KEY_LENGTH])] = 0
+    keys[("pyt", "".join(f"{s.letters}{s.tone}" for s in syllables)[:KEY_LENGTH])] = 0
+    if len(syllables) > 1:
+        keys[("pyi", "".join(s.letters[0] for s in syllables)[:KEY_LENGTH])] = 0
     for rendering in term.renderings:
         rank = rendering.status.rank
-        add("en", normalize_english(rendering.text), rank)
-        for word in english_words(rendering.text):
-            add("enw", word, rank)
-    return [(field, key, rank) for (field, key), rank in keys.items()]
+        normal = normalize_english(rendering.text)
+        for slot in [("en", normal)] + [("enw", w[:KEY_LENGTH]) for w in english_words(normal, normalized=True)]:
+            if slot[1] and keys.get(slot, 9) > rank:
+                keys[slot] = rank
+    return [(field, key, rank) for (field, key), rank in keys.items() if key]

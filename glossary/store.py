@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, intersect, select, update
+from sqlalchemy import Engine, create_engine, delete, event, func, intersect, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -76,11 +76,13 @@ def open(url: str | None = None, seed: bool = True) -> Glossary:  # noqa: A001 -
 
 
 def _checksum(term: Term) -> str:
+    """A digest of everything curated about a term (what decides "changed" on import)."""
     return hashlib.sha256("\x1f".join(term_to_row(term)).encode()).hexdigest()
 
 
-def _row_values(term: Term, now: datetime) -> dict[str, Any]:
-    return {
+def _row_values(term: Term, now: datetime, checksum: str) -> tuple[Any, ...]:
+    """A terms row as a tuple in the table's column order."""
+    values = {
         "id": term.id, "simplified": term.simplified, "traditional": term.traditional,
         "traditional_curated": term.traditional_curated,
         "variants": [{"text": f.text, "kind": f.kind.value} for f in term.variants],
@@ -90,9 +92,22 @@ def _row_values(term: Term, now: datetime) -> dict[str, Any]:
         "renderings": [{"text": r.text, "status": r.status.value, "years": r.years, "note": r.note,
                         "source": r.source} for r in term.renderings],
         "preferred": term.preferred.text, "domain": term.domain.value, "definition": term.definition,
-        "sources": list(term.sources), "related": list(term.related), "checksum": _checksum(term),
+        "sources": list(term.sources), "related": list(term.related), "checksum": checksum,
         "created_at": term.created_at or now, "updated_at": now,
     }
+    return tuple(values[column] for column in _TERM_COLUMNS)
+
+
+_TERM_COLUMNS = [c.name for c in TermRow.__table__.columns]
+_KEY_COLUMNS = [c.name for c in SearchKey.__table__.columns]
+
+
+def _key_rows(terms: Sequence[Term]) -> list[tuple[Any, ...]]:
+    """search_keys rows for terms, in the table's column order."""
+    order = {"field": 0, "key": 1, "term_id": 2, "rank": 3}
+    position = [order[c] for c in _KEY_COLUMNS]
+    rows = [(field, key, term.id, rank) for term in terms for field, key, rank in term_keys(term)]
+    return [tuple(r[i] for i in position) for r in rows] if position != [0, 1, 2, 3] else rows
 
 
 def _term_from_row(row: TermRow) -> Term:
@@ -308,6 +323,64 @@ class Glossary:
 
         return export_format(format).write(self.select(domain, status))
 
+    # --- annotation (glossary.matcher, annotate, english, check) --------------------------
+
+    def _matcher(self, domain: Domain | str | None = None) -> Any:
+        from .matcher import Matcher
+
+        key = Domain(domain).value if domain else ""
+        return self.cached(f"matcher:{key}", lambda: Matcher(self.terms(key or None)))
+
+    def _english_matcher(self) -> Any:
+        from .english import EnglishMatcher
+
+        return self.cached("english-matcher", lambda: EnglishMatcher(self.terms()))
+
+    def find(self, text: str, across_newlines: bool = False) -> list[Any]:
+        """Every term in a Chinese text (any script), leftmost-longest; offsets index ``text``.
+
+        >>> import glossary
+        >>> [(m.start, m.end, m.form.value) for m in glossary.open("sqlite://").find("构建命運共同體")]
+        [(2, 7, 'traditional')]
+        """
+        return list(self._matcher().find(text, across_newlines))
+
+    def annotate(self, text: str, format: str = "html", pinyin: str = "marks", first_only: bool = False,
+                 domain: Domain | str | None = None, across_newlines: bool = False) -> str:
+        """Mark the terms of a Chinese text as html, brackets, markdown or json (glossary.annotate).
+
+        >>> import glossary
+        >>> glossary.open("sqlite://").annotate("维护核心利益", format="brackets")
+        '维护核心利益 (héxīn lìyì, “core interests”)'
+        """
+        from .annotate import annotate
+
+        return annotate(text, self._matcher(domain), format, pinyin, first_only, across_newlines)
+
+    def annotate_english(self, text: str, pinyin: str = "plain", first_only: bool = True) -> str:
+        """Insert “(中文, pinyin)” after the first occurrence of each known English rendering.
+
+        >>> import glossary
+        >>> glossary.open("sqlite://").annotate_english("their “core interests”.")
+        'their “core interests” (核心利益, hexin liyi).'
+        """
+        from .english import annotate_english
+
+        return annotate_english(text, self._english_matcher(), pinyin, first_only)
+
+    def check(self, text: str, source: str | None = None) -> list[Any]:
+        """Terminology QA of an English text (outdated and ruled-out renderings; with the Chinese
+        ``source``, its terms missing from the translation).
+
+        >>> import glossary
+        >>> [f.replacement for f in glossary.open("sqlite://").check("a community of common destiny")]
+        ['community with a shared future']
+        """
+        from .check import check
+
+        chinese = self._matcher() if source is not None else None
+        return check(text, self._english_matcher(), self.terms(), source, chinese)
+
     # --- writing --------------------------------------------------------------------------
 
     def import_terms(self, terms: Iterable[Term], on_conflict: Conflict | str = Conflict.REPORT,
@@ -320,19 +393,21 @@ class Glossary:
         """
         incoming = list(terms)
         mode = Conflict(on_conflict)
+        self._check_valid(incoming)
         self._check_links(incoming, prune)
         now = datetime.now(timezone.utc)
         try:
             with Session(self.engine) as session, session.begin():
                 _lock(session.connection())
-                stored = dict(session.execute(select(TermRow.id, TermRow.checksum)).tuples().all())
-                created = dict(session.execute(select(TermRow.id, TermRow.created_at)).tuples().all()) \
+                stored = dict(session.execute(select(TermRow.id, TermRow.checksum)).all())
+                created = dict(session.execute(select(TermRow.id, TermRow.created_at)).all()) \
                     if stored else {}
+                sums = {term.id: _checksum(term) for term in incoming}
                 new, changed, unchanged = [], [], 0
                 for term in incoming:
                     if term.id not in stored:
                         new.append(term)
-                    elif stored[term.id] == _checksum(term):
+                    elif stored[term.id] == sums[term.id]:
                         unchanged += 1
                     else:
                         changed.append(term)
@@ -349,19 +424,38 @@ class Glossary:
                     session.execute(delete(SearchKey).where(SearchKey.term_id.in_(chunk)))
                     session.execute(delete(TermRow).where(TermRow.id.in_(chunk)))
                 writes = [replace(t, created_at=_aware(created[t.id])) if t.id in created else t for t in kept] + new
+                connection = session.connection()
+                terms_writer = _Inserter(connection, TermRow.__table__)
+                keys_writer = _Inserter(connection, SearchKey.__table__)
+                bulk = not stored and len(writes) > 20000
+                if bulk:  # a big load into an empty store: build the secondary index once, at the end
+                    connection.exec_driver_sql("DROP INDEX ix_search_keys_term_id")
                 done = 0
-                for chunk in _chunks(writes, 2000):
-                    session.execute(insert(TermRow), [_row_values(t, now) for t in chunk])
-                    session.execute(insert(SearchKey), [
-                        {"term_id": t.id, "field": f, "key": k, "rank": r} for t in chunk for f, k, r in term_keys(t)])
+                for chunk in _chunks(writes, 20000):
+                    terms_writer.write([_row_values(t, now, sums[t.id]) for t in chunk])
+                    keys_writer.write(_key_rows(chunk))
                     done += len(chunk)
                     if progress:
                         progress(done, len(writes))
+                if bulk:
+                    connection.exec_driver_sql("CREATE INDEX ix_search_keys_term_id ON search_keys (term_id)")
                 if writes or removed:
                     self._set_meta(session, "revision", str(int(self._meta(session, "revision") or 0) + 1))
                 return report
         except SQLAlchemyError as error:
             raise StoreError(f"the import failed and the store is unchanged: {str(error).splitlines()[0]}") from error
+
+    @staticmethod
+    def _check_valid(incoming: list[Term]) -> None:
+        problems: list[Problem] = []
+        seen: set[str] = set()
+        for number, term in enumerate(incoming, start=1):
+            problems += [Problem("import", number, field, f"{term.id}: {message}") for field, message in term.problems()]
+            if term.id in seen:
+                problems.append(Problem("import", number, "id", f"duplicate id {term.id!r}"))
+            seen.add(term.id)
+        if problems:
+            raise InvalidInput(problems)
 
     def _check_links(self, incoming: list[Term], prune: bool) -> None:
         known = {t.id for t in incoming}
@@ -414,6 +508,38 @@ def _explain(term: Term, query: Query, field: str, kind: str) -> Hit:
     return Hit("english", kind, term.preferred.text, Status.PREFERRED)
 
 
+class _Inserter:
+    """Bulk INSERT through the driver's executemany, values converted by the column types.
+
+    SQLAlchemy's per-row parameter handling dominates big imports (120k terms, 1.4M keys);
+    this keeps the types' own conversions (JSON, dates, booleans) and skips the rest.
+    """
+
+    def __init__(self, connection: Any, table: Any) -> None:
+        dialect = connection.dialect
+        self.connection = connection
+        self.columns = [c.name for c in table.columns]
+        self.processors = [(i, p) for i, c in enumerate(table.columns)
+                           if (p := c.type._cached_bind_processor(dialect)) is not None]
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        names = ", ".join(dialect.identifier_preparer.quote(name) for name in self.columns)
+        self.sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(self.columns))})"
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        """Insert rows given as tuples in the table's column order."""
+        if not rows:
+            return
+        if self.processors:
+            converted = []
+            for row in rows:
+                values = list(row)
+                for index, process in self.processors:
+                    values[index] = process(values[index])
+                converted.append(tuple(values))
+            rows = converted
+        self.connection.exec_driver_sql(self.sql, rows)
+
+
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
@@ -435,6 +561,7 @@ def _create_engine(url: str) -> Engine:
         def _pragmas(connection: Any, _record: Any) -> None:
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: big imports and prefix scans
             if path and path != ":memory:":
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()

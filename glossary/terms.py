@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from . import pinyin as _pinyin
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 __all__ = ["Status", "Domain", "FormKind", "Form", "Rendering", "Hit", "Term"]
 
@@ -168,6 +171,26 @@ class Term:
                 seen.add(text)
                 out.append((text, kind))
         return out
+
+    def problems(self) -> list[tuple[str, str]]:
+        """What makes this record invalid, as (field, message) pairs; empty when it is valid."""
+        found: list[tuple[str, str]] = []
+        if not _ID.fullmatch(self.id) or len(self.id) > 80:
+            found.append(("id", f"id {self.id!r} must be a lowercase ASCII slug such as 'core-interests'"))
+        if not any(_pinyin.is_hanzi(c) for c in self.simplified):
+            found.append(("simplified", "the simplified headword has no Chinese characters"))
+        if sum(r.status is Status.PREFERRED for r in self.renderings) != 1:
+            found.append(("english", "give exactly one preferred rendering"))
+        try:
+            count = len(_pinyin.syllables(self.pinyin))
+        except ValueError as error:
+            found.append(("pinyin", str(error)))
+        else:
+            expected = _pinyin.count_readable(self.simplified)
+            if count != expected:
+                found.append(("pinyin", f"pinyin has {count} syllables but {self.simplified} is read with "
+                                        f"{expected}; give one syllable per character (digits read out)"))
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape shared by the CLI (--json), the API and annotation output."""

@@ -16,7 +16,6 @@ from sqlalchemy import create_engine, text
 
 import glossary
 from glossary.config import CHECKOUT
-from glossary.schema import Base
 
 ROOT = CHECKOUT
 TERMS_CSV = ROOT / "terms.csv"
@@ -33,12 +32,25 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-def reset_postgres(url: str) -> None:
-    """Drop our tables so a test starts from an empty store."""
+#: Each test process works in its own schema, so parallel runs on one server never collide.
+SCHEMA = f"glossary_test_{os.getpid()}"
+
+
+def reset_postgres(url: str = POSTGRES_URL) -> str:
+    """Recreate this process's empty schema; return a store URL that works inside it."""
     engine = create_engine(url)
     with engine.begin() as connection:
-        Base.metadata.drop_all(connection)
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    engine.dispose()
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
+
+
+def drop_postgres_schema(url: str = POSTGRES_URL) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
     engine.dispose()
 
 
@@ -61,9 +73,8 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     if not postgres_available():
         skip_or_fail(f"PostgreSQL does not answer at {POSTGRES_URL}")
-    reset_postgres(POSTGRES_URL)
-    yield POSTGRES_URL
-    reset_postgres(POSTGRES_URL)
+    yield reset_postgres()
+    drop_postgres_schema()
 
 
 @pytest.fixture

@@ -43,13 +43,12 @@ def upgrade() -> None:
     op.create_index("ix_terms_domain", "terms", ["domain"])
     op.create_table(
         "search_keys",
-        sa.Column("rowid", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("term_id", sa.String(80), sa.ForeignKey("terms.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("field", sa.String(4), nullable=False),
-        sa.Column("key", key_type, nullable=False),
+        sa.Column("field", sa.String(4), primary_key=True),
+        sa.Column("key", key_type, primary_key=True),
+        sa.Column("term_id", sa.String(80), sa.ForeignKey("terms.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("rank", sa.Integer(), nullable=False),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_search_keys_field_key", "search_keys", ["field", "key", "rank"])
     op.create_index("ix_search_keys_term_id", "search_keys", ["term_id"])
     op.create_table(
         "meta",
