@@ -53,6 +53,7 @@ def xlsx(tmp_path: Path, rows: list[list[object]], name: str = "client.xlsx", ti
     ("utf-8", b"\xef\xbb\xbf", ",", "excel-utf8.csv"),
     ("utf-16-le", b"\xff\xfe", "\t", "unicode-text.txt"),  # Excel: Save as "Unicode text"
     ("utf-16-be", b"\xfe\xff", "\t", "big-endian.tsv"),
+    ("utf-16-le", b"", "\t", "no-bom.tsv"),
     ("gb18030", b"", ",", "chinese-windows.csv"),
     ("utf-8", b"", ";", "european-excel.csv"),
 ])

@@ -160,6 +160,11 @@ def test_export_import_export_gives_the_same_tbx_bytes(tmp_path: Path, terms, ve
     assert WRITERS[version](read_tbx(write(tmp_path, first)), produced_at=MOMENT) == first
 
 
+def test_terms_without_definition_round_trip(tmp_path: Path, terms) -> None:
+    bare = [replace(t, definition="") for t in terms]
+    assert read_tbx(write(tmp_path, write_tbx(bare))) == bare
+
+
 def test_variant_order_survives_although_scripts_split_it(tmp_path: Path, terms) -> None:
     bri = next(t for t in terms if t.id == "belt-and-road-initiative")
     assert bri.variants[0].text == "一帶一路倡議"  # traditional script first: goes to zh-Hant

@@ -188,12 +188,21 @@ def test_partial_export_leaves_out_targets_of_missing_entries_and_stays_valid(fi
     assert rng_errors(data) == [] and schematron(data) == []
 
 
+def test_terms_without_definition_keep_their_sources_on_the_entry_and_stay_valid(fixture_terms: list) -> None:
+    from dataclasses import replace
+
+    data = write_tbx([replace(t, definition="") for t in fixture_terms])
+    first = etree.fromstring(data).find(f".//{T}conceptEntry")
+    assert [a.text for a in first.findall(f"{T}admin[@type='source']")] == list(fixture_terms[0].sources)
+    assert rng_errors(data) == [] and schematron(data) == []
+
+
 def test_empty_export_is_valid(fixture_terms: list) -> None:
     data = write_tbx([])
     assert rng_errors(data) == [] and schematron(data) == []
 
 
-def test_curated_store_export_in_every_tbx_v3_format_is_valid(curated) -> None:  # type: ignore[no-untyped-def]
+def test_curated_store_tbx_export_is_valid_tbx_basic_dca(curated) -> None:  # type: ignore[no-untyped-def]
     data = curated.export("tbx")
     assert etree.fromstring(data).findall(f".//{T}conceptEntry"), "the export has no entries"
     assert rng_errors(data) == []
