@@ -17,6 +17,9 @@ from .errors import (
     StoreError,
     TermNotFound,
 )
+from .annotate import AnnotationFormat
+from .check import Finding
+from .matcher import Match
 from .pinyin import PinyinStyle
 from .script import Script
 from .store import Conflict, Glossary, ImportReport, open
@@ -28,5 +31,5 @@ __all__ = [
     "open", "Glossary", "Term", "Rendering", "Form", "Hit", "Status", "Domain", "FormKind",
     "PinyinStyle", "Script", "Conflict", "ImportReport", "GlossaryError", "InvalidInput",
     "ImportConflict", "InputTooLarge", "PinyinError", "Problem", "StoreError", "TermNotFound",
-    "__version__",
+    "Match", "Finding", "AnnotationFormat", "__version__",
 ]

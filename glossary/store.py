@@ -328,13 +328,17 @@ class Glossary:
     def _matcher(self, domain: Domain | str | None = None) -> Any:
         from .matcher import Matcher
 
-        key = Domain(domain).value if domain else ""
-        return self.cached(f"matcher:{key}", lambda: Matcher(self.terms(key or None)))
+        # the terms are fetched first: cached() holds a non-reentrant lock while it builds
+        everything: list[Term] = self.cached("terms", self._load_terms)
+        wanted = Domain(domain) if domain else None
+        return self.cached(f"matcher:{wanted.value if wanted else ''}", lambda: Matcher(
+            [t for t in everything if wanted is None or t.domain is wanted]))
 
     def _english_matcher(self) -> Any:
         from .english import EnglishMatcher
 
-        return self.cached("english-matcher", lambda: EnglishMatcher(self.terms()))
+        everything: list[Term] = self.cached("terms", self._load_terms)
+        return self.cached("english-matcher", lambda: EnglishMatcher(everything))
 
     def find(self, text: str, across_newlines: bool = False) -> list[Any]:
         """Every term in a Chinese text (any script), leftmost-longest; offsets index ``text``.
@@ -379,7 +383,7 @@ class Glossary:
         from .check import check
 
         chinese = self._matcher() if source is not None else None
-        return check(text, self._english_matcher(), self.terms(), source, chinese)
+        return check(text, self._english_matcher(), self.cached("terms", self._load_terms), source, chinese)
 
     # --- writing --------------------------------------------------------------------------
 

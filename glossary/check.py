@@ -1,0 +1,127 @@
+"""Terminology checks for English drafts: outdated renderings, ruled-out combinations, omissions."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .english import EnglishMatcher
+from .matcher import Matcher
+from .terms import Status, Term
+
+__all__ = ["FindingKind", "Finding", "Combination", "RULED_OUT", "check"]
+
+
+class FindingKind(str, enum.Enum):
+    """What a terminology check found."""
+
+    #: A superseded or deprecated rendering; use the preferred one.
+    OUTDATED = "outdated"
+    #: A combination official guidance rules out ("Belt and Road strategy").
+    RULED_OUT = "ruled-out"
+    #: A term of the Chinese source whose preferred or admitted rendering the translation lacks.
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem; ``start``/``end`` index the English text, or the Chinese source for MISSING."""
+
+    kind: FindingKind
+    start: int
+    end: int
+    text: str
+    term_id: str
+    message: str
+    replacement: str | None = None
+    status: Status | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as JSON."""
+        return {"kind": self.kind.value, "start": self.start, "end": self.end, "text": self.text,
+                "term": self.term_id, "message": self.message, "replacement": self.replacement,
+                "status": self.status.value if self.status else None}
+
+
+@dataclass(frozen=True)
+class Combination:
+    """A wording official guidance rules out: a case-insensitive regular expression and why."""
+
+    pattern: str
+    reason: str
+
+
+_BR = r"(?:Belt\s+and\s+Road|B&R|One\s+Belt,?\s+One\s+Road|OBOR)"
+
+#: Ruled-out combinations, keyed by the id of the term whose preferred rendering replaces them.
+RULED_OUT: Mapping[str, Sequence[Combination]] = {
+    "belt-and-road-initiative": (
+        Combination(rf"{_BR}(?:\s+initiative)?\s+(?:strateg(?:y|ies)|programs?|programmes?|agendas?)",
+                    "the 2015 NDRC, Foreign Ministry and Commerce Ministry guidance rules out "
+                    "“strategy”, “program” and “agenda”"),
+        Combination(rf"\bthe\s+{_BR}\s+project",
+                    "the 2015 guidance rules out calling the initiative a “project” "
+                    "(individual “Belt and Road projects” are fine)"),
+        Combination(r"Belt\s+and\s+Road\s+initiatives",
+                    "the 2015 guidance writes “initiative” in the singular"),
+    ),
+}
+
+
+def check(text: str, english: EnglishMatcher, terms: Sequence[Term], source: str | None = None,
+          chinese: Matcher | None = None, rules: Mapping[str, Sequence[Combination]] = RULED_OUT) -> list[Finding]:
+    """Terminology QA of an English text, findings in text order (omissions last).
+
+    >>> from glossary.terms import Domain, Rendering
+    >>> bri = Term("belt-and-road-initiative", "一带一路", "一帶一路", "yīdài yīlù", Domain.BELT_AND_ROAD,
+    ...            "", (Rendering("Belt and Road Initiative", Status.PREFERRED),
+    ...                 Rendering("One Belt, One Road", Status.DEPRECATED)))
+    >>> [f.message for f in check("The One Belt, One Road plan.", EnglishMatcher([bri]), [bri])]
+    ['“One Belt, One Road” is deprecated for 一带一路: write “Belt and Road Initiative”']
+    """
+    findings: list[Finding] = []
+    for pid, start, end in english.scan(text):
+        owners = english.owners[pid]
+        term, rendering = owners[0]
+        if not rendering.status.outdated:
+            continue  # current for at least one term
+        years = f" ({rendering.years})" if rendering.years else ""
+        findings.append(Finding(
+            FindingKind.OUTDATED, start, end, text[start:end], term.id,
+            f"“{text[start:end]}” is {rendering.status.value}{years} for {term.simplified}: "
+            f"write “{term.preferred.text}”", term.preferred.text, rendering.status))
+    by_id = {t.id: t for t in terms}
+    for term_id, combinations in rules.items():
+        term = by_id.get(term_id)
+        if term is None:
+            continue
+        for combination in combinations:
+            for found in re.finditer(rf"(?<!\w){combination.pattern}(?!\w)", text, re.IGNORECASE):
+                findings.append(Finding(
+                    FindingKind.RULED_OUT, found.start(), found.end(), found.group(), term.id,
+                    f"“{found.group()}”: {combination.reason}; write “{term.preferred.text}”",
+                    term.preferred.text))
+    findings.sort(key=lambda f: (f.start, f.end))
+    if source is not None and chinese is not None:
+        findings += _missing(text, english, source, chinese)
+    return findings
+
+
+def _missing(text: str, english: EnglishMatcher, source: str, chinese: Matcher) -> list[Finding]:
+    present = {term.id for pid, _, _ in english.scan(text)
+               for term, rendering in english.owners[pid] if not rendering.status.outdated}
+    reported: set[str] = set()
+    findings: list[Finding] = []
+    for match in chinese.find(source):
+        term = match.term
+        if term.id in present or term.id in reported:
+            continue
+        reported.add(term.id)
+        findings.append(Finding(
+            FindingKind.MISSING, match.start, match.end, match.text, term.id,
+            f"the source has {match.text} ({term.pinyin_as('plain')}) but the translation has neither "
+            f"“{term.preferred.text}” nor an admitted rendering", term.preferred.text))
+    return findings

@@ -1,0 +1,208 @@
+"""The English side: finding known renderings in English text and glossing them with the Chinese.
+
+Every rendering counts — preferred, admitted, superseded and deprecated — because analysts quote
+older documents. Matching ignores case, treats straight and curly quotes alike, takes whole words
+only and accepts the singular or plural of the last word ("core interest(s)").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import ahocorasick_rs
+
+from .pinyin import PinyinStyle, is_hanzi
+from .terms import Rendering, Status, Term
+
+__all__ = ["EnglishMatch", "EnglishMatcher", "annotate_english", "fold_english"]
+
+_SAME_AS = {**dict.fromkeys("“”„‟″", '"'), **dict.fromkeys("‘’‚‛′", "'"),
+            **dict.fromkeys("\u2010\u2011", "-")}
+
+
+class _EnglishFold(dict[int, int]):
+    """``str.translate`` table: lower case, one kind of quote, every space a plain space."""
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF:  # a lone surrogate cannot reach the automaton
+            char = "\ufffd"
+        if char in _SAME_AS:
+            folded = _SAME_AS[char]
+        elif char.isspace():
+            folded = " "
+        else:
+            lowered = char.lower()
+            folded = lowered if len(lowered) == 1 else char
+        self[code] = ord(folded)
+        return ord(folded)
+
+
+_FOLD = _EnglishFold()
+
+
+def fold_english(text: str) -> str:
+    """Fold English text for matching, keeping its length.
+
+    >>> fold_english("“Core Interests”\\n")
+    '"core interests" '
+    """
+    return text.translate(_FOLD)
+
+
+def number_variants(rendering: str) -> set[str]:
+    """The rendering with its last word in the singular and the plural, and without a leading "the".
+
+    >>> sorted(number_variants("core interests"))
+    ['core interest', 'core interests']
+    """
+    forms = {rendering}
+    if rendering.lower().startswith("the ") and len(rendering) > 4:
+        forms.add(rendering[4:])
+    for form in list(forms):
+        head, _, last = form.rpartition(" ")
+        if not last.isalpha() or len(last) < 3 or last.isupper():
+            continue
+        prefix = f"{head} " if head else ""
+        if last.endswith("ies"):
+            forms.add(prefix + last[:-3] + "y")
+        elif last.endswith("s") and not last.endswith("ss"):
+            forms.add(prefix + last[:-1])
+        elif last.endswith("y") and last[-2] not in "aeiou":
+            forms.add(prefix + last[:-1] + "ies")
+        elif last.endswith(("s", "x", "z", "ch", "sh")):
+            forms.add(prefix + last + "es")
+        else:
+            forms.add(prefix + last + "s")
+    return forms
+
+
+class EnglishMatch(NamedTuple):
+    """A rendering found in English text: offsets into the caller's text, the term and rendering."""
+
+    start: int
+    end: int
+    text: str
+    term: Term
+    rendering: Rendering
+
+
+class EnglishMatcher:
+    """An automaton over every English rendering of some terms (and their number variants).
+
+    >>> from glossary.terms import Domain
+    >>> term = Term("core-interests", "核心利益", "核心利益", "héxīn lìyì", Domain.SOVEREIGNTY, "",
+    ...             (Rendering("core interests", Status.PREFERRED),))
+    >>> [(m.start, m.text) for m in EnglishMatcher([term]).find("A core interest; encores interests.")]
+    [(2, 'core interest')]
+    """
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        owners: dict[str, list[tuple[Term, Rendering]]] = {}
+        for term in terms:
+            for rendering in term.renderings:
+                for form in number_variants(rendering.text):
+                    pattern = fold_english(form).strip()
+                    if pattern and (term, rendering) not in owners.setdefault(pattern, []):
+                        owners[pattern].append((term, rendering))
+        self.patterns = list(owners)
+        #: Per pattern, every (term, rendering) it stands for, best status first.
+        self.owners = [sorted(owners[p], key=lambda pair: pair[1].status.rank) for p in self.patterns]
+        self._automaton = ahocorasick_rs.AhoCorasick(self.patterns or ["\x00"])
+
+    def scan(self, text: str) -> list[tuple[int, int, int]]:
+        """(pattern index, start, end) of whole-word matches, leftmost-longest, not overlapping."""
+        if not self.patterns or not text:
+            return []
+        folded = fold_english(text)
+        found = self._automaton.find_matches_as_indexes(folded, overlapping=True)
+        size = len(folded)
+        chosen: list[tuple[int, int, int]] = []
+        last_end = 0
+        for pid, start, end in sorted(found, key=lambda m: (m[1], -m[2])):
+            if start < last_end:
+                continue
+            if (start and folded[start - 1].isalnum()) or (end < size and folded[end].isalnum()):
+                continue
+            chosen.append((pid, start, end))
+            last_end = end
+        return chosen
+
+    def find(self, text: str) -> list[EnglishMatch]:
+        """Every rendering in the text, each credited to its best-status owner."""
+        return [EnglishMatch(start, end, text[start:end], *self.owners[pid][0])
+                for pid, start, end in self.scan(text)]
+
+
+_QUOTED = re.compile(r"“[^“”\n]*”|\"[^\"\n]*\"")
+_ARTICLE = re.compile(r"(?i)^(?:the|a|an)\s+")
+_TRAILING = " ,.;:!?"
+_ACRONYM = re.compile(r"\s*\((?:[A-Z][A-Za-z&]*[A-Z]|[A-Z]{2,})\)")
+_GIVEN = re.compile(r"\s*[(（]?[^)）\n]{0,3}")
+
+
+def annotate_english(text: str, matcher: EnglishMatcher, pinyin: PinyinStyle | str = PinyinStyle.PLAIN,
+                     first_only: bool = True) -> str:
+    """Insert “ (中文, pinyin)” after the first occurrence of each term, as analysts write it.
+
+    After the closing quote when the rendering is quoted; after an acronym in brackets that
+    follows it ("Belt and Road Initiative (BRI)"); never where the Chinese already follows.
+    Occurrences inside a longer quotation are passed over for a later one standing on its own.
+
+    >>> from glossary.terms import Domain
+    >>> term = Term("core-interests", "核心利益", "核心利益", "héxīn lìyì", Domain.SOVEREIGNTY, "",
+    ...             (Rendering("core interests", Status.PREFERRED),))
+    >>> annotate_english('not to harm “core interests” such as', EnglishMatcher([term]))
+    'not to harm “core interests” (核心利益, hexin liyi) such as'
+    """
+    style = PinyinStyle(pinyin)
+    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    by_term: dict[str, list[tuple[int, bool]]] = {}  # term id -> [(insert at, inside a longer quote)]
+    terms: dict[str, Term] = {}
+    for match in matcher.find(text):
+        at, buried = _insertion_point(text, match, quotes)
+        terms[match.term.id] = match.term
+        by_term.setdefault(match.term.id, []).append((at, buried))
+    inserts: list[tuple[int, str]] = []
+    for term_id, places in by_term.items():
+        if any(_chinese_follows(text, at) for at, _ in places):
+            continue  # the Chinese is given already: never gloss the term twice
+        term = terms[term_id]
+        gloss = f" ({term.simplified}, {term.pinyin_as(style)})"
+        if first_only:
+            standing = [at for at, buried in places if not buried]
+            inserts.append(((standing or [places[0][0]])[0], gloss))
+        else:
+            inserts.extend((at, gloss) for at, _ in places)
+    out: list[str] = []
+    position = 0
+    for at, gloss in sorted(inserts, key=lambda item: item[0]):
+        out += [text[position:at], gloss]
+        position = at
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _insertion_point(text: str, match: EnglishMatch, quotes: list[tuple[int, int]]) -> tuple[int, bool]:
+    """Where the gloss goes, and whether the match sits inside a longer quotation."""
+    at, buried = match.end, False
+    for start, end in quotes:
+        if start < match.start and match.end < end:
+            inner = _ARTICLE.sub("", text[start + 1:end - 1]).rstrip(_TRAILING)
+            if fold_english(inner) == fold_english(match.text):
+                at = end
+            else:
+                buried = True
+            break
+    acronym = _ACRONYM.match(text, at)
+    if acronym:
+        at = acronym.end()
+    return at, buried
+
+
+def _chinese_follows(text: str, at: int) -> bool:
+    """True when Chinese characters come right after ``at`` (bare or in brackets)."""
+    following = _GIVEN.match(text, at)
+    return bool(following) and any(is_hanzi(char) for char in following.group())

@@ -1,0 +1,162 @@
+"""Finding glossary terms in Chinese text: one Aho-Corasick automaton over folded forms.
+
+Text and patterns are folded the same way before scanning: traditional and variant characters
+to simplified (``glossary.script.fold``), and Chinese and full-width punctuation to its ASCII
+counterpart (“”「」 → ", full-width letters and digits → ASCII). Folding keeps the length of
+the text, so offsets found in the folded text are offsets in the caller's text. It runs as one
+``str.translate`` call over a table that learns each character once.
+
+Matches are leftmost-longest and never overlap: 永久全面战略伙伴关系 wins over the
+全面战略伙伴关系 inside it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+import ahocorasick_rs
+
+from .script import fold_char
+from .terms import FormKind, Term
+
+__all__ = ["Match", "Matcher", "fold_for_matching"]
+
+#: Punctuation that Chinese, Hong Kong and Taiwan text writes in several ways.
+PUNCTUATION_FOLDS: dict[str, str] = {
+    **dict.fromkeys("“”„‟〝〞＂「」『』﹁﹂﹃﹄", '"'),
+    **dict.fromkeys("‘’‚‛", "'"),
+    "\u3000": " ",  # ideographic space
+}
+
+#: Which form a pattern should belong to when two forms fold alike (the first listed wins).
+_KIND_PRIORITY = {kind: rank for rank, kind in enumerate(FormKind)}
+
+#: A single line break between two non-space characters (text extracted from PDF).
+_SINGLE_BREAK = re.compile(r"(?<=\S)\r?\n(?=\S)")
+
+
+class _FoldTable(dict[int, int]):
+    """A ``str.translate`` table that folds each character the first time it is seen."""
+
+    def __missing__(self, code: int) -> int:
+        if 0xD800 <= code <= 0xDFFF:  # a lone surrogate cannot reach the automaton
+            folded = 0xFFFD
+        elif 0xFF01 <= code <= 0xFF5E:  # full-width ASCII
+            folded = code - 0xFEE0
+        else:
+            char = chr(code)
+            try:
+                result = PUNCTUATION_FOLDS.get(char) or fold_char(char)
+            except Exception:  # noqa: BLE001 - a character OpenCC cannot read stays as it is
+                result = char
+            folded = ord(result) if len(result) == 1 else code
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold_for_matching(text: str) -> str:
+    """Fold text for matching, keeping its length (one C-level translate call).
+
+    >>> fold_for_matching("永久全面戰略夥伴關係「一帶一路」")
+    '永久全面战略伙伴关系"一带一路"'
+    """
+    return text.translate(_FOLD)
+
+
+class Match(NamedTuple):
+    """One term found in a text; ``start`` and ``end`` index the caller's string.
+
+    A NamedTuple rather than a frozen dataclass: it is just as immutable, and a big text yields
+    hundreds of thousands of these, where a tuple is three times cheaper to create.
+    """
+
+    start: int
+    end: int
+    text: str
+    form: FormKind
+    term: Term
+
+    def to_dict(self) -> dict[str, Any]:
+        """The span as JSON: offsets (code points), matched text, form and term id."""
+        return {"start": self.start, "end": self.end, "text": self.text, "form": self.form.value,
+                "term": self.term.id}
+
+
+class Matcher:
+    """An automaton over every Chinese form of some terms; build once, scan many texts.
+
+    >>> from glossary.terms import Domain, Rendering, Status
+    >>> term = Term("cs", "命运共同体", "命運共同體", "mìngyùn gòngtóngtǐ", Domain.DIPLOMACY, "",
+    ...             (Rendering("community with a shared future", Status.PREFERRED),))
+    >>> [(m.start, m.end, m.form.value) for m in Matcher([term]).find("建设命運共同體。")]
+    [(2, 7, 'traditional')]
+    """
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        owners: dict[str, tuple[int, Term, FormKind]] = {}
+        forms: dict[str, dict[str, FormKind]] = {}
+        for term in terms:
+            for text, kind in term.forms():
+                pattern = fold_for_matching(text)
+                if not pattern.strip():
+                    continue
+                current = owners.get(pattern)
+                if current is None or (current[1].id != term.id and _KIND_PRIORITY[kind] < current[0]):
+                    owners[pattern] = (_KIND_PRIORITY[kind], term, kind)
+                    forms[pattern] = {}
+                if owners[pattern][1] is term:
+                    forms[pattern].setdefault(text, kind)
+        self.patterns: list[str] = list(owners)
+        #: Per pattern: (term, {form as written: kind}, kind for text written otherwise).
+        self._info: list[tuple[Term, dict[str, FormKind], FormKind]] = []
+        for pattern in self.patterns:
+            _, term, kind = owners[pattern]
+            fallback = FormKind.TRADITIONAL if kind is FormKind.SIMPLIFIED else kind
+            self._info.append((term, forms[pattern], fallback))
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self.patterns or ["\x00"], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+    def term(self, pattern_id: int) -> Term:
+        """The term a pattern (by index) belongs to."""
+        return self._info[pattern_id][0]
+
+    def scan(self, text: str, across_newlines: bool = False) -> list[tuple[int, int, int]]:
+        """Raw matches as (pattern index, start, end), offsets into ``text``."""
+        if not self.patterns or not text:
+            return []
+        folded = text.translate(_FOLD)
+        if not across_newlines or "\n" not in folded:
+            return self._automaton.find_matches_as_indexes(folded)
+        removed: list[int] = []  # positions, in the joined text, where a line break was taken out
+
+        def take_out(match: re.Match[str]) -> str:
+            removed.extend([match.start() - len(removed)] * len(match.group()))
+            return ""
+
+        joined = _SINGLE_BREAK.sub(take_out, folded)
+        return [(pid, start + bisect_right(removed, start), end + bisect_right(removed, end - 1))
+                for pid, start, end in self._automaton.find_matches_as_indexes(joined)]
+
+    def find(self, text: str, across_newlines: bool = False) -> list[Match]:
+        """Every term in ``text``, leftmost-longest, in order; see ``Glossary.find``."""
+        info = self._info
+        make = Match._make
+        matches: list[Match] = []
+        for pid, start, end in self.scan(text, across_newlines):
+            term, forms, fallback = info[pid]
+            written = text[start:end]
+            kind = forms.get(written)
+            if kind is None:
+                bare = _SINGLE_BREAK.sub("", written) if across_newlines else written
+                kind = forms.get(bare, fallback)
+            matches.append(make((start, end, written, kind, term)))
+        return matches
