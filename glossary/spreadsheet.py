@@ -82,7 +82,6 @@ KNOWN_HEADERS: dict[str, Field] = {
 _SYNONYMS = re.compile(r"\s*[|;]\s*")
 _SOURCES = re.compile(r"\s*\|\s*")
 _DELIMITERS = ",\t;"
-Progress = Callable[[int, int], None]
 
 
 # --- ids -------------------------------------------------------------------------------------
