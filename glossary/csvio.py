@@ -168,9 +168,7 @@ def row_to_term(cells: dict[str, str], row: _Row) -> Term | None:
     except ValueError:
         row.problem("domain", f"domain {domain_text!r} is not one of: {', '.join(d.value for d in Domain)}")
         domain = Domain.GENERAL
-    definition = get("definition")
-    if not definition:
-        row.problem("definition", "write a short English definition")
+    definition = get("definition")  # optional here (client glossaries lack it); curated rows have one
     related = tuple(split_cell(get("related")))
     for other in related:
         if not ID_PATTERN.fullmatch(other):
@@ -249,10 +247,11 @@ def term_to_row(term: Term) -> list[str]:
 
 
 def iter_rows(terms: Iterable[Term]) -> Iterator[list[str]]:
-    """Header, then one row per term sorted by id, with formula-like cells neutralised."""
+    """Header, then one row per term sorted by id; line breaks written as LF (csv quotes LF, not a
+    lone CR) and formula-like cells neutralised."""
     yield list(COLUMNS)
     for term in sorted(terms, key=lambda t: t.id):
-        yield [_neutralise(cell) for cell in term_to_row(term)]
+        yield [_neutralise(cell.replace("\r\n", "\n").replace("\r", "\n")) for cell in term_to_row(term)]
 
 
 def write_terms(terms: Iterable[Term], excel: bool = False) -> bytes:

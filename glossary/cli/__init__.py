@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
@@ -49,17 +48,8 @@ def open_glossary(ctx: click.Context) -> Any:
 
 def main() -> None:
     """Entry point of the console script and ``python -m glossary``."""
-    from . import store, serve  # noqa: F401 - registers the commands
-
-    for optional in ("annotate", "interchange"):
-        try:
-            __import__(f"{__name__}.{optional}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.{optional}":
-                raise
     cli(prog_name="glossary")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-    sys.exit(0)
+# The command modules register themselves on `cli`.
+from . import annotate, serve, store  # noqa: E402,F401

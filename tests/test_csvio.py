@@ -1,0 +1,139 @@
+"""terms.csv in and out: line-numbered errors, nothing written on error, exact bytes out."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+from glossary import InvalidInput, Status
+from glossary.csvio import COLUMNS, format_rendering, parse_rendering, read_terms, write_terms
+
+SMALL = DATA / "small-terms.csv"
+HEADER = ",".join(COLUMNS)
+GOOD_ROW = ("core-interests,核心利益,,,héxīn lìyì,core interests [source: 1],,,sovereignty,"
+            "Interests a state treats as non-negotiable.,\"Xinhua, 2011-09-06\",,")
+
+
+def write(tmp_path: Path, *rows: str, name: str = "terms.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join((HEADER,) + rows) + "\n", encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(InvalidInput) as caught:
+        read_terms(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_small_file_reads_into_terms() -> None:
+    terms = read_terms(SMALL)
+    assert [t.id for t in terms] == ["core-interests", "shared-future"]
+    assert terms[1].traditional == "命運共同體" and not terms[1].traditional_curated
+    assert terms[1].english(Status.SUPERSEDED)[0].years == "2011-2013"
+    assert terms[1].citation(terms[1].english(Status.SUPERSEDED)[0]) == "State Council white paper, 2011-09"
+
+
+def test_blank_pinyin_is_generated(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_ROW.replace("héxīn lìyì", ""))
+    term = read_terms(path)[0]
+    assert term.pinyin == "héxīn lìyì" and not term.pinyin_curated
+
+
+@pytest.mark.parametrize("row, line, column, words", [
+    (GOOD_ROW.replace("héxīn lìyì", "héxīn lì"), 2, "pinyin", "3 syllables"),
+    (GOOD_ROW.replace("héxīn lìyì", "héxīn lìyìq"), 2, "pinyin", "does not split"),
+    (GOOD_ROW.replace("core-interests,", "Core Interests,"), 2, "id", "slug"),
+    (GOOD_ROW.replace(" [source: 1]", ""), 2, "english", "needs a source"),
+    (GOOD_ROW.replace("[source: 1]", "[source: 3]"), 2, "english", "cites source 3"),
+    (GOOD_ROW.replace("[source: 1]", "[source: 1; colour: red]"), 2, "english", "unknown qualifier"),
+    (GOOD_ROW.replace("sovereignty", "sovranty"), 2, "domain", "not one of"),
+    (GOOD_ROW.replace('"Xinhua, 2011-09-06"', "Xinhua"), 2, "sources", "no year or URL"),
+    (GOOD_ROW.replace("core interests [source: 1]", ""), 2, "english", "exactly one preferred"),
+    (GOOD_ROW.replace("核心利益", "core"), 2, "simplified", "no Chinese"),
+    (GOOD_ROW[:-1] + "missing-id,", 2, "related", "names no row"),
+])
+def test_bad_row_is_reported_with_file_line_and_column(tmp_path: Path, row: str, line: int, column: str,
+                                                       words: str) -> None:
+    path = write(tmp_path, row)
+    found = problems_of(path)
+    assert any(f"{path} line {line}, column {column}" in p and words in p for p in found), found
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
+    bad_pinyin = GOOD_ROW.replace("héxīn lìyì", "hé")
+    bad_domain = GOOD_ROW.replace("core-interests", "other").replace("核心利益", "核心").replace(
+        "héxīn lìyì", "héxīn").replace("sovereignty", "nope")
+    found = problems_of(write(tmp_path, bad_pinyin, bad_domain))
+    assert any("line 2" in p for p in found) and any("line 3" in p for p in found)
+
+
+def test_duplicate_id_and_headword_are_reported(tmp_path: Path) -> None:
+    found = problems_of(write(tmp_path, GOOD_ROW, GOOD_ROW))
+    assert any("line 3" in p and "duplicate id" in p for p in found)
+
+
+def test_missing_columns_name_the_required_header(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("id,simplified\na,核心\n", encoding="utf-8")
+    assert "missing columns" in problems_of(path)[0]
+
+
+def test_row_with_extra_cells_is_reported(tmp_path: Path) -> None:
+    found = problems_of(write(tmp_path, GOOD_ROW + ",extra,cells"))
+    assert any("more cells than the header" in p for p in found)
+
+
+def test_file_with_bom_reads_like_without(tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + SMALL.read_bytes())
+    assert read_terms(path) == read_terms(SMALL)
+
+
+def test_import_then_export_gives_back_the_same_bytes() -> None:
+    assert write_terms(read_terms(SMALL)) == SMALL.read_bytes()
+
+
+def test_excel_export_has_bom_and_crlf() -> None:
+    data = write_terms(read_terms(SMALL), excel=True)
+    assert data.startswith(b"\xef\xbb\xbf" + b"id,simplified")
+    assert b"\r\n" in data and data.count(b"\r\n") == 3
+    assert data.decode("utf-8-sig").replace("\r\n", "\n").encode() == SMALL.read_bytes()
+
+
+@pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx"])
+def test_formula_like_cells_are_neutralised_and_read_back(tmp_path: Path, dangerous: str) -> None:
+    term = read_terms(SMALL)[0]
+    from dataclasses import replace
+
+    evil = replace(term, definition=dangerous, related=())
+    data = write_terms([evil])
+    cells = list(csv.reader(io.StringIO(data.decode(), newline="")))[1]
+    assert cells[COLUMNS.index("definition")] == "'" + dangerous
+    path = tmp_path / "evil.csv"
+    path.write_bytes(data)
+    assert read_terms(path)[0].definition == dangerous.strip()
+
+
+@pytest.mark.parametrize("cell", [
+    "community of common destiny [superseded; years: 2011-2017; source: 2; note: 2011 white paper era]",
+    "core interests [source: 1]",
+    "three evil forces",
+    "the Belt and Road [years: 2015-; source: Xinhua, 2015-09]",
+])
+def test_rendering_cell_syntax_round_trips(cell: str) -> None:
+    default = Status.DEPRECATED if "superseded" in cell else Status.ADMITTED
+    assert format_rendering(parse_rendering(cell, default)) == cell
+
+
+def test_carriage_returns_in_cells_are_written_as_line_feeds(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    term = replace(read_terms(SMALL)[0], definition="first line\r\nsecond\rthird", related=())
+    path = tmp_path / "cr.csv"
+    path.write_bytes(write_terms([term]))
+    assert read_terms(path)[0].definition == "first line\nsecond\nthird"

@@ -1,0 +1,164 @@
+"""The store: seeding, imports that are all-or-nothing, conflicts, timestamps, revisions.
+
+Every test here runs on SQLite and on the real PostgreSQL server (the `store_url` fixture).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+import glossary
+from conftest import DATA, TERMS_CSV
+from glossary import Conflict, ImportConflict, InvalidInput, StoreError, TermNotFound
+from glossary.csvio import read_terms, write_terms
+
+SMALL = read_terms(DATA / "small-terms.csv")
+
+
+def test_new_store_is_seeded_from_terms_csv(store: glossary.Glossary) -> None:
+    assert store.count() == len(read_terms(TERMS_CSV))
+    assert store.export("csv") == TERMS_CSV.read_bytes()
+
+
+def test_get_returns_the_full_record(store: glossary.Glossary) -> None:
+    term = store.get("permanent-comprehensive-strategic-partnership")
+    assert term.traditional == "永久全面戰略夥伴關係"
+    assert term.pinyin_as("plain") == "yongjiu quanmian zhanlue huoban guanxi"
+    assert term.created_at is not None and term.updated_at is not None
+
+
+def test_get_unknown_id_raises_term_not_found(store: glossary.Glossary) -> None:
+    with pytest.raises(TermNotFound, match="glossary lookup"):
+        store.get("no-such-term")
+
+
+def test_term_json_shape_is_stable(store: glossary.Glossary) -> None:
+    data = store.get("community-with-a-shared-future").to_dict()
+    assert list(data)[:12] == ["id", "simplified", "traditional", "variants", "pinyin", "english", "renderings",
+                               "domain", "definition", "sources", "related", "created_at"]
+    assert set(data["pinyin"]) == {"marks", "plain", "numbers"}
+    assert set(data["english"]) == {"preferred", "admitted", "deprecated", "superseded"}
+    assert "community of common destiny" in data["english"]["superseded"]
+    assert all(set(r) == {"text", "status", "note", "years", "source"} for r in data["renderings"])
+
+
+def test_import_adds_new_terms_and_bumps_revision(empty_store: glossary.Glossary) -> None:
+    before = empty_store.revision
+    report = empty_store.import_terms(SMALL)
+    assert (report.added, report.updated, report.unchanged) == (2, 0, 0)
+    assert empty_store.revision == before + 1
+    assert empty_store.lookup("hexin liyi")[0].id == "core-interests"
+
+
+def test_reimporting_the_same_terms_changes_nothing(empty_store: glossary.Glossary) -> None:
+    empty_store.import_terms(SMALL)
+    revision = empty_store.revision
+    report = empty_store.import_terms(SMALL)
+    assert (report.added, report.unchanged) == (0, 2)
+    assert empty_store.revision == revision
+
+
+def test_changed_entry_is_a_conflict_and_nothing_is_written(empty_store: glossary.Glossary) -> None:
+    empty_store.import_terms(SMALL)
+    changed = replace(SMALL[0], definition="Something else entirely, for the test.")
+    brand_new = replace(SMALL[0], id="brand-new", simplified="新词", pinyin="xīn cí", related=())
+    with pytest.raises(ImportConflict) as caught:
+        empty_store.import_terms([changed, brand_new])
+    assert caught.value.term_ids == ["core-interests"]
+    assert "--on-conflict replace" in str(caught.value)
+    assert empty_store.count() == 2  # brand-new was not added either
+
+
+def test_conflict_skip_keeps_stored_and_adds_new(empty_store: glossary.Glossary) -> None:
+    empty_store.import_terms(SMALL)
+    changed = replace(SMALL[0], definition="Something else entirely, for the test.")
+    brand_new = replace(SMALL[0], id="brand-new", simplified="新词", pinyin="xīn cí", related=())
+    report = empty_store.import_terms([changed, brand_new], on_conflict=Conflict.SKIP)
+    assert (report.added, report.skipped) == (1, 1)
+    assert empty_store.get("core-interests").definition == SMALL[0].definition
+
+
+def test_conflict_replace_updates_and_keeps_created_at(empty_store: glossary.Glossary) -> None:
+    empty_store.import_terms(SMALL)
+    created = empty_store.get("core-interests").created_at
+    changed = replace(SMALL[0], definition="Something else entirely, for the test.")
+    report = empty_store.import_terms([changed], on_conflict="replace")
+    assert report.updated == 1
+    term = empty_store.get("core-interests")
+    assert term.definition.startswith("Something else")
+    assert term.created_at == created and term.updated_at is not None and term.updated_at > created
+
+
+def test_dry_run_reports_and_writes_nothing(empty_store: glossary.Glossary) -> None:
+    report = empty_store.import_terms(SMALL, dry_run=True)
+    assert report.added == 2 and report.dry_run and "would import" in str(report)
+    assert empty_store.count() == 0
+
+
+def test_invalid_term_is_refused_before_anything_is_written(empty_store: glossary.Glossary) -> None:
+    broken = replace(SMALL[1], pinyin="mìngyùn", related=())
+    with pytest.raises(InvalidInput, match="syllables"):
+        empty_store.import_terms([replace(SMALL[0], related=()), broken])
+    assert empty_store.count() == 0
+
+
+def test_related_id_must_exist(empty_store: glossary.Glossary) -> None:
+    with pytest.raises(InvalidInput, match="names no entry"):
+        empty_store.import_terms([SMALL[0]])  # links to shared-future, not imported
+
+
+def test_failed_write_leaves_the_store_as_it_was(empty_store: glossary.Glossary) -> None:
+    empty_store.import_terms(SMALL)
+    before = empty_store.export("csv")
+    clash = replace(SMALL[0], id="another-id", related=())  # same simplified headword: fine for the model
+    with empty_store.engine.begin() as connection:  # make the terms insert fail half-way
+        connection.execute(text("CREATE UNIQUE INDEX ux_test_simplified ON terms (simplified)"))
+    with pytest.raises(StoreError, match="unchanged"):
+        empty_store.import_terms([replace(SMALL[1], definition="Changed before the failure, for the test."),
+                                  clash], on_conflict="replace")
+    assert empty_store.export("csv") == before
+
+
+def test_prune_removes_entries_missing_from_the_import(empty_store: glossary.Glossary) -> None:
+    empty_store.import_terms(SMALL)
+    alone = replace(SMALL[1], related=())
+    report = empty_store.import_terms([alone], on_conflict="replace", prune=True)
+    assert report.removed == 1 and empty_store.count() == 1
+
+
+def test_store_follows_terms_csv_until_written_by_other_means(store_url: str, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    csv_path = tmp_path / "terms.csv"
+    csv_path.write_bytes((DATA / "small-terms.csv").read_bytes())
+    monkeypatch.setenv("GLOSSARY_TERMS_CSV", str(csv_path))
+    assert glossary.open(store_url).count() == 2
+    # terms.csv gains a row: the store follows on next open
+    extra = replace(SMALL[0], id="new-term", simplified="新词", pinyin="xīn cí", related=())
+    csv_path.write_bytes(write_terms(SMALL + [extra]))
+    g = glossary.open(store_url)
+    assert g.count() == 3
+    # someone imports by hand: later changes to terms.csv no longer overwrite the store
+    g.import_terms([replace(extra, id="manual", simplified="手工", pinyin="shǒugōng")])
+    csv_path.write_bytes(write_terms(SMALL))
+    assert glossary.open(store_url).count() == 4
+
+
+def test_export_filters_by_domain_and_status(store: glossary.Glossary) -> None:
+    diplomacy = store.select(domain="diplomacy")
+    assert diplomacy and all(t.domain.value == "diplomacy" for t in diplomacy)
+    superseded = store.select(status="superseded")
+    assert superseded and all(any(r.status.value == "superseded" for r in t.renderings) for t in superseded)
+
+
+def test_info_names_store_and_counts(store: glossary.Glossary) -> None:
+    info = store.info()
+    assert info["terms"] == store.count() and sum(info["domains"].values()) == info["terms"]
+
+
+def test_unreachable_database_gives_a_clear_error() -> None:
+    with pytest.raises(StoreError, match="GLOSSARY_DATABASE_URL"):
+        glossary.open("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
