@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
+from .pinyin import is_hanzi
 from .script import fold_char
 from .terms import FormKind, Term
 
@@ -156,7 +157,19 @@ class Matcher:
             written = text[start:end]
             kind = forms.get(written)
             if kind is None:
-                bare = _SINGLE_BREAK.sub("", written) if across_newlines else written
-                kind = forms.get(bare, fallback)
+                kind = _written_kind(_SINGLE_BREAK.sub("", written) if across_newlines else written,
+                                     forms, fallback)
             matches.append(make((start, end, written, kind, term)))
         return matches
+
+
+def _written_kind(written: str, forms: dict[str, FormKind], fallback: FormKind) -> FormKind:
+    """The form of text written unlike every stored form: mixed scripts count as traditional,
+    but a simplified form with other punctuation (straight quotes) stays simplified."""
+    if written in forms:
+        return forms[written]
+    for form, kind in forms.items():
+        if kind is FormKind.SIMPLIFIED and len(form) == len(written) and all(
+                a == b or not (is_hanzi(a) or is_hanzi(b)) for a, b in zip(form, written)):
+            return kind
+    return fallback

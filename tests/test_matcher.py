@@ -1,0 +1,147 @@
+"""Finding terms in Chinese text: nesting, scripts, variants, punctuation, edges, line breaks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import glossary
+from glossary import FormKind
+from glossary.csvio import read_terms
+from glossary.matcher import Matcher, fold_for_matching
+from glossary.script import fold
+from tests.conftest import DATA
+
+TERMS = read_terms(DATA / "annotate-terms.csv")
+MATCHER = Matcher(TERMS)
+FORMS = [form for term in TERMS for form, _ in term.forms()]
+
+
+def found(text: str, across_newlines: bool = False) -> list[tuple[int, int, str, str]]:
+    return [(m.start, m.end, m.term.id, m.form.value) for m in MATCHER.find(text, across_newlines)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the longest term wins over the term nested inside it
+    ("构建永久全面战略伙伴关系", [(2, 12, "permanent-comprehensive-strategic-partnership", "simplified")]),
+    ("推动构建人类命运共同体", [(4, 11, "community-with-a-shared-future-for-mankind", "simplified")]),
+    ("全面战略伙伴关系", [(0, 8, "comprehensive-strategic-partnership", "simplified")]),
+    # adjacent terms, terms at the very start and the very end
+    ("命运共同体核心利益", [(0, 5, "community-with-a-shared-future", "simplified"),
+                    (5, 9, "core-interests", "simplified")]),
+    ("核心利益", [(0, 4, "core-interests", "simplified")]),
+    ("维护核心利益", [(2, 6, "core-interests", "simplified")]),
+    ("核心利益不容侵犯", [(0, 4, "core-interests", "simplified")]),
+    # one character, empty text, no Chinese at all
+    ("核", []),
+    ("", []),
+    ("core interests, 2019 & <b>", []),
+    # traditional: Hong Kong usage (夥), OpenCC usage (伙), and 命運共同體
+    ("永久全面戰略夥伴關係", [(0, 10, "permanent-comprehensive-strategic-partnership", "traditional")]),
+    ("永久全面戰略伙伴關係", [(0, 10, "permanent-comprehensive-strategic-partnership", "traditional")]),
+    ("構建命運共同體", [(2, 7, "community-with-a-shared-future", "traditional")]),
+    # stray simplified characters inside traditional text
+    ("永久全面戰略伙伴关係", [(0, 10, "permanent-comprehensive-strategic-partnership", "traditional")]),
+    # variant characters 爲 / 為, 慼 / 戚, 著 / 着
+    ("爲人民服務", [(0, 5, "serve-the-people", "traditional")]),
+    ("為人民服務", [(0, 5, "serve-the-people", "traditional")]),
+    ("休慼與共", [(0, 4, "share-weal-and-woe", "traditional")]),
+    ("休戚與共", [(0, 4, "share-weal-and-woe", "traditional")]),
+    ("著力推進", [(0, 2, "focus-efforts", "traditional")]),
+    ("着力推进", [(0, 2, "focus-efforts", "simplified")]),
+    # abbreviations report their form
+    ("上合组织峰会", [(0, 4, "shanghai-cooperation-organisation", "abbreviation")]),
+    # full-width and half-width punctuation, Latin and digits around terms
+    ("（核心利益）。", [(1, 5, "core-interests", "simplified")]),
+    ("2019年,核心利益abc", [(6, 10, "core-interests", "simplified")]),
+    ("高质量共建“一带一路”", [(0, 11, "high-quality-belt-and-road-cooperation", "simplified")]),
+    ("高質量共建「一帶一路」", [(0, 11, "high-quality-belt-and-road-cooperation", "traditional")]),
+    ('高质量共建"一带一路"', [(0, 11, "high-quality-belt-and-road-cooperation", "simplified")]),
+    # a character outside the basic plane before the term: offsets still count code points
+    ("𠀀核心利益", [(1, 5, "core-interests", "simplified")]),
+])
+def test_find_reports_leftmost_longest_terms_with_caller_offsets(text: str, expected: list[tuple]) -> None:
+    assert found(text) == expected
+
+
+def test_a_term_broken_by_a_line_break_matches_only_with_the_option() -> None:
+    text = "双方同意建立永久全面战略\n伙伴关系。"
+    assert found(text) == []
+    [match] = MATCHER.find(text, across_newlines=True)
+    assert (match.start, match.end, match.text) == (6, 17, "永久全面战略\n伙伴关系")
+    assert match.term.id == "permanent-comprehensive-strategic-partnership"
+    assert match.form is FormKind.SIMPLIFIED
+
+
+def test_the_line_break_option_keeps_offsets_after_the_break_and_handles_crlf() -> None:
+    text = "命运\r\n共同体和\n核心利益\n\n核心\n\n利益"
+    matches = MATCHER.find(text, across_newlines=True)
+    assert [(m.start, m.end, m.text) for m in matches] == [(0, 7, "命运\r\n共同体"), (9, 13, "核心利益")]
+    assert all(text[m.start:m.end] == m.text for m in matches)  # a paragraph break is never joined
+
+
+def test_folding_keeps_the_length_and_maps_scripts_and_punctuation() -> None:
+    text = "永久全面戰略夥伴關係「一帶一路」，ＡＢＣ１２\ud800"
+    folded = fold_for_matching(text)
+    assert len(folded) == len(text)
+    assert folded == '永久全面战略伙伴关系"一带一路",ABC12\ufffd'
+
+
+def test_a_shared_form_belongs_to_the_term_whose_headword_it_is() -> None:
+    base = TERMS[0]
+    other = type(base)(**{**base.__dict__, "id": "other", "simplified": "共同体", "traditional": "共同體",
+                          "variants": (glossary.Form("命运共同体", FormKind.VARIANT),)})
+    matcher = Matcher([other, base])
+    [match] = matcher.find("命运共同体")
+    assert (match.term.id, match.form) == (base.id, FormKind.SIMPLIFIED)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=8), st.sampled_from(FORMS)), max_size=8), st.booleans())
+def test_matches_are_ordered_disjoint_and_their_text_is_the_callers_slice(pieces: list[str],
+                                                                         across: bool) -> None:
+    text = "".join(pieces)
+    matches = MATCHER.find(text, across_newlines=across)
+    previous_end = 0
+    for match in matches:
+        assert previous_end <= match.start < match.end <= len(text)
+        assert text[match.start:match.end] == match.text
+        bare = match.text.replace("\r", "").replace("\n", "") if across else match.text
+        assert fold_for_matching(bare) in {fold_for_matching(f) for f, _ in match.term.forms()}
+        previous_end = match.end
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=10), st.sampled_from(FORMS))
+def test_a_term_at_the_end_of_the_input_is_always_found(prefix: str, form: str) -> None:
+    matches = MATCHER.find(prefix + form)
+    assert matches and matches[-1].end == len(prefix + form)
+
+
+def test_folding_agrees_with_the_script_module_on_chinese() -> None:
+    text = "永久全面戰略夥伴關係爲人民服務休慼與共著力命運共同體"
+    assert fold_for_matching(text) == fold(text)
+
+
+def test_glossary_find_uses_one_matcher_per_revision_and_rebuilds_after_a_write(
+        empty_store: glossary.Glossary) -> None:
+    empty_store.import_terms(TERMS[:3])
+    assert [m.term.id for m in empty_store.find("核心利益和命运共同体")] == ["community-with-a-shared-future"]
+    first = empty_store._matcher()
+    assert empty_store._matcher() is first  # not rebuilt per call
+    empty_store.import_terms(TERMS)
+    assert [m.term.id for m in empty_store.find("核心利益和命运共同体")] == [
+        "core-interests", "community-with-a-shared-future"]
+    assert empty_store._matcher() is not first
+
+
+def test_glossary_find_joins_lines_when_asked(empty_store: glossary.Glossary) -> None:
+    empty_store.import_terms(TERMS)
+    assert empty_store.find("核心\n利益") == []
+    assert [m.text for m in empty_store.find("核心\n利益", across_newlines=True)] == ["核心\n利益"]
+
+
+def test_the_data_file_is_the_one_these_tests_read() -> None:
+    assert Path(DATA / "annotate-terms.csv").exists() and len(TERMS) >= 10
