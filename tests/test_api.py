@@ -192,3 +192,39 @@ def test_openapi_document_lists_every_route_and_format(client: FlaskClient, app:
               for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")}
     served.discard("/export.<fmt>")
     assert served <= paths
+
+
+# --- annotate and check ---------------------------------------------------------------------
+
+def test_annotate_detects_chinese_and_returns_the_library_output(client: FlaskClient,
+                                                                 web_store: glossary.Glossary) -> None:
+    text = "构建命運共同體"
+    data = client.post("/api/v1/annotate", json={"text": text, "format": "brackets", "pinyin": "plain"}).get_json()
+    assert data == {"language": "zh", "format": "brackets", "pinyin": "plain", "findings": [],
+                    "result": web_store.annotate(text, format="brackets", pinyin="plain")}
+
+
+def test_annotate_english_inserts_chinese_and_runs_the_check(client: FlaskClient) -> None:
+    data = client.post("/api/v1/annotate", json={"text": "a community of common destiny"}).get_json()
+    assert data["language"] == "en" and data["format"] == "text"
+    assert data["result"] == "a community of common destiny (命运共同体, mingyun gongtongti)"
+    assert [f["replacement"] for f in data["findings"]] == ["community with a shared future"]
+
+
+def test_annotate_language_can_be_forced(client: FlaskClient) -> None:
+    data = client.post("/api/v1/annotate", json={"text": "core interests", "language": "zh"}).get_json()
+    assert data["language"] == "zh" and data["result"] == "core interests"
+
+
+def test_check_reports_ruled_out_wording(client: FlaskClient) -> None:
+    data = client.post("/api/v1/check", json={"text": "the Belt and Road strategy"}).get_json()
+    assert data["count"] == 1
+    assert data["findings"][0]["kind"] == "ruled-out"
+    assert data["findings"][0]["term"] == "belt-and-road-initiative"
+
+
+def test_annotate_size_limit_counts_utf8_bytes(client: FlaskClient) -> None:
+    assert client.post("/api/v1/annotate", json={"text": "命" * 666}).status_code == 200  # 1998 bytes
+    refused = client.post("/api/v1/annotate", json={"text": "命" * 667})
+    assert refused.status_code == 413
+    assert "2,001 bytes, over the limit of 2,000 bytes" in refused.get_json()["error"]["message"]

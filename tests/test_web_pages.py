@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -238,3 +239,65 @@ def test_static_files_need_no_build_step(client: FlaskClient) -> None:
     script = client.get("/static/app.js").data.decode()
     assert "innerHTML" not in script and "/api/v1" not in script  # endpoint comes from data-instant
     assert re.search(r"\bimport\b|\brequire\(", script) is None
+
+
+# --- annotate page --------------------------------------------------------------------------
+
+PARAGRAPH = "中哈两国决定发展永久全面战略伙伴关系，共建一带一路，构建命運共同體。"
+ENGLISH = "They build a community of common destiny under the Belt and Road strategy."
+
+
+def test_annotate_page_shows_chinese_as_ruby_with_hover_glosses(client: FlaskClient) -> None:
+    response = client.post("/annotate", data={"text": PARAGRAPH, "format": "html", "pinyin": "marks"})
+    doc = lxml.html.fromstring(response.data)
+    assert "Chinese detected" in text_of(doc.cssselect("#result-h")[0])
+    rubies = doc.cssselect("#annotated ruby")
+    assert [r.cssselect("rt")[0].text for r in rubies] == [
+        "yǒngjiǔ quánmiàn zhànlüè huǒbàn guānxì", "yīdài yīlù", "mìngyùn gòngtóngtǐ"]
+    glosses = [a.get("title") for a in doc.cssselect("#annotated a.glossary-term")]
+    assert glosses == ["permanent comprehensive strategic partnership", "the Belt and Road Initiative",
+                       "community with a shared future"]
+    assert text_of(doc.cssselect("#annotated")[0]).startswith("中哈两国决定发展永久全面战略伙伴关系")
+
+
+def test_annotate_page_shows_english_with_chinese_inserted_and_findings(client: FlaskClient) -> None:
+    doc = lxml.html.fromstring(client.post("/annotate", data={"text": ENGLISH}).data)
+    assert "English detected" in text_of(doc.cssselect("#result-h")[0])
+    assert "community of common destiny (命运共同体, mingyun gongtongti)" in doc.cssselect("#annotated")[0].text
+    kinds = [text_of(f.cssselect(".finding-kind")[0]) for f in doc.cssselect(".finding")]
+    assert kinds == ["outdated", "ruled out"]
+    assert doc.cssselect('.finding a[href="/terms/belt-and-road-initiative"]')
+
+
+def test_annotate_page_accepts_a_txt_upload_and_pinyin_style(client: FlaskClient) -> None:
+    upload = (io.BytesIO(("\ufeff" + PARAGRAPH).encode("utf-8")), "speech.txt")
+    doc = lxml.html.fromstring(client.post("/annotate", data={"file": upload, "text": "", "format": "brackets",
+                                                              "pinyin": "numbers"}).data)
+    shown = doc.cssselect("pre#annotated")[0].text
+    assert shown.startswith("中哈两国决定发展永久全面战略伙伴关系 (yong3jiu3 quan2mian4")
+
+
+def test_annotate_download_is_an_attachment(client: FlaskClient) -> None:
+    response = client.post("/annotate", data={"text": PARAGRAPH, "format": "markdown", "action": "download"})
+    assert response.headers["Content-Disposition"] == 'attachment; filename="annotated.md"'
+    assert "[^" in response.data.decode()
+
+
+def test_annotate_page_escapes_markup_in_the_text(client: FlaskClient) -> None:
+    attack = "构建命运共同体<img src=x onerror=alert(1)><script>alert(2)</script>"
+    response = client.post("/annotate", data={"text": attack})
+    doc = lxml.html.fromstring(response.data)
+    annotated = doc.cssselect("#annotated")[0]
+    assert not annotated.cssselect("img, script")
+    assert "<img src=x onerror=alert(1)>" in text_of(annotated)
+
+
+def test_annotate_page_refuses_too_much_text_with_413(client: FlaskClient) -> None:
+    response = client.post("/annotate", data={"text": "命" * 1000})
+    assert response.status_code == 413
+    assert "over the limit of 2,000 bytes" in response.data.decode()
+
+
+def test_annotate_page_rejects_other_file_types(client: FlaskClient) -> None:
+    response = client.post("/annotate", data={"file": (io.BytesIO(b"%PDF"), "speech.pdf")})
+    assert response.status_code == 400 and "not a .txt file" in response.data.decode()

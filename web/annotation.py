@@ -50,7 +50,7 @@ class AnnotateOptions:
 
     language: Language = Language.AUTO
     format: OutputFormat = OutputFormat.HTML
-    pinyin: PinyinStyle = PinyinStyle.MARKS
+    pinyin: PinyinStyle | None = None  # None: tone marks for Chinese, plain for English (analyst style)
     first_only: bool | None = None  # None: the library's default for the language
     domain: Domain | None = None
 
@@ -70,19 +70,21 @@ def annotate(store: Glossary, text: str, options: AnnotateOptions, limit: int) -
         language = Language.CHINESE if is_chinese(text) else Language.ENGLISH
     extra: dict[str, Any] = {} if options.first_only is None else {"first_only": options.first_only}
     if language is Language.CHINESE:
-        result = store.annotate(text, format=options.format.value, pinyin=options.pinyin.value,  # type: ignore[attr-defined]
+        style = options.pinyin or PinyinStyle.MARKS
+        result = store.annotate(text, format=options.format.value, pinyin=style.value,
                                 domain=options.domain.value if options.domain else None, **extra)
-        return {"language": language.value, "format": options.format.value, "pinyin": options.pinyin.value,
+        return {"language": language.value, "format": options.format.value, "pinyin": style.value,
                 "result": result, "findings": []}
-    result = store.annotate_english(text, pinyin=options.pinyin.value, **extra)  # type: ignore[attr-defined]
-    return {"language": language.value, "format": "text", "pinyin": options.pinyin.value,
+    style = options.pinyin or PinyinStyle.PLAIN
+    result = store.annotate_english(text, pinyin=style.value, **extra)
+    return {"language": language.value, "format": "text", "pinyin": style.value,
             "result": result, "findings": check(store, text, None, limit)}
 
 
 def check(store: Glossary, text: str, source: str | None, limit: int) -> list[dict[str, Any]]:
     """The terminology check's findings on an English text (``source``: the Chinese original)."""
     check_size(text + (source or ""), limit)
-    return [finding.to_dict() for finding in store.check(text, source=source)]  # type: ignore[attr-defined]
+    return [finding.to_dict() for finding in store.check(text, source=source)]
 
 
 def _choice(enum_type: type[enum.Enum], value: Any, name: str, default: Any) -> Any:
@@ -105,7 +107,7 @@ def read_options(values: Mapping[str, Any], from_form: bool = False) -> Annotate
     return AnnotateOptions(
         language=_choice(Language, values.get("language"), "language", Language.AUTO),
         format=_choice(OutputFormat, values.get("format"), "format", OutputFormat.HTML),
-        pinyin=_choice(PinyinStyle, values.get("pinyin"), "pinyin", PinyinStyle.MARKS),
+        pinyin=_choice(PinyinStyle, values.get("pinyin"), "pinyin", None),
         first_only=first_only,
         domain=_choice(Domain, values.get("domain"), "domain", None),
     )
