@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -142,6 +141,3 @@ def test_glossary_find_joins_lines_when_asked(empty_store: glossary.Glossary) ->
     assert empty_store.find("核心\n利益") == []
     assert [m.text for m in empty_store.find("核心\n利益", across_newlines=True)] == ["核心\n利益"]
 
-
-def test_the_data_file_is_the_one_these_tests_read() -> None:
-    assert Path(DATA / "annotate-terms.csv").exists() and len(TERMS) >= 10
