@@ -191,7 +191,7 @@ def _insertion_point(text: str, match: EnglishMatch, quotes: list[tuple[int, int
     for start, end in quotes:
         if start < match.start and match.end < end:
             inner = _ARTICLE.sub("", text[start + 1:end - 1]).rstrip(_TRAILING)
-            if fold_english(inner) == fold_english(match.text):
+            if fold_english(inner) == fold_english(_ARTICLE.sub("", match.text)):
                 at = end
             else:
                 buried = True

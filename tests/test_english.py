@@ -1,0 +1,102 @@
+"""The English side: finding renderings and inserting “(中文, pinyin)” the way analysts write it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from glossary.csvio import read_terms
+from glossary.english import EnglishMatcher, annotate_english, number_variants
+from tests.conftest import DATA
+
+TERMS = read_terms(DATA / "annotate-terms.csv")
+MATCHER = EnglishMatcher(TERMS)
+
+
+def found(text: str) -> list[tuple[str, str, str]]:
+    return [(m.text, m.term.id, m.rendering.status.value) for m in MATCHER.find(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Core Interests matter.", [("Core Interests", "core-interests", "preferred")]),
+    ("a core interest of China", [("core interest", "core-interests", "preferred")]),
+    ("encore interests and core interestsx", []),  # whole words only
+    ("the “One Belt, One Road” plan", [("One Belt, One Road", "belt-and-road-initiative", "deprecated")]),
+    ('the "community of common destiny"',
+     [("community of common destiny", "community-with-a-shared-future", "superseded")]),
+    ("a community with a shared future for mankind",
+     [("community with a shared future for mankind", "community-with-a-shared-future-for-mankind", "preferred")]),
+    ("their permanent comprehensive strategic partnership",
+     [("permanent comprehensive strategic partnership", "permanent-comprehensive-strategic-partnership",
+       "preferred")]),
+    ("core\ninterests", [("core\ninterests", "core-interests", "preferred")]),
+    ("", []),
+])
+def test_renderings_are_found_case_insensitively_as_whole_words_singular_or_plural(text: str,
+                                                                                  expected: list) -> None:
+    assert found(text) == expected
+
+
+def test_number_variants_give_singular_and_plural_and_drop_a_leading_the() -> None:
+    assert number_variants("the Belt and Road Initiative") >= {
+        "the Belt and Road Initiative", "Belt and Road Initiative", "Belt and Road Initiatives"}
+    assert number_variants("community of interests") >= {"community of interest"}
+    assert number_variants("SCO") == {"SCO"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # after the closing quote when the rendering is quoted, with straight or curly quotes
+    ("not to harm each other’s “core interests” such as",
+     "not to harm each other’s “core interests” (核心利益, hexin liyi) such as"),
+    ('not to harm "core interests" such as', 'not to harm "core interests" (核心利益, hexin liyi) such as'),
+    ("a “core interest,” they said", "a “core interest,” (核心利益, hexin liyi) they said"),
+    # right after the rendering when it is not quoted; only the first occurrence
+    ("core interests and core interests", "core interests (核心利益, hexin liyi) and core interests"),
+    # after an acronym in brackets that follows the rendering
+    ("the Belt and Road Initiative (BRI) and the BRI",
+     "the Belt and Road Initiative (BRI) (一带一路, yidai yilu) and the BRI"),
+    # outdated renderings are recognised too
+    ("the “One Belt, One Road” initiative", "the “One Belt, One Road” (一带一路, yidai yilu) initiative"),
+    # never where the Chinese is already given
+    ("“core interests” (核心利益, hexin liyi) and core interests",
+     "“core interests” (核心利益, hexin liyi) and core interests"),
+    ("core interests 核心利益", "core interests 核心利益"),
+    ("“core interests”（核心利益）", "“core interests”（核心利益）"),
+    # a bracket without Chinese after the term is no reason to hold back
+    ("core interests (Xinhua, 2019)", "core interests (核心利益, hexin liyi) (Xinhua, 2019)"),
+    # a mention inside a longer quotation is passed over for one standing on its own
+    ("“an eternal comprehensive strategic partnership for ever” and a “permanent comprehensive strategic "
+     "partnership”",
+     "“an eternal comprehensive strategic partnership for ever” and a “permanent comprehensive strategic "
+     "partnership” (永久全面战略伙伴关系, yongjiu quanmian zhanlue huoban guanxi)"),
+    # … unless the quotation is the only place the term appears
+    ("“we value core interests above all”", "“we value core interests (核心利益, hexin liyi) above all”"),
+    # a quoted rendering with its article inside the quotes
+    ("the “the Belt and Road” idea", "the “the Belt and Road” (一带一路, yidai yilu) idea"),
+    ("No terms here.", "No terms here."),
+    ("", ""),
+])
+def test_the_gloss_follows_the_first_occurrence_as_analysts_write_it(text: str, expected: str) -> None:
+    assert annotate_english(text, MATCHER) == expected
+
+
+def test_every_occurrence_can_be_glossed_and_the_pinyin_style_chosen() -> None:
+    output = annotate_english("core interests, core interests", MATCHER, pinyin="marks", first_only=False)
+    assert output == "core interests (核心利益, héxīn lìyì), core interests (核心利益, héxīn lìyì)"
+    assert annotate_english("core interests", MATCHER, pinyin="numbers") == "core interests (核心利益, he2xin1 li4yi4)"
+
+
+ENGLISH = [r.text for t in TERMS for r in t.renderings]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=6), st.sampled_from(ENGLISH), st.sampled_from(["“", "”", '"', " "])),
+                max_size=8).map("".join))
+def test_glossing_never_raises_keeps_the_text_and_never_glosses_twice(text: str) -> None:
+    once = annotate_english(text, MATCHER)
+    assert annotate_english(once, MATCHER) == once
+    glosses = {f" ({t.simplified}, {t.pinyin_as('plain')})" for t in TERMS}
+    stripped = once
+    for gloss in glosses:
+        stripped = stripped.replace(gloss, "")
+    assert stripped == text
