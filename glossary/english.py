@@ -7,6 +7,7 @@ only and accepts the singular or plural of the last word ("core interest(s)").
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -137,19 +138,33 @@ class EnglishMatcher:
 
 
 _QUOTED = re.compile(r"“[^“”\n]*”|\"[^\"\n]*\"")
+_BRACKETED = re.compile(r"\([^()\n]*\)")
 _ARTICLE = re.compile(r"(?i)^(?:the|a|an)\s+")
 _TRAILING = " ,.;:!?"
+_POSSESSIVE = re.compile(r"['’]s?(?!\w)")
 _ACRONYM = re.compile(r"\s*\((?:[A-Z][A-Za-z&]*[A-Z]|[A-Z]{2,})\)")
 _GIVEN = re.compile(r"\s*[(（]?[^)）\n]{0,3}")
+
+
+class _Place(enum.Enum):
+    """Where a mention stands, which decides whether it may carry the gloss."""
+
+    #: In running text or quoted on its own: the gloss goes here.
+    FREE = 1
+    #: Inside a longer quotation: glossed only when the term appears nowhere else.
+    QUOTED = 2
+    #: Inside brackets (a citation, an acronym): never glossed.
+    BRACKETED = 3
 
 
 def annotate_english(text: str, matcher: EnglishMatcher, pinyin: PinyinStyle | str = PinyinStyle.PLAIN,
                      first_only: bool = True) -> str:
     """Insert “ (中文, pinyin)” after the first occurrence of each term, as analysts write it.
 
-    After the closing quote when the rendering is quoted; after an acronym in brackets that
-    follows it ("Belt and Road Initiative (BRI)"); never where the Chinese already follows.
-    Occurrences inside a longer quotation are passed over for a later one standing on its own.
+    After the closing quote when the rendering is quoted; after a possessive ’s, or an acronym in
+    brackets that follows it ("Belt and Road Initiative (BRI)"); never where the Chinese already
+    follows, never inside brackets. Mentions inside a longer quotation are passed over for a
+    later one standing on its own.
 
     >>> from glossary.terms import Domain
     >>> term = Term("core-interests", "核心利益", "核心利益", "héxīn lìyì", Domain.SOVEREIGNTY, "",
@@ -159,23 +174,24 @@ def annotate_english(text: str, matcher: EnglishMatcher, pinyin: PinyinStyle | s
     """
     style = PinyinStyle(pinyin)
     quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
-    by_term: dict[str, list[tuple[int, bool]]] = {}  # term id -> [(insert at, inside a longer quote)]
+    brackets = [(m.start(), m.end()) for m in _BRACKETED.finditer(text)]
+    by_term: dict[str, list[tuple[int, _Place]]] = {}  # term id -> [(insert at, place)]
     terms: dict[str, Term] = {}
     for match in matcher.find(text):
-        at, buried = _insertion_point(text, match, quotes)
         terms[match.term.id] = match.term
-        by_term.setdefault(match.term.id, []).append((at, buried))
+        by_term.setdefault(match.term.id, []).append(_insertion_point(text, match, quotes, brackets))
     inserts: list[tuple[int, str]] = []
     for term_id, places in by_term.items():
         if any(_chinese_follows(text, at) for at, _ in places):
             continue  # the Chinese is given already: never gloss the term twice
         term = terms[term_id]
         gloss = f" ({term.simplified}, {term.pinyin_as(style)})"
+        usable = [(at, place) for at, place in places if place is not _Place.BRACKETED]
         if first_only:
-            standing = [at for at, buried in places if not buried]
-            inserts.append(((standing or [places[0][0]])[0], gloss))
+            free = [at for at, place in usable if place is _Place.FREE]
+            inserts += [(free[0], gloss)] if free else [(usable[0][0], gloss)] if usable else []
         else:
-            inserts.extend((at, gloss) for at, _ in places)
+            inserts.extend((at, gloss) for at, _ in usable)
     out: list[str] = []
     position = 0
     for at, gloss in sorted(inserts, key=lambda item: item[0]):
@@ -185,21 +201,27 @@ def annotate_english(text: str, matcher: EnglishMatcher, pinyin: PinyinStyle | s
     return "".join(out)
 
 
-def _insertion_point(text: str, match: EnglishMatch, quotes: list[tuple[int, int]]) -> tuple[int, bool]:
-    """Where the gloss goes, and whether the match sits inside a longer quotation."""
-    at, buried = match.end, False
+def _insertion_point(text: str, match: EnglishMatch, quotes: list[tuple[int, int]],
+                     brackets: list[tuple[int, int]]) -> tuple[int, _Place]:
+    """Where the gloss for a mention would go, and where the mention stands."""
+    if any(start < match.start and match.end < end for start, end in brackets):
+        return match.end, _Place.BRACKETED
+    at, place = match.end, _Place.FREE
     for start, end in quotes:
         if start < match.start and match.end < end:
             inner = _ARTICLE.sub("", text[start + 1:end - 1]).rstrip(_TRAILING)
             if fold_english(inner) == fold_english(_ARTICLE.sub("", match.text)):
                 at = end
             else:
-                buried = True
+                place = _Place.QUOTED
             break
+    possessive = _POSSESSIVE.match(text, at) if at == match.end else None
+    if possessive:
+        at = possessive.end()
     acronym = _ACRONYM.match(text, at)
     if acronym:
         at = acronym.end()
-    return at, buried
+    return at, place
 
 
 def _chinese_follows(text: str, at: int) -> bool:

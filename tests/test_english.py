@@ -100,3 +100,15 @@ def test_glossing_never_raises_keeps_the_text_and_never_glosses_twice(text: str)
     for gloss in glosses:
         stripped = stripped.replace(gloss, "")
     assert stripped == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a possessive stays with its noun
+    ("the SCO’s members", "the SCO’s (上海合作组织, Shanghai Hezuo Zuzhi) members"),
+    ("the SCO's members", "the SCO's (上海合作组织, Shanghai Hezuo Zuzhi) members"),
+    # nothing is glossed inside brackets, such as a citation
+    ("(Shanghai Cooperation Organization Daily, May 1)", "(Shanghai Cooperation Organization Daily, May 1)"),
+    ("(SCO Daily) and the SCO", "(SCO Daily) and the SCO (上海合作组织, Shanghai Hezuo Zuzhi)"),
+])
+def test_possessives_and_brackets(text: str, expected: str) -> None:
+    assert annotate_english(text, MATCHER) == expected
