@@ -1,0 +1,192 @@
+"""The lookup site in a real browser: Debian's chromium driven by Playwright, against the app
+served by waitress. Screenshots go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import glossary
+from glossary.csvio import read_terms
+
+from conftest import DATA, ROOT, skip_or_fail
+from web import create_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 860}
+MOBILE = {"width": 390, "height": 844}
+PARAGRAPH = ("中哈两国元首决定发展永久全面战略伙伴关系，继续共建一带一路，"
+             "携手构建更加紧密的命運共同體。")
+
+
+@pytest.fixture(scope="session")
+def web_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[glossary.Glossary]:
+    path = tmp_path_factory.mktemp("browser") / "glossary.sqlite3"
+    store = glossary.open(f"sqlite:///{path}", seed=False)
+    store.import_terms(read_terms(DATA / "web-terms.csv"))
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_url(web_store: glossary.Glossary) -> Iterator[str]:
+    """The app on waitress (the production server) on a free loopback port."""
+    import waitress
+
+    server = waitress.create_server(create_app({"GLOSSARY": web_store}), host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        skip_or_fail(f"{CHROMIUM} is missing; install Debian's chromium (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    """A fresh page that fails the test on any script error or CSP violation."""
+    context = browser.new_context(base_url=base_url, viewport=DESKTOP, accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    opened.on("console", lambda message: problems.append(f"console: {message.text}")
+              if message.type == "error" else None)
+    yield opened
+    context.close()
+    assert not problems, problems
+
+
+def shoot(page: Any, name: str) -> None:
+    """Full-page screenshots at desktop and mobile width."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for label, size in (("desktop", DESKTOP), ("mobile", MOBILE)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+
+
+def test_instant_search_finds_mingyun_and_opens_it_with_the_keyboard(page: Any) -> None:
+    page.goto("/")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("#q").press_sequentially("mingyun", delay=30)
+    first = page.locator("#results .result").first
+    first.locator(".hanzi").filter(has_text="命运共同体").wait_for()
+    assert page.evaluate("window.__sameDocument") is True  # results came without a reload
+    assert first.locator(".pinyin").inner_text() == "mìngyùn gòngtóngtǐ"
+    assert "q=mingyun" in page.url
+    shoot(page, "search-instant")
+    page.locator("#q").press("ArrowDown")
+    assert "is-active" in (first.get_attribute("class") or "")
+    with page.expect_navigation():
+        page.locator("#q").press("Enter")
+    assert page.url.endswith("/terms/community-with-a-shared-future")
+    assert page.locator("h1 [lang=zh-Hant]").inner_text() == "命運共同體"
+
+
+def test_copy_button_puts_the_analyst_citation_on_the_clipboard(page: Any) -> None:
+    page.goto("/terms/permanent-comprehensive-strategic-partnership")
+    button = page.locator("#cite-analyst + button.copy")
+    button.click()
+    expected = ("“permanent comprehensive strategic partnership” "
+                "(永久全面战略伙伴关系, yongjiu quanmian zhanlue huoban guanxi)")
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+    assert button.inner_text() == "Copied"
+    shoot(page, "term")
+
+
+def test_outdated_rendering_shows_the_notice_as_you_type(page: Any) -> None:
+    page.goto("/")
+    page.locator("#q").fill("community of common destiny")
+    notice = page.locator("#results .notice").first
+    notice.wait_for()
+    assert notice.inner_text() == "‘community of common destiny’ is superseded — now ‘community with a shared future’"
+    shoot(page, "search-outdated")
+
+
+def test_search_works_without_javascript(browser: Any, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto("/")
+    plain.locator("#q").fill("命運共同體")
+    plain.locator("button[type=submit]").click()
+    plain.wait_for_url("**/?q=*")
+    assert plain.locator(".result .hanzi").first.inner_text() == "命运共同体"
+    assert plain.locator("button.copy").count() == 0 or not plain.locator("button.copy").first.is_visible()
+    context.close()
+
+
+def test_annotating_a_chinese_paragraph_shows_ruby(page: Any) -> None:
+    page.goto("/annotate")
+    page.locator("#text").fill(PARAGRAPH)
+    page.locator("button[value=annotate]").click()
+    rt = page.locator("#annotated ruby rt")
+    rt.first.wait_for()
+    assert rt.all_inner_texts() == ["yǒngjiǔ quánmiàn zhànlüè huǒbàn guānxì", "yīdài yīlù", "mìngyùn gòngtóngtǐ"]
+    assert page.locator("#annotated a.glossary-term").first.get_attribute("title") == \
+        "permanent comprehensive strategic partnership"
+    shoot(page, "annotate-chinese")
+
+
+def test_annotated_markup_is_shown_as_text_and_never_runs(page: Any) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    attack = "构建命运共同体<img src=x onerror=alert(1)>"
+    page.goto("/annotate")
+    page.locator("#text").fill(attack)
+    page.locator("button[value=annotate]").click()
+    annotated = page.locator("#annotated")
+    annotated.wait_for()
+    assert "<img src=x onerror=alert(1)>" in annotated.inner_text()
+    assert annotated.locator("img").count() == 0
+    page.locator("#q").count()  # nothing else on the page to wait for; give handlers a moment
+    page.wait_for_timeout(300)
+    assert dialogs == []
+
+
+def test_annotating_english_lists_the_check_findings(page: Any) -> None:
+    page.goto("/annotate")
+    page.locator("#text").fill("Both sides pledged to build a community of common destiny "
+                               "and to advance the Belt and Road strategy.")
+    page.locator("button[value=annotate]").click()
+    page.locator(".finding").first.wait_for()
+    assert page.locator(".finding").count() == 2
+    assert "(命运共同体, mingyun gongtongti)" in page.locator("#annotated").inner_text()
+    shoot(page, "annotate-english")
+
+
+def test_export_page_downloads_the_csv(page: Any, web_store: glossary.Glossary) -> None:
+    page.goto("/export")
+    shoot(page, "export")
+    with page.expect_download() as download_info:
+        page.locator("button[data-format=csv]").click()
+    download = download_info.value
+    assert download.suggested_filename == "glossary.csv"
+    assert Path(download.path()).read_bytes() == web_store.export("csv")
+
+
+def test_browse_and_home_pages_render(page: Any) -> None:
+    page.goto("/")
+    shoot(page, "home")
+    page.goto("/browse?domain=diplomacy")
+    assert page.locator(".browse-table tbody tr").count() == 4
+    shoot(page, "browse")
