@@ -207,7 +207,9 @@ def _read(handle: IO[str], name: str) -> list[Term]:
     terms: list[Term] = []
     lines: dict[str, int] = {}
     headwords: dict[str, int] = {}
+    named: set[str] = set()  # ids of every row, valid or not, so links to a broken row are not reported twice
     for cells in reader:
+        named.add((cells.get("id") or "").strip())
         row = _Row(name, reader.line_num, problems)
         if None in cells:
             row.problem(None, "this row has more cells than the header; quote cells that contain commas")
@@ -226,7 +228,7 @@ def _read(handle: IO[str], name: str) -> list[Term]:
         terms.append(term)
     for term in terms:
         for other in term.related:
-            if other not in lines:
+            if other not in named:
                 problems.append(Problem(name, lines[term.id], "related", f"related id {other!r} names no row"))
     if problems:
         raise InvalidInput(sorted(problems, key=lambda p: p.line))

@@ -54,10 +54,11 @@ class SearchKey(Base):
 
     field: Mapped[str] = mapped_column(String(4), primary_key=True)
     key: Mapped[str] = mapped_column(KeyString, primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     term_id: Mapped[str] = mapped_column(String(80), ForeignKey("terms.id", ondelete="CASCADE"), primary_key=True)
-    rank: Mapped[int] = mapped_column(Integer, default=0)
 
-    # The primary key (field, key, term_id) is the search index; SQLite keeps the rows in it.
+    # The primary key (field, key, rank, term_id) is the search index, in the order results are
+    # wanted; SQLite keeps the rows in it.
     __table_args__ = (
         Index("ix_search_keys_term_id", "term_id"),
         {"sqlite_with_rowid": False},

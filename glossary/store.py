@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, intersect, select, update
+from sqlalchemy import Engine, create_engine, delete, event, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -99,15 +101,12 @@ def _row_values(term: Term, now: datetime, checksum: str) -> tuple[Any, ...]:
 
 
 _TERM_COLUMNS = [c.name for c in TermRow.__table__.columns]
-_KEY_COLUMNS = [c.name for c in SearchKey.__table__.columns]
+assert [c.name for c in SearchKey.__table__.columns] == ["field", "key", "rank", "term_id"]
 
 
 def _key_rows(terms: Sequence[Term]) -> list[tuple[Any, ...]]:
-    """search_keys rows for terms, in the table's column order."""
-    order = {"field": 0, "key": 1, "term_id": 2, "rank": 3}
-    position = [order[c] for c in _KEY_COLUMNS]
-    rows = [(field, key, term.id, rank) for term in terms for field, key, rank in term_keys(term)]
-    return [tuple(r[i] for i in position) for r in rows] if position != [0, 1, 2, 3] else rows
+    """search_keys rows for terms, in the table's column order (field, key, rank, term_id)."""
+    return [(field, key, rank, term.id) for term in terms for field, key, rank in term_keys(term)]
 
 
 def _term_from_row(row: TermRow) -> Term:
@@ -117,8 +116,8 @@ def _term_from_row(row: TermRow) -> Term:
         renderings=tuple(Rendering(r["text"], Status(r["status"]), r.get("years"), r.get("note"), r.get("source"))
                          for r in row.renderings),
         variants=tuple(Form(v["text"], FormKind(v["kind"])) for v in row.variants),
-        sources=tuple(row.sources), related=tuple(row.related), traditional_curated=row.traditional_curated,
-        pinyin_curated=row.pinyin_curated, pinyin_note=row.pinyin_note,
+        sources=tuple(row.sources), related=tuple(row.related), traditional_curated=bool(row.traditional_curated),
+        pinyin_curated=bool(row.pinyin_curated), pinyin_note=row.pinyin_note,
         created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
     )
 
@@ -248,65 +247,66 @@ class Glossary:
         ('community-with-a-shared-future', 'superseded')
         """
         parsed = read_query(query)
-        if not (parsed.hanzi or parsed.pinyin or parsed.initials or parsed.words or parsed.english):
-            return []
         limit = max(1, min(limit, 200))
         domain_value = Domain(domain).value if domain else None
         found: dict[str, tuple[tuple[Any, ...], str, str]] = {}  # id -> (sort key, field, kind)
-        with Session(self.engine) as session:
-            for order, field, kind, key, exact in self._stages(parsed):
-                if len(found) >= limit and order[0] > 1:
-                    break
-                rows = self._scan(session, field, key, exact, domain_value, limit * 2)
-                for term_id, matched_key, rank in rows:
-                    sort = (order[0], rank, order[1], len(matched_key), term_id)
+        stages = _stages(parsed)
+        if not stages:
+            return []
+        with self.engine.connect() as connection:
+            for order, field, key in stages:
+                for term_id, matched, rank in self._scan(connection, field, key, domain_value, limit * 2):
+                    kind, klass = _kind(field, matched == key)
+                    sort = (klass, rank, order, len(matched), term_id)
                     if term_id not in found or sort < found[term_id][0]:
                         found[term_id] = (sort, field, kind)
             if QueryKind.ENGLISH in parsed.kinds and len(parsed.words) > 1 and len(found) < limit:
-                for term_id in self._all_words(session, parsed.words, domain_value, limit * 2):
+                for term_id in self._all_words(connection, parsed.words, domain_value, limit * 2):
                     found.setdefault(term_id, ((3, 9, 9, 0, term_id), "enw", "words"))
-        best = sorted(found.items(), key=lambda item: item[1][0])[:limit]
-        terms = self.get_many([term_id for term_id, _ in best])
+            best = sorted(found.items(), key=lambda item: item[1][0])[:limit]
+            terms = self._fetch(connection, [term_id for term_id, _ in best])
         return [replace(t, hit=_explain(t, parsed, found[t.id][1], found[t.id][2])) for t in terms]
 
-    def _stages(self, q: Query) -> list[tuple[tuple[int, int], str, str, str, bool]]:
-        """(order, field, kind, key, exact) for each index scan, best kinds first."""
-        stages: list[tuple[tuple[int, int], str, str, str, bool]] = []
-        if q.hanzi:
-            stages += [((0, 0), "hz", "exact", q.hanzi, True), ((1, 0), "hz", "prefix", q.hanzi, False),
-                       ((2, 0), "hzs", "substring", q.hanzi, False)]
-        if QueryKind.PINYIN in q.kinds:
-            if q.pinyin is not None:
-                field, key = ("pyt", q.pinyin.toned) if q.pinyin.toned else ("py", q.pinyin.toneless)
-                stages += [((0, 1), field, "exact", key, True), ((1, 1), field, "prefix", key, False)]
-            if q.initials:
-                stages += [((0, 3), "pyi", "exact", q.initials, True), ((1, 3), "pyi", "prefix", q.initials, False)]
-        if QueryKind.ENGLISH in q.kinds and q.english:
-            stages += [((0, 2), "en", "exact", q.english, True), ((1, 2), "en", "prefix", q.english, False)]
-            if len(q.words) == 1:
-                stages += [((2, 2), "enw", "words", q.words[0], True), ((2, 4), "enw", "words", q.words[0], False)]
-        return sorted(stages, key=lambda s: s[0])
+    def _sql(self, connection: Any, sql: str) -> str:
+        """Our SQL (written with ``?``) in the driver's parameter style."""
+        return sql if connection.dialect.paramstyle == "qmark" else sql.replace("?", "%s")
 
-    @staticmethod
-    def _scan(session: Session, field: str, key: str, exact: bool, domain: str | None,
+    def _scan(self, connection: Any, field: str, key: str, domain: str | None,
               limit: int) -> list[tuple[str, str, int]]:
-        condition = SearchKey.key == key if exact else (SearchKey.key >= key) & (SearchKey.key < key + KEY_MAX)
-        statement = (select(SearchKey.term_id, SearchKey.key, SearchKey.rank)
-                     .where(SearchKey.field == field, condition)
-                     .order_by(SearchKey.rank if exact else SearchKey.key).limit(limit))
-        if domain:
-            statement = statement.join(TermRow, TermRow.id == SearchKey.term_id).where(TermRow.domain == domain)
-        return [(r[0], r[1], r[2]) for r in session.execute(statement)]
+        """One range scan of the search index: keys starting with ``key``, in key order.
 
-    @staticmethod
-    def _all_words(session: Session, words: Sequence[str], domain: str | None, limit: int) -> list[str]:
-        parts = []
+        Lookups use the driver directly: SQLAlchemy's statement handling costs more than the
+        index scan itself.
+        """
+        if domain:
+            sql = ("SELECT k.term_id, k.key, k.rank FROM search_keys k JOIN terms t ON t.id = k.term_id "
+                   "WHERE k.field = ? AND k.key >= ? AND k.key < ? AND t.domain = ? ORDER BY k.key, k.rank LIMIT ?")
+            params: tuple[Any, ...] = (field, key, key + KEY_MAX, domain, limit)
+        else:
+            sql = ("SELECT term_id, key, rank FROM search_keys WHERE field = ? AND key >= ? AND key < ? "
+                   "ORDER BY key, rank LIMIT ?")
+            params = (field, key, key + KEY_MAX, limit)
+        return [tuple(row) for row in connection.exec_driver_sql(self._sql(connection, sql), params)]  # type: ignore[misc]
+
+    def _all_words(self, connection: Any, words: Sequence[str], domain: str | None, limit: int) -> list[str]:
+        """Ids of terms having every word (in any of their renderings)."""
+        part = "SELECT term_id FROM search_keys WHERE field = 'enw' AND key = ?"
+        if domain:
+            part += " AND term_id IN (SELECT id FROM terms WHERE domain = ?)"
+        sql = " INTERSECT ".join([part] * len(words)) + " LIMIT ?"
+        params: list[Any] = []
         for word in words:
-            part = select(SearchKey.term_id).where(SearchKey.field == "enw", SearchKey.key == word)
-            if domain:
-                part = part.join(TermRow, TermRow.id == SearchKey.term_id).where(TermRow.domain == domain)
-            parts.append(part)
-        return list(session.scalars(intersect(*parts).limit(limit)))
+            params += [word, domain] if domain else [word]
+        return [row[0] for row in connection.exec_driver_sql(self._sql(connection, sql), tuple(params + [limit]))]
+
+    def _fetch(self, connection: Any, term_ids: Sequence[str]) -> list[Term]:
+        """Terms by id in the order given (the lookup's fast path; get_many is the general one)."""
+        if not term_ids:
+            return []
+        columns = ", ".join(_TERM_COLUMNS)
+        sql = f"SELECT {columns} FROM terms WHERE id IN ({', '.join('?' * len(term_ids))})"
+        rows = {row[0]: row for row in connection.exec_driver_sql(self._sql(connection, sql), tuple(term_ids))}
+        return [_term_from_values(dict(zip(_TERM_COLUMNS, rows[i]))) for i in term_ids if i in rows]
 
     def select(self, domain: Domain | str | None = None, status: Status | str | None = None) -> list[Term]:
         """Terms of a domain and/or having a rendering of a status (for filtered exports)."""
@@ -318,7 +318,12 @@ class Glossary:
 
     def export(self, format: str = "csv", domain: Domain | str | None = None,
                status: Status | str | None = None) -> bytes:
-        """Write terms in a registered export format (see glossary.formats)."""
+        """Write terms in a registered export format (see glossary.formats).
+
+        >>> import glossary
+        >>> glossary.open("sqlite://").export("csv", domain="places")[:17]
+        b'id,simplified,tra'
+        """
         from .formats import export_format
 
         return export_format(format).write(self.select(domain, status))
@@ -493,6 +498,43 @@ class Glossary:
             self._set_meta(session, "seed_sha256", digest)
             self._set_meta(session, "seed_revision", str(int(self._meta(session, "revision") or 0)))
         return report
+
+
+def _stages(q: Query) -> list[tuple[int, str, str]]:
+    """(order, field, key) of each index scan a query needs; order breaks ties between fields."""
+    stages: list[tuple[int, str, str]] = []
+    if q.hanzi:
+        stages += [(0, "hz", q.hanzi), (0, "hzs", q.hanzi)]
+    if QueryKind.PINYIN in q.kinds:
+        if q.pinyin is not None:
+            stages.append((1, "pyt", q.pinyin.toned) if q.pinyin.toned else (1, "py", q.pinyin.toneless))
+        if q.initials:
+            stages.append((3, "pyi", q.initials))
+    if QueryKind.ENGLISH in q.kinds and q.english:
+        stages.append((2, "en", q.english))
+        if len(q.words) == 1:
+            stages.append((2, "enw", q.words[0]))
+    return [stage for stage in stages if stage[2]]
+
+
+def _kind(field: str, exact: bool) -> tuple[str, int]:
+    """How a key matched, and its class for ranking (0 exact, 1 prefix, 2 substring or words)."""
+    if field == "hzs":
+        return "substring", 2
+    if field == "enw":
+        return "words", 2
+    return ("exact", 0) if exact else ("prefix", 1)
+
+
+def _term_from_values(values: dict[str, Any]) -> Term:
+    """A Term from raw driver values (JSON as text on SQLite, decoded on PostgreSQL)."""
+    for name in ("variants", "renderings", "sources", "related"):
+        if isinstance(values[name], str):
+            values[name] = json.loads(values[name])
+    for name in ("created_at", "updated_at"):
+        if isinstance(values[name], str):
+            values[name] = datetime.fromisoformat(values[name])
+    return _term_from_row(SimpleNamespace(**values))  # type: ignore[arg-type]
 
 
 def _explain(term: Term, query: Query, field: str, kind: str) -> Hit:

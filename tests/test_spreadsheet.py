@@ -194,8 +194,8 @@ def test_a_terms_shaped_tsv_keeps_its_line_numbers(tmp_path: Path) -> None:
     path.write_text("\n".join("\t".join(r) for r in table) + "\n", encoding="utf-16")
     with pytest.raises(InvalidInput) as caught:
         read(path)
-    # line 3 is refused, so line 2's link to it names no row
-    assert [(p.line, p.column) for p in caught.value.problems] == [(2, "related"), (3, "domain")]
+    # only line 3 is reported: line 2's link to the refused row is not a second problem
+    assert [(p.line, p.column) for p in caught.value.problems] == [(3, "domain")]
 
 
 def test_xlsx_export_imports_back_losslessly(tmp_path: Path) -> None:

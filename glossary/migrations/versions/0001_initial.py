@@ -45,8 +45,8 @@ def upgrade() -> None:
         "search_keys",
         sa.Column("field", sa.String(4), primary_key=True),
         sa.Column("key", key_type, primary_key=True),
+        sa.Column("rank", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("term_id", sa.String(80), sa.ForeignKey("terms.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column("rank", sa.Integer(), nullable=False),
         sqlite_with_rowid=False,
     )
     op.create_index("ix_search_keys_term_id", "search_keys", ["term_id"])

@@ -1,0 +1,84 @@
+"""Lookup latency on a big store: every CC-CEDICT entry (~117k) plus the curated terms.
+
+Prints the import time and p50/p99 latency per query kind. Targets (issue 2): p99 < 5 ms for
+every kind, import of the ~120k rows < 15 s.
+
+    .venv/bin/python bench/lookup.py [--store PATH] [--queries N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import glossary  # noqa: E402
+from cedict import build_cedict_store  # noqa: E402
+from glossary.pinyin import render, syllables  # noqa: E402
+from glossary.search import english_words  # noqa: E402
+
+
+def queries(terms: list[glossary.Term], count: int, seed: int = 7) -> dict[str, list[str]]:
+    rng = random.Random(seed)
+    sample = rng.sample([t for t in terms if len(t.simplified) >= 2], count)
+    words = [w for t in sample for w in english_words(t.preferred.text)[:1] if len(w) > 3]
+    return {
+        "hanzi exact": [t.simplified for t in sample],
+        "hanzi traditional": [t.traditional for t in sample],
+        "hanzi prefix": [t.simplified[:1] for t in sample],
+        "pinyin toneless spaced": [" ".join(s.plain() for s in syllables(t.pinyin)) for t in sample],
+        "pinyin toneless unspaced": [render(t.pinyin, "plain").replace(" ", "").replace("'", "") for t in sample],
+        "pinyin tone numbers": [render(t.pinyin, "numbers") for t in sample],
+        "pinyin tone marks": [t.pinyin for t in sample],
+        "english word": words,
+        "english phrase": [t.preferred.text for t in sample],
+    }
+
+
+def measure(store: glossary.Glossary, texts: list[str]) -> tuple[float, float, float]:
+    for text in texts[:20]:  # warm up caches and prepared statements
+        store.lookup(text)
+    timings = []
+    found = 0
+    for text in texts:
+        start = time.perf_counter()
+        results = store.lookup(text)
+        timings.append((time.perf_counter() - start) * 1000)
+        found += bool(results)
+    timings.sort()
+    p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    return statistics.median(timings), p99, found / len(texts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", type=Path, default=Path("bench/results/cedict.sqlite3"))
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--reuse", action="store_true", help="reuse an existing store file (skip the import)")
+    args = parser.parse_args()
+    args.store.parent.mkdir(parents=True, exist_ok=True)
+    if args.reuse and args.store.exists():
+        url = f"sqlite:///{args.store}"
+        print(f"reusing {args.store}")
+    else:
+        url, seconds, count = build_cedict_store(args.store)
+        print(f"import: {count} terms in {seconds:.1f} s (target < 15 s)")
+    store = glossary.open(url, seed=False)
+    terms = [t for t in store.terms() if t.id.startswith("cedict-")]
+    print(f"store: {store.count()} terms; {args.queries} queries per kind\n")
+    print(f"{'query kind':<26}{'p50 ms':>9}{'p99 ms':>9}{'found':>8}")
+    worst = 0.0
+    for kind, texts in queries(terms, args.queries).items():
+        p50, p99, found = measure(store, texts)
+        worst = max(worst, p99)
+        print(f"{kind:<26}{p50:>9.3f}{p99:>9.3f}{found:>8.0%}")
+    print(f"\nworst p99: {worst:.3f} ms (target < 5 ms)")
+
+
+if __name__ == "__main__":
+    main()

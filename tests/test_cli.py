@@ -1,0 +1,114 @@
+"""The `glossary` command: the issue's three lookups, import/export, info, help and errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA, TERMS_CSV
+from glossary.cli import cli
+
+
+@pytest.fixture
+def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Invoke the CLI on a fresh SQLite store in tmp_path."""
+    database = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+
+    def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(cli, ["--db", database, *args], input=input)
+
+    return invoke
+
+
+@pytest.mark.parametrize("query", ["mingyun gongtongti", "命運共同體", "community of common destiny"])
+def test_issue_lookups_find_community_with_a_shared_future(run, query: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("lookup", query)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith("命运共同体 (命運共同體)  mìngyùn gòngtóngtǐ")
+
+
+def test_lookup_of_superseded_rendering_says_so(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("lookup", "community of common destiny")
+    assert "“community of common destiny” is superseded — now “community with a shared future”" in result.output
+
+
+def test_lookup_json_gives_term_records(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("lookup", "核心利益", "--json")
+    records = json.loads(result.output)
+    assert records[0]["id"] == "core-interests"
+    assert records[0]["pinyin"] == {"marks": "héxīn lìyì", "plain": "hexin liyi", "numbers": "he2xin1 li4yi4"}
+
+
+@pytest.mark.parametrize("style, expected", [("plain", "yongjiu quanmian zhanlue huoban guanxi"),
+                                             ("numbers", "yong3jiu3 quan2mian4 zhan4lve4 huo3ban4 guan1xi4")])
+def test_lookup_prints_pinyin_in_the_chosen_style(run, style: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("lookup", "永久全面战略伙伴关系", "--pinyin", style)
+    assert expected in result.output
+
+
+def test_lookup_with_no_result_fails_with_advice(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("lookup", "qqqqzzzz")
+    assert result.exit_code != 0
+    assert "try pinyin without tones" in result.output
+
+
+def test_export_gives_terms_csv_bytes(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out.csv"
+    assert run("export", "-o", str(out)).exit_code == 0
+    assert out.read_bytes() == TERMS_CSV.read_bytes()
+
+
+def test_export_excel_writes_bom(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "excel.csv"
+    assert run("export", "--excel", "--domain", "places", "-o", str(out)).exit_code == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfid,") and "哈萨克斯坦".encode() in data and b"\r\n" in data
+
+
+def test_import_dry_run_reports_without_writing(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("import", str(TERMS_CSV), "--dry-run")
+    assert result.exit_code == 0 and "would import" in result.output and "0 added" in result.output
+
+
+def test_import_of_broken_file_names_line_and_imports_nothing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "broken.csv"
+    lines = (DATA / "small-terms.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("mìngyùn gòngtóngtǐ", "mìngyùn")
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = run("info").output
+    result = run("import", str(broken))
+    assert result.exit_code != 0
+    assert "broken.csv line 3, column pinyin: pinyin has 2 syllables" in result.output
+    assert "1 problem, nothing was imported" in result.output
+    assert run("info").output == before
+
+
+def test_info_shows_store_and_counts(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("info")
+    assert "store:" in result.output and "terms:" in result.output and "diplomacy" in result.output
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    assert isinstance(cli, click.Group)
+    for name, command in cli.commands.items():
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Example" in result.output, f"'glossary {name} --help' should show an example"
+
+
+def test_python_dash_m_glossary_runs(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "glossary", "--db", f"sqlite:///{tmp_path / 'm.sqlite3'}",
+                             "lookup", "hexin liyi"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "核心利益" in result.stdout
+
+
+def test_bad_database_url_is_one_clear_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", "postgresql+psycopg://x@127.0.0.1:1/none?connect_timeout=2", "info"])
+    assert result.exit_code != 0
+    assert result.output.startswith("Error: cannot open the store") and "Traceback" not in result.output
