@@ -260,7 +260,8 @@ class Glossary:
                     sort = (klass, rank, order, len(matched), term_id)
                     if term_id not in found or sort < found[term_id][0]:
                         found[term_id] = (sort, field, kind)
-            if QueryKind.ENGLISH in parsed.kinds and len(parsed.words) > 1 and len(found) < limit:
+            exact = any(entry[0][0] == 0 for entry in found.values())
+            if QueryKind.ENGLISH in parsed.kinds and len(parsed.words) > 1 and len(found) < limit and not exact:
                 for term_id in self._all_words(connection, parsed.words, domain_value, limit * 2):
                     found.setdefault(term_id, ((3, 9, 9, 0, term_id), "enw", "words"))
             best = sorted(found.items(), key=lambda item: item[1][0])[:limit]
