@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 from urllib.parse import quote
 
@@ -22,8 +24,8 @@ __all__ = ["AnnotationFormat", "annotate", "RENDERERS", "TERM_LINK"]
 #: Where a term's page lives; ``{id}`` is replaced by the URL-quoted term id.
 TERM_LINK = "/terms/{id}"
 
-#: A span to annotate: (start, end, term).
-Span = tuple[int, int, Term]
+#: Matches as columns: pattern ids, starts, ends.
+Columns = tuple[Sequence[int], Sequence[int], Sequence[int]]
 
 
 class AnnotationFormat(str, enum.Enum):
@@ -35,7 +37,8 @@ class AnnotationFormat(str, enum.Enum):
     #: Inline: ``命运共同体 (mìngyùn gòngtóngtǐ, “community with a shared future”)``.
     BRACKETS = "brackets"
     #: Markdown with a footnote ``[^term-id]`` at each term's first occurrence (always first
-    #: occurrence only: one footnote per term) and the footnotes at the end.
+    #: occurrence only: one footnote per term) and the footnotes at the end. The text is taken
+    #: to be Markdown already and passes through unescaped.
     MARKDOWN = "markdown"
     #: JSON: ``{"text", "spans": [{start, end, text, form, term}], "terms": {id: term record}}``;
     #: offsets count code points, term records have the ``Term.to_dict()`` shape.
@@ -56,73 +59,86 @@ def annotate(text: str, matcher: Matcher, format: AnnotationFormat | str = Annot
     chosen = AnnotationFormat(format)
     style = PinyinStyle(pinyin)
     once = first_only or chosen is AnnotationFormat.MARKDOWN
-    seen: set[str] = set()
     if chosen is AnnotationFormat.JSON:
+        seen: set[str] = set()
         matches = [m for m in matcher.find(text, across_newlines)
                    if not once or (m.term.id not in seen and not seen.add(m.term.id))]
         return _json(text, matches, style)
-    spans: list[Span] = []
-    term_of = matcher.term
-    for pid, start, end in matcher.scan(text, across_newlines):
-        term = term_of(pid)
-        if once:
-            if term.id in seen:
-                continue
-            seen.add(term.id)
-        spans.append((start, end, term))
-    return RENDERERS[chosen](text, spans, style, link)
+    spans = matcher.columns(text, across_newlines)
+    if once and spans[0]:
+        spans = _first_of_each_term(matcher, spans)
+    return RENDERERS[chosen](text, spans, _Notes(matcher, style, link))
 
 
-def _html(text: str, spans: list[Span], style: PinyinStyle, link: str) -> str:
-    wraps: dict[str, tuple[str, str]] = {}
+def _first_of_each_term(matcher: Matcher, spans: Columns) -> Columns:
+    pids, starts, ends = spans
+    owners = list(map(id, map(matcher.term, pids)))
+    # reversed, so that each term keeps the index of its first occurrence
+    keep = sorted(dict(zip(reversed(owners), range(len(owners) - 1, -1, -1))).values())
+    return [pids[i] for i in keep], [starts[i] for i in keep], [ends[i] for i in keep]
+
+
+class _Notes:
+    """What each term's annotation says, made once per matcher, format, pinyin style and link."""
+
+    def __init__(self, matcher: Matcher, style: PinyinStyle, link: str) -> None:
+        self.matcher, self.style, self.link = matcher, style, link
+
+    def per_pattern(self, name: str, pids: Sequence[int], make: Callable[[Term], Any]) -> list[Any]:
+        """A list indexed by pattern id holding ``make(term)`` for every pattern in ``pids``."""
+        cache: list[Any] = self.matcher.memo.setdefault((name, self.style, self.link), [None] * len(self.matcher))
+        for pid in set(pids):
+            if cache[pid] is None:
+                cache[pid] = make(self.matcher.term(pid))
+        return cache
+
+    def href(self, term: Term) -> str:
+        return self.link.format(id=quote(term.id, safe=""))
+
+
+def _html(text: str, spans: Columns, notes: _Notes) -> str:
+    pids, starts, ends = spans
+    if not pids:
+        return escape(text)
+
+    def wrap(term: Term) -> tuple[str, str]:
+        return (f'<a class="glossary-term" href="{escape(notes.href(term))}" title="{escape(term.preferred.text)}">'
+                f"<ruby>", f"<rp> (</rp><rt>{escape(term.pinyin_as(notes.style))}</rt><rp>)</rp></ruby></a>")
+
+    wraps = notes.per_pattern("html", pids, wrap)
+    gaps: Iterable[str] = map(text.__getitem__, map(slice, chain((0,), ends), starts))
+    bodies: Iterable[str] = map(text.__getitem__, map(slice, starts, ends))
+    if any(char in text for char in "<>&\"'"):
+        gaps, bodies = map(escape, gaps), map(escape, bodies)
+    opens = map(itemgetter(0), map(wraps.__getitem__, pids))
+    closes = map(itemgetter(1), map(wraps.__getitem__, pids))
+    tail = text[ends[-1]:]
+    return "".join(chain(chain.from_iterable(zip(gaps, opens, bodies, closes)), (escape(tail),)))
+
+
+def _brackets(text: str, spans: Columns, notes: _Notes) -> str:
+    pids, starts, ends = spans
+    if not pids:
+        return text
+    glosses = notes.per_pattern(
+        "brackets", pids, lambda term: f" ({term.pinyin_as(notes.style)}, “{term.preferred.text}”)")
+    pieces = map(text.__getitem__, map(slice, chain((0,), ends), ends))
+    return "".join(chain(chain.from_iterable(zip(pieces, map(glosses.__getitem__, pids))), (text[ends[-1]:],)))
+
+
+def _markdown(text: str, spans: Columns, notes: _Notes) -> str:
     out: list[str] = []
-    append = out.append
-    plain = not any(char in text for char in "<>&\"'")  # nothing to escape: skip escape calls
+    footnotes: list[str] = []
     position = 0
-    for start, end, term in spans:
-        wrap = wraps.get(term.id)
-        if wrap is None:
-            href = escape(link.format(id=quote(term.id, safe="")))
-            wrap = wraps[term.id] = (
-                f'<a class="glossary-term" href="{href}" title="{escape(term.preferred.text)}"><ruby>',
-                f"<rp> (</rp><rt>{escape(term.pinyin_as(style))}</rt><rp>)</rp></ruby></a>")
-        if start > position:
-            append(text[position:start] if plain else escape(text[position:start]))
-        append(wrap[0])
-        append(text[start:end] if plain else escape(text[start:end]))
-        append(wrap[1])
-        position = end
-    append(text[position:] if plain else escape(text[position:]))
-    return "".join(out)
-
-
-def _brackets(text: str, spans: list[Span], style: PinyinStyle, link: str) -> str:
-    notes: dict[str, str] = {}
-    out: list[str] = []
-    position = 0
-    for start, end, term in spans:
-        note = notes.get(term.id)
-        if note is None:
-            note = notes[term.id] = f" ({term.pinyin_as(style)}, “{term.preferred.text}”)"
-        out += [text[position:end], note]
-        position = end
-    out.append(text[position:])
-    return "".join(out)
-
-
-def _markdown(text: str, spans: list[Span], style: PinyinStyle, link: str) -> str:
-    out: list[str] = []
-    notes: list[str] = []
-    position = 0
-    for _, end, term in spans:
+    for pid, end in zip(spans[0], spans[2]):
+        term = notes.matcher.term(pid)
         out += [text[position:end], f"[^{term.id}]"]
-        href = link.format(id=quote(term.id, safe=""))
-        notes.append(f"[^{term.id}]: {term.simplified} *{_md(term.pinyin_as(style))}*: "
-                     f"“{_md(term.preferred.text)}” ([glossary]({href}))")
+        footnotes.append(f"[^{term.id}]: {term.simplified} *{_md(term.pinyin_as(notes.style))}*: "
+                         f"“{_md(term.preferred.text)}” ([glossary]({notes.href(term)}))")
         position = end
     out.append(text[position:])
-    if notes:
-        out.append("\n\n" + "\n".join(notes) + "\n")
+    if footnotes:
+        out.append("\n\n" + "\n".join(footnotes) + "\n")
     return "".join(out)
 
 
@@ -140,7 +156,7 @@ def _json(text: str, matches: list[Any], style: PinyinStyle) -> str:
                        "terms": terms}, ensure_ascii=False)
 
 
-Renderer = Callable[[str, list[Span], PinyinStyle, str], str]
+Renderer = Callable[[str, Columns, _Notes], str]
 
 #: One renderer per text format (JSON is built from full matches, see ``annotate``).
 RENDERERS: dict[AnnotationFormat, Renderer] = {

@@ -12,15 +12,20 @@ Matches are leftmost-longest and never overlap: 永久全面战略伙伴关系 w
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import partial
+from itertools import compress, count
+from operator import ne
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
 from .pinyin import is_hanzi
-from .script import fold_char
+from .script import EXTRA_FOLDS, fold_char, to_simplified
 from .terms import FormKind, Term
 
 __all__ = ["Match", "Matcher", "fold_for_matching"]
@@ -100,26 +105,30 @@ class Matcher:
     """
 
     def __init__(self, terms: Iterable[Term]) -> None:
-        owners: dict[str, tuple[int, Term, FormKind]] = {}
+        terms = list(terms)
+        _learn({char for term in terms for text, _ in term.forms() for char in text})
+        owners: dict[str, tuple[int, Term, FormKind, str]] = {}
         forms: dict[str, dict[str, FormKind]] = {}
         for term in terms:
             for text, kind in term.forms():
-                pattern = fold_for_matching(text)
+                pattern = text.translate(_FOLD)
                 if not pattern.strip():
                     continue
                 current = owners.get(pattern)
                 if current is None or (current[1].id != term.id and _KIND_PRIORITY[kind] < current[0]):
-                    owners[pattern] = (_KIND_PRIORITY[kind], term, kind)
+                    owners[pattern] = (_KIND_PRIORITY[kind], term, kind, text)
                     forms[pattern] = {}
                 if owners[pattern][1] is term:
                     forms[pattern].setdefault(text, kind)
         self.patterns: list[str] = list(owners)
-        #: Per pattern: (term, {form as written: kind}, kind for text written otherwise).
-        self._info: list[tuple[Term, dict[str, FormKind], FormKind]] = []
-        for pattern in self.patterns:
-            _, term, kind = owners[pattern]
-            fallback = FormKind.TRADITIONAL if kind is FormKind.SIMPLIFIED else kind
-            self._info.append((term, forms[pattern], fallback))
+        # Columns indexed by pattern id, read with C-level map() calls in find().
+        owned = [owners[pattern] for pattern in self.patterns]
+        self._terms: list[Term] = [entry[1] for entry in owned]
+        self._kinds: list[FormKind] = [entry[2] for entry in owned]
+        self._written: list[str] = [entry[3] for entry in owned]  # the form the pattern came from
+        self._forms: list[dict[str, FormKind]] = [forms[pattern] for pattern in self.patterns]
+        #: Per-matcher caches for renderers (e.g. HTML wrappers per term and pinyin style).
+        self.memo: dict[Any, Any] = {}
         self._automaton = ahocorasick_rs.AhoCorasick(
             self.patterns or ["\x00"], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
@@ -128,7 +137,7 @@ class Matcher:
 
     def term(self, pattern_id: int) -> Term:
         """The term a pattern (by index) belongs to."""
-        return self._info[pattern_id][0]
+        return self._terms[pattern_id]
 
     def scan(self, text: str, across_newlines: bool = False) -> list[tuple[int, int, int]]:
         """Raw matches as (pattern index, start, end), offsets into ``text``."""
@@ -147,29 +156,80 @@ class Matcher:
         return [(pid, start + bisect_right(removed, start), end + bisect_right(removed, end - 1))
                 for pid, start, end in self._automaton.find_matches_as_indexes(joined)]
 
+    def columns(self, text: str, across_newlines: bool = False
+                ) -> tuple[Sequence[int], Sequence[int], Sequence[int]]:
+        """The scan as three columns: pattern ids, starts, ends."""
+        found = self.scan(text, across_newlines)
+        if not found:
+            return (), (), ()
+        pids, starts, ends = zip(*found)
+        return pids, starts, ends
+
     def find(self, text: str, across_newlines: bool = False) -> list[Match]:
-        """Every term in ``text``, leftmost-longest, in order; see ``Glossary.find``."""
-        info = self._info
-        make = Match._make
-        matches: list[Match] = []
-        for pid, start, end in self.scan(text, across_newlines):
-            term, forms, fallback = info[pid]
-            written = text[start:end]
-            kind = forms.get(written)
-            if kind is None:
-                kind = _written_kind(_SINGLE_BREAK.sub("", written) if across_newlines else written,
-                                     forms, fallback)
-            matches.append(make((start, end, written, kind, term)))
-        return matches
+        """Every term in ``text``, leftmost-longest, in order; see ``Glossary.find``.
+
+        Written as C-level ``map``/``zip`` pipelines over columns rather than a Python loop,
+        with the cyclic garbage collector paused while the match tuples are made: a big text
+        yields hundreds of thousands of them, and this keeps ``find`` close to the raw scan.
+        """
+        with _collector_paused():
+            pids, starts, ends = self.columns(text, across_newlines)
+            if not pids:
+                return []
+            texts = list(map(text.__getitem__, map(slice, starts, ends)))
+            kinds = list(map(self._kinds.__getitem__, pids))
+            # text written unlike the pattern's own form (other script, mixed, broken line)
+            for index in compress(count(), map(ne, texts, map(self._written.__getitem__, pids))):
+                written = texts[index]
+                bare = _SINGLE_BREAK.sub("", written) if across_newlines else written
+                pid = pids[index]
+                kinds[index] = _written_kind(bare, self._forms[pid], self._kinds[pid])
+            terms = map(self._terms.__getitem__, pids)
+            return list(map(_make_match, zip(starts, ends, texts, kinds, terms)))
 
 
-def _written_kind(written: str, forms: dict[str, FormKind], fallback: FormKind) -> FormKind:
-    """The form of text written unlike every stored form: mixed scripts count as traditional,
-    but a simplified form with other punctuation (straight quotes) stays simplified."""
+_make_match = partial(tuple.__new__, Match)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees everything)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _learn(chars: set[str]) -> None:
+    """Fold many new characters with one OpenCC call instead of one call per character."""
+    new = [char for char in chars if ord(char) not in _FOLD and not char.isascii()
+           and not 0xD800 <= ord(char) <= 0xDFFF and char != "\n"]
+    if len(new) < 64:
+        return  # the table learns these one by one
+    converted = to_simplified("\n".join(new)).split("\n")
+    if len(converted) != len(new):
+        return
+    for char, simple in zip(new, converted):
+        if char in PUNCTUATION_FOLDS or 0xFF01 <= ord(char) <= 0xFF5E:
+            continue
+        folded = EXTRA_FOLDS.get(char) or (simple if len(simple) == 1 else char)
+        _FOLD[ord(char)] = ord(EXTRA_FOLDS.get(folded, folded))
+
+
+def _written_kind(written: str, forms: dict[str, FormKind], kind: FormKind) -> FormKind:
+    """The form of a match written unlike its pattern's own form (``kind``): another stored
+    form if it is one; mixed or other scripts count as traditional, except that a simplified
+    form with other punctuation (straight quotes) stays simplified; an abbreviation, short
+    form or variant keeps its kind in any script."""
     if written in forms:
         return forms[written]
-    for form, kind in forms.items():
-        if kind is FormKind.SIMPLIFIED and len(form) == len(written) and all(
+    if kind not in (FormKind.SIMPLIFIED, FormKind.TRADITIONAL):
+        return kind
+    for form, form_kind in forms.items():
+        if form_kind is FormKind.SIMPLIFIED and len(form) == len(written) and all(
                 a == b or not (is_hanzi(a) or is_hanzi(b)) for a, b in zip(form, written)):
-            return kind
-    return fallback
+            return FormKind.SIMPLIFIED
+    return FormKind.TRADITIONAL

@@ -21,7 +21,7 @@ TERMS = read_terms(DATA / "annotate-terms.csv")
 MATCHER = Matcher(TERMS)
 FORMS = [form for term in TERMS for form, _ in term.forms()]
 HOSTILE = ["<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "&amp;", "&", '"', "'",
-           "<!--", "]]>", "\r\n", "\x00", "[^core-interests]", " (", "“", "”"]
+           "<!--", "]]>", "\r\n", "\x00", "[^1]", " (", "“", "”"]
 TEXTS = st.lists(st.one_of(st.text(max_size=6), st.sampled_from(FORMS), st.sampled_from(HOSTILE)),
                  max_size=10).map("".join)
 EMITTED = {"a": {"class", "href", "title"}, "ruby": set(), "rp": set(), "rt": set()}
