@@ -112,7 +112,10 @@ class _Row:
 def row_to_term(cells: dict[str, str], row: _Row) -> Term | None:
     """Build a Term from one row's cells, recording every problem; None if the row is invalid."""
     before = len(row.problems)
-    get = lambda column: _unneutralise(cells.get(column) or "").strip()  # noqa: E731
+
+    def get(column: str) -> str:
+        return _unneutralise(cells.get(column) or "").strip()
+
     term_id = get("id")
     if not ID_PATTERN.fullmatch(term_id) or len(term_id) > 80:
         row.problem("id", f"id {term_id!r} must be a lowercase ASCII slug such as 'core-interests'")
@@ -193,7 +196,7 @@ def read_terms(source: str | Path | IO[str], name: str | None = None) -> list[Te
         name = name or str(source)
         with open(source, encoding="utf-8-sig", newline="") as handle:
             return _read(handle, name)
-    return _read(source, name or getattr(source, "name", "<input>"))
+    return _read(source, name or str(getattr(source, "name", "<input>")))
 
 
 def _read(handle: IO[str], name: str) -> list[Term]:

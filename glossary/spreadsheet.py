@@ -321,9 +321,9 @@ def parse_mapping(text: str | None, header: Sequence[str], name: str) -> dict[in
     if problems:
         raise InvalidInput(problems)
     for index, heading in enumerate(lowered):
-        field = KNOWN_HEADERS.get(heading.replace("_", "-"))
-        if index not in chosen and field is not None and field not in chosen.values():
-            chosen[index] = field
+        known = KNOWN_HEADERS.get(heading.replace("_", "-"))
+        if index not in chosen and known is not None and known not in chosen.values():
+            chosen[index] = known
     if not {Field.SIMPLIFIED, Field.TRADITIONAL} & set(chosen.values()) or Field.ENGLISH not in chosen.values():
         raise InvalidInput([Problem(name, 1, None, (
             f"cannot tell which columns hold the Chinese and the English; the columns are: {', '.join(header)}. "
@@ -344,8 +344,10 @@ def rows_to_terms(sheet: Sheet, mapping: str | None, today: date) -> tuple[list[
     ids: dict[str, int] = {}
     for line, cells in sheet.rows:
         values = {field: cells[index] if index < len(cells) else "" for index, field in columns.items()}
-        fault = lambda field, message: problems.append(  # noqa: E731
-            Problem(sheet.name, line, heading.get(field, field.value), message))
+
+        def fault(field: Field, message: str, line: int = line) -> None:
+            problems.append(Problem(sheet.name, line, heading.get(field, field.value), message))
+
         term = _row_to_term(values, fault, citation)
         if term is None:
             continue

@@ -287,7 +287,7 @@ class Glossary:
             sql = ("SELECT term_id, key, rank FROM search_keys WHERE field = ? AND key >= ? AND key < ? "
                    "ORDER BY key, rank LIMIT ?")
             params = (field, key, key + KEY_MAX, limit)
-        return [tuple(row) for row in connection.exec_driver_sql(self._sql(connection, sql), params)]  # type: ignore[misc]
+        return [(row[0], row[1], row[2]) for row in connection.exec_driver_sql(self._sql(connection, sql), params)]
 
     def _all_words(self, connection: Any, words: Sequence[str], domain: str | None, limit: int) -> list[str]:
         """Ids of terms having every word (in any of their renderings)."""

@@ -143,7 +143,8 @@ def _write(dialect: Dialect, terms: Iterable[Term], produced_at: datetime | None
         for term in ordered:
             body.append(_entry(dialect, term, present))
     doctype = '<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">' if dialect is V2 else None
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True, doctype=doctype)
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True, doctype=doctype)
+    return data
 
 
 def _entry(dialect: Dialect, term: Term, present: set[str]) -> etree._Element:
@@ -165,7 +166,8 @@ def _entry(dialect: Dialect, term: Term, present: set[str]) -> etree._Element:
         if other in present:
             ref.set("target", xml_id(other))
 
-    hans, hant = [], []
+    hans: list[tuple[int, Form]] = []
+    hant: list[tuple[int, Form]] = []
     for number, form in enumerate(term.variants, start=1):
         (hant if _is_traditional_script(form.text) else hans).append((number, form))
     section = sub(entry, t(dialect.lang))
@@ -319,7 +321,7 @@ class _Reader:
     def _term_secs(self, section: etree._Element) -> list[etree._Element]:
         if self.d is V2:
             return [e for e in section if e.tag in ("tig", "ntig")]
-        return section.findall(self.d.tag("termSec"))
+        return list(section.findall(self.d.tag("termSec")))
 
     def _term_text(self, sec: etree._Element) -> str:
         term = sec.find(self.d.tag("term"))

@@ -126,3 +126,7 @@ def test_seed_term_is_present_with_the_articles_pinyin(english: str, chinese: st
     texts = [r.text.lower() for r in term.renderings]
     assert any(english.lower().startswith(text) or text in english.lower() for text in texts), (
         f"{chinese}: the article's rendering {english!r} is not among {texts}")
+
+
+def test_curated_rows_use_a_policy_domain() -> None:
+    assert not [t.id for t in TERMS if t.domain.value == "general"]
