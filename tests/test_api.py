@@ -228,3 +228,15 @@ def test_annotate_size_limit_counts_utf8_bytes(client: FlaskClient) -> None:
     refused = client.post("/api/v1/annotate", json={"text": "命" * 667})
     assert refused.status_code == 413
     assert "2,001 bytes, over the limit of 2,000 bytes" in refused.get_json()["error"]["message"]
+
+
+def test_search_responses_follow_writes_to_the_store(tmp_path: Path) -> None:
+    store = glossary.open(f"sqlite:///{tmp_path / 'g.sqlite3'}", seed=False)
+    terms = read_terms(WEB_TERMS)
+    store.import_terms([t for t in terms if t.id != "core-interests"])
+    client = create_app({"GLOSSARY": store, "SEARCH_CACHE_SECONDS": 0}).test_client()
+    assert client.get("/api/v1/search?q=hexin").get_json()["results"] == []
+    assert client.get("/api/v1/search?q=hexin").get_json()["results"] == []  # now from the cache
+    store.import_terms([t for t in terms if t.id == "core-interests"])
+    assert [r["id"] for r in client.get("/api/v1/search?q=hexin").get_json()["results"]] == ["core-interests"]
+    store.engine.dispose()

@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     # Results per search: the default and the most a client may ask for.
     "SEARCH_LIMIT": 20,
     "SEARCH_LIMIT_MAX": 100,
+    # Search responses kept in memory per process (keyed on the store revision); 0 turns it off.
+    "SEARCH_CACHE_SIZE": 4096,
+    # How long the store revision read for that cache stays fresh, in seconds (0: every request).
+    "SEARCH_CACHE_SECONDS": 1.0,
     # Entries per page when browsing.
     "BROWSE_PAGE_SIZE": 200,
 }

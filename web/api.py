@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -11,7 +14,7 @@ from glossary import Domain, Glossary, Status
 from glossary.formats import EXPORTS
 
 from . import annotation, openapi
-from .views import search_result
+from .views import search_results
 
 bp = Blueprint("api", __name__)
 
@@ -64,9 +67,52 @@ def search() -> Response:
     if not raw_limit.isascii() or not raw_limit.isdigit() or not 1 <= int(raw_limit) <= most:
         raise BadRequest(f"limit must be a whole number from 1 to {most}, not {raw_limit!r}")
     domain = enum_arg(Domain, "domain")
-    terms = store().lookup(query, limit=int(raw_limit), domain=domain) if query.strip() else []
-    results = [search_result(t) for t in terms]
-    return jsonify(query=query, domain=domain.value if domain else None, count=len(results), results=results)
+    glossary = store()
+    cache: _ResponseCache = current_app.extensions.setdefault("search_cache", _ResponseCache())
+    key = (cache.revision(glossary, current_app.config["SEARCH_CACHE_SECONDS"]), query, domain, int(raw_limit))
+    body = cache.get(key)
+    if body is None:
+        terms = glossary.lookup(query, limit=int(raw_limit), domain=domain) if query.strip() else []
+        results = search_results(terms)
+        body = current_app.json.dumps({"query": query, "domain": domain.value if domain else None,
+                                       "count": len(results), "results": results}).encode()
+        cache.put(key, body, current_app.config["SEARCH_CACHE_SIZE"])
+    return Response(body, mimetype="application/json")
+
+
+class _ResponseCache:
+    """Recent search responses of one app, keyed on the store revision: a write to the store is
+    seen within SEARCH_CACHE_SECONDS (reading the revision costs about as much as a trivial request)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._revision = (0.0, -1)  # (checked at, revision)
+
+    def revision(self, glossary: Glossary, fresh_for: float) -> int:
+        """The store revision, read again when the last reading is older than ``fresh_for`` s."""
+        checked, revision = self._revision
+        now = time.monotonic()
+        if now - checked >= fresh_for or revision < 0:
+            revision = glossary.revision
+            self._revision = (now, revision)
+        return revision
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[Any, ...], body: bytes, size: int) -> None:
+        if size <= 0:
+            return
+        with self._lock:
+            self._items[key] = body
+            while len(self._items) > size:
+                self._items.popitem(last=False)
+
 
 
 @bp.get("/terms/<term_id>")

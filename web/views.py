@@ -6,6 +6,7 @@ Only wording and layout live here; searching, exporting and annotating are the l
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import url_for
 
@@ -47,12 +48,16 @@ def citation_forms(term: Term) -> list[tuple[str, str, str]]:
     ]
 
 
-def search_result(term: Term) -> dict[str, Any]:
-    """One search result for the API: the shared term JSON plus its page and any notice."""
-    data = term.to_dict()
-    data["url"] = url_for("pages.term", term_id=term.id)
-    data["notice"] = outdated_notice(term)
-    return data
+def search_results(terms: list[Term]) -> list[dict[str, Any]]:
+    """Search results for the API: the shared term JSON plus its page and any notice."""
+    page = url_for("pages.term", term_id="-")[:-1]  # built once: url_for costs more than the rest
+    out = []
+    for term in terms:
+        data = term.to_dict()
+        data["url"] = page + quote(term.id, safe="")
+        data["notice"] = outdated_notice(term)
+        out.append(data)
+    return out
 
 
 def is_chinese(text: str) -> bool:

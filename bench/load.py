@@ -1,0 +1,267 @@
+"""Load benchmark of the lookup site: search throughput next to the framework's ceiling.
+
+Starts the production server (``glossary serve``: waitress) as a subprocess on 127.0.0.1 over
+the ~120k-entry CC-CEDICT store (bench/cedict.py), then drives it with 32 keep-alive
+connections (client processes x threads), one phase per request kind, each phase bounded in
+time and in requests. It prints, per kind: requests/s, client p50/p99, server p99 (from the
+app's ``Server-Timing`` header) and errors, and search throughput as a share of the trivial
+endpoint's (``/api/v1/health``).
+
+    .venv/bin/python bench/load.py                 # 7 phases, a 60 s run
+    .venv/bin/python bench/load.py --seconds 3     # a quick look
+
+Targets (issue 4): search >= 0.6x the trivial endpoint; 0 errors; server p99 < 50 ms.
+Loopback only; nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import multiprocessing.pool
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT))
+
+KINDS = ["trivial", "hanzi exact", "hanzi prefix", "pinyin toneless", "pinyin tone numbers", "English word",
+         "popular (cached)"]
+#: Search kinds measured cold: each phase walks a pool too large to repeat, so the app's response
+#: cache cannot help; "popular (cached)" repeats 200 queries, as a team looking up the same terms would.
+SEARCH_KINDS = KINDS[1:6]
+
+
+@dataclass
+class Sample:
+    """What one client thread saw."""
+
+    latencies: list[float] = field(default_factory=list)  # seconds, client side
+    server: list[float] = field(default_factory=list)  # milliseconds, from Server-Timing
+    errors: int = 0
+    first_error: str = ""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def build_store(path: Path, rebuild: bool) -> str:
+    """The CC-CEDICT store: reused when it is already there with >= 100k entries."""
+    import glossary
+
+    url = f"sqlite:///{path}"
+    if path.exists() and not rebuild:
+        store = glossary.open(url, seed=False)
+        count = store.count()
+        store.engine.dispose()
+        if count >= 100_000:
+            print(f"store: {count:,} terms in {path} (reused; --rebuild to build it again)")
+            return url
+    from cedict import build_cedict_store
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    built = build_cedict_store(path)
+    url = built[0] if isinstance(built, tuple) else built
+    print(f"store: built {path} in {time.perf_counter() - started:.1f} s")
+    return url
+
+
+def queries(url: str, count: int, seed: int = 4) -> dict[str, list[str]]:
+    """Request paths per kind, sampled from the store's own entries."""
+    import glossary
+
+    store = glossary.open(url, seed=False)
+    terms = store.terms()
+    store.engine.dispose()
+    pick = random.Random(seed)
+    sample = pick.sample(terms, min(count * 3, len(terms)))
+    long_words = [t for t in sample if len(t.simplified) >= 3]
+    english = []
+    for term in sample:
+        words = [w for w in term.preferred.text.replace("(", " ").replace(")", " ").split()
+                 if w.isalpha() and w.isascii() and len(w) >= 4]
+        if words:
+            english.append(pick.choice(words).lower())
+    raw = {
+        "hanzi exact": [t.simplified for t in sample[:count]],
+        "hanzi prefix": [t.simplified[:2] for t in long_words[:count]],
+        "pinyin toneless": [t.pinyin_as("plain") for t in sample[:count]],
+        "pinyin tone numbers": [t.pinyin_as("numbers") for t in sample[:count]],
+        "English word": english[:count],
+    }
+    paths = {"trivial": ["/api/v1/health"]}
+    for kind, values in raw.items():
+        paths[kind] = [f"/api/v1/search?{urllib.parse.urlencode({'q': v, 'limit': 20})}" for v in values]
+    paths["popular (cached)"] = [p for kind in raw for p in paths[kind][:40]]
+    return paths
+
+
+def _thread(port: int, paths: list[str], deadline: float, budget: int, offset: int, out: Sample) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    index = offset
+    for _ in range(budget):  # bounded: a time limit and a request limit
+        if time.perf_counter() >= deadline:
+            break
+        path = paths[index % len(paths)]
+        index += 1
+        started = time.perf_counter()
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - started
+            if response.status != 200:
+                out.errors += 1
+                out.first_error = out.first_error or f"HTTP {response.status} for {path}"
+                continue
+            out.latencies.append(elapsed)
+            timing = response.getheader("Server-Timing", "")
+            if "dur=" in timing:
+                out.server.append(float(timing.split("dur=")[1].split(",")[0]))
+        except (OSError, http.client.HTTPException) as error:
+            out.errors += 1
+            out.first_error = out.first_error or f"{error.__class__.__name__}: {error}"
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.close()
+
+
+def _process(args: tuple[int, list[str], float, int, int, int]) -> Sample:
+    port, paths, seconds, threads, budget, first = args
+    deadline = time.perf_counter() + seconds
+    samples = [Sample() for _ in range(threads)]
+    workers = [threading.Thread(target=_thread, args=(port, paths, deadline, budget, (first + i) * 7919, samples[i]))
+               for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    merged = Sample()
+    for sample in samples:
+        merged.latencies += sample.latencies
+        merged.server += sample.server
+        merged.errors += sample.errors
+        merged.first_error = merged.first_error or sample.first_error
+    return merged
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def run_phase(pool: multiprocessing.pool.Pool, port: int, paths: list[str], seconds: float, connections: int,
+              processes: int, budget: int) -> tuple[Sample, float]:
+    per_process = connections // processes
+    started = time.perf_counter()
+    parts = pool.map(_process, [(port, paths, seconds, per_process, budget, p * per_process) for p in range(processes)])
+    wall = time.perf_counter() - started
+    total = Sample()
+    for part in parts:
+        total.latencies += part.latencies
+        total.server += part.server
+        total.errors += part.errors
+        total.first_error = total.first_error or part.first_error
+    return total, wall
+
+
+def wait_until_up(port: int, server: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with status {server.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/api/v1/health")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server did not answer on port {port} within {timeout:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60 / len(KINDS),
+                        help=f"length of each of the {len(KINDS)} phases (default: a 60 s run in all)")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--processes", type=int, default=2, help="client processes sharing the connections")
+    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    parser.add_argument("--budget", type=int, default=200_000, help="most requests per connection per phase")
+    parser.add_argument("--store", type=Path, default=ROOT / "bench" / "results" / "cedict.sqlite3")
+    parser.add_argument("--rebuild", action="store_true", help="build the CC-CEDICT store again")
+    options = parser.parse_args()
+
+    url = build_store(options.store, options.rebuild)
+    paths = queries(url, 20_000)
+    port = free_port()
+    env = {**os.environ, "GLOSSARY_DATABASE_URL": url}
+    command = [sys.executable, "-m", "glossary", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--threads", str(options.threads)]
+    log = (options.store.parent / "load-server.log").open("wb")  # a pipe nobody reads would stall the server
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(port, server)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for path in paths["popular (cached)"]:  # warm SQLite pages and the popular queries
+            connection.request("GET", path)
+            connection.getresponse().read()
+        connection.close()
+        print(f"server: waitress, {options.threads} threads, 127.0.0.1:{port}; client: {options.connections} "
+              f"keep-alive connections in {options.processes} processes; {options.seconds:g} s per phase; "
+              f"{os.cpu_count()} CPUs shared by client and server\n")
+        print(f"{'kind':<22}{'req/s':>9}{'vs trivial':>12}{'p50 ms':>9}{'p99 ms':>9}{'server p99':>12}"
+              f"{'requests':>10}{'errors':>8}")
+        trivial_rate = 0.0
+        total_errors, run_seconds, search_p99 = 0, 0.0, 0.0
+        search_rates: list[float] = []
+        context = multiprocessing.get_context("fork")
+        with context.Pool(options.processes) as pool:
+            for kind in KINDS:
+                sample, wall = run_phase(pool, port, paths[kind], options.seconds, options.connections,
+                                         options.processes, options.budget)
+                rate = len(sample.latencies) / wall
+                trivial_rate = trivial_rate or rate
+                total_errors += sample.errors
+                run_seconds += wall
+                server_p99 = percentile(sample.server, 0.99)
+                if kind in SEARCH_KINDS:
+                    search_p99 = max(search_p99, server_p99)
+                    search_rates.append(rate)
+                print(f"{kind:<22}{rate:>9.0f}{rate / trivial_rate:>11.2f}x"
+                      f"{percentile(sample.latencies, 0.50) * 1000:>9.1f}{percentile(sample.latencies, 0.99) * 1000:>9.1f}"
+                      f"{server_p99:>10.1f}ms{len(sample.latencies):>10}{sample.errors:>8}")
+                if sample.first_error:
+                    print(f"  first error: {sample.first_error}")
+        print(f"\nsearch (cold) throughput: {min(search_rates) / trivial_rate:.2f}x to "
+              f"{max(search_rates) / trivial_rate:.2f}x the trivial endpoint (target >= 0.6x)")
+        print(f"errors: {total_errors} in a {run_seconds:.0f} s run (target 0); "
+              f"worst cold-search p99 server time: {search_p99:.1f} ms (target < 50 ms)")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+if __name__ == "__main__":
+    main()
