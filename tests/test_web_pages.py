@@ -301,3 +301,23 @@ def test_annotate_page_refuses_too_much_text_with_413(client: FlaskClient) -> No
 def test_annotate_page_rejects_other_file_types(client: FlaskClient) -> None:
     response = client.post("/annotate", data={"file": (io.BytesIO(b"%PDF"), "speech.pdf")})
     assert response.status_code == 400 and "not a .txt file" in response.data.decode()
+
+
+# --- glossary serve -------------------------------------------------------------------------
+
+def test_serve_runs_the_app_on_waitress_with_host_and_port(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import waitress
+    from click.testing import CliRunner
+
+    from glossary.cli import cli, serve  # noqa: F401 - registers the command
+
+    url = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+    glossary.open(url, seed=False).import_terms(read_terms(WEB_TERMS))
+    served: dict[str, object] = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **options: served.update(app=app, **options))
+    result = CliRunner().invoke(cli, ["--db", url, "serve", "--host", "127.0.0.2", "--port", "5099"])
+    assert result.exit_code == 0, result.output
+    assert served["host"] == "127.0.0.2" and served["port"] == 5099
+    app = served["app"]
+    assert isinstance(app, Flask) and app.extensions["glossary"].url == url
+    assert app.test_client().get("/api/v1/terms/core-interests").status_code == 200
