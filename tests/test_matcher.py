@@ -141,3 +141,16 @@ def test_glossary_find_joins_lines_when_asked(empty_store: glossary.Glossary) ->
     assert empty_store.find("核心\n利益") == []
     assert [m.text for m in empty_store.find("核心\n利益", across_newlines=True)] == ["核心\n利益"]
 
+
+
+@pytest.mark.parametrize("text", ["永久全面戰略夥伴關係", "核心利益", "「一帶一路」ＡＢＣ", "\ud800核心", "𠀀爲"])
+def test_long_texts_take_the_detection_path_and_fold_the_same(text: str) -> None:
+    filler = "中" * 70_000
+    assert fold_for_matching(filler + text)[-len(text):] == fold_for_matching(text)
+    assert fold_for_matching(filler + text)[-len(text):] == "".join(fold_for_matching(c) for c in text)
+
+
+def test_long_simplified_text_with_a_few_foldable_characters_folds_like_short_text() -> None:
+    text = ("中国“一带一路”显著著名" + "发展" * 100) * 400
+    assert len(text) > 65536
+    assert fold_for_matching(text) == text.translate(str.maketrans({"“": '"', "”": '"', "著": "着"}))

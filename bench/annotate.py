@@ -1,0 +1,142 @@
+"""Annotation speed: find and html annotation next to a raw Aho-Corasick scan, and the CLI.
+
+Prints figures; it is not a test. Run from the checkout:
+
+    .venv/bin/python bench/annotate.py            # curated + 100k CC-CEDICT glossaries
+    .venv/bin/python bench/annotate.py --quick    # 20k CC-CEDICT terms, 0.5 MB text
+
+Targets (issue 3): find >= 0.5x the raw scan, html >= 0.25x, 100k-term matcher build < 2 s,
+a 1 MB document through ``glossary annotate --format html`` < 2 s end to end. The text is
+generated (never committed): sentences of glossary terms, CC-CEDICT words and filler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ahocorasick_rs
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import glossary  # noqa: E402
+from bench.cedict import cedict_terms  # noqa: E402
+from glossary.matcher import Matcher  # noqa: E402
+from glossary.script import to_traditional  # noqa: E402
+
+FILLER = "的了在和是与对为将把被从向以及等中上下这那其各有我们他们双方国家发展进一步加强推动"
+
+
+def best(run: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
+    """Best wall time of ``repeat`` runs, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def make_text(words: list[str], terms: list[str], traditional: list[str], size: int, seed: int = 3) -> str:
+    """About ``size`` UTF-8 bytes of simplified Chinese: shuffled sentences of glossary terms (some
+    in quotes, about 1 in 100 in a traditional form), CC-CEDICT words and filler."""
+    rng = random.Random(seed)
+    sentences: list[str] = []
+    total = 0
+    while total < size:
+        parts = []
+        for _ in range(rng.randint(4, 12)):
+            pick = rng.random()
+            if pick < 0.0015:
+                parts.append(rng.choice(traditional))
+            elif pick < 0.15:
+                term = rng.choice(terms)
+                parts.append(f"“{term}”" if rng.random() < 0.2 else term)
+            elif pick < 0.75:
+                parts.append(rng.choice(words))
+            else:
+                parts.append("".join(rng.choice(FILLER) for _ in range(rng.randint(1, 3))))
+        sentence = "".join(parts) + rng.choice("。，；！？") + ("\n" if rng.random() < 0.1 else "")
+        sentences.append(sentence)
+        total += len(sentence.encode())
+    return "".join(sentences)
+
+
+def measure(name: str, store: glossary.Glossary, text: str) -> None:
+    megabytes = len(text.encode()) / 1e6
+    terms = store.terms()
+    build, matcher = best(lambda: Matcher(terms), repeat=1)
+    raw_build, raw = best(lambda: ahocorasick_rs.AhoCorasick(
+        matcher.patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest), repeat=1)
+    store.find("")  # builds and caches the store's matcher
+    raw_time, raw_hits = best(lambda: raw.find_matches_as_indexes(text))
+    find_time, found = best(lambda: store.find(text))
+    html_time, html = best(lambda: store.annotate(text, format="html"))
+    print(f"\n{name}: {len(terms):,} terms, {len(matcher.patterns):,} patterns; text {megabytes:.2f} MB "
+          f"({len(text):,} characters), {len(found):,} matches (raw scan {len(raw_hits):,})")
+    print(f"  matcher build           {build:7.3f} s   (raw automaton alone {raw_build:.3f} s)")
+    print(f"  raw ahocorasick_rs scan {raw_time:7.3f} s   {megabytes / raw_time:7.1f} MB/s")
+    print(f"  Glossary.find           {find_time:7.3f} s   {megabytes / find_time:7.1f} MB/s   "
+          f"{raw_time / find_time:.2f}x raw  (target >= 0.5x)")
+    print(f"  Glossary.annotate html  {html_time:7.3f} s   {megabytes / html_time:7.1f} MB/s   "
+          f"{raw_time / html_time:.2f}x raw  (target >= 0.25x); output {len(html.encode()) / 1e6:.1f} MB")
+
+
+def cli_run(url: str, path: Path, home: Path) -> float:
+    command = [sys.executable, "-m", "glossary", "--db", url, "annotate", str(path), "--format", "html"]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env={"GLOSSARY_HOME": str(home), "PATH": ""},
+                   cwd=Path(__file__).resolve().parent.parent)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20k CC-CEDICT terms and 0.5 MB of text")
+    args = parser.parse_args()
+    size, cedict_size = (500_000, 20_000) if args.quick else (2_000_000, 100_000)
+
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        curated = glossary.open(f"sqlite:///{work / 'curated.sqlite3'}")
+        start = time.perf_counter()
+        cedict = cedict_terms(limit=cedict_size)
+        print(f"read {len(cedict):,} CC-CEDICT entries in {time.perf_counter() - start:.1f} s")
+        words = [t.simplified for t in cedict]
+        simplified = [t.simplified for t in curated.terms()]
+        traditional = [t.traditional for t in curated.terms()]
+        text = make_text(words, simplified, traditional, size)
+
+        measure("curated glossary", curated, text)
+        measure("curated glossary, the same text in traditional characters (OpenCC s2t)", curated,
+                to_traditional(text))
+
+        big = glossary.open(f"sqlite:///{work / 'cedict.sqlite3'}", seed=False)
+        start = time.perf_counter()
+        big.import_terms(cedict)
+        print(f"\n(imported {big.count():,} CC-CEDICT terms into SQLite in {time.perf_counter() - start:.1f} s)")
+        start = time.perf_counter()
+        big.find("")
+        print(f"first Glossary.find on the CC-CEDICT store (load terms + build matcher): "
+              f"{time.perf_counter() - start:.2f} s (target for the build: < 2 s)")
+        measure(f"CC-CEDICT glossary ({cedict_size // 1000}k)", big, text)
+
+        document = work / "document.txt"
+        one_mb = text.encode()[:1_000_000].decode("utf-8", "ignore")
+        document.write_text(one_mb, encoding="utf-8")
+        url = f"sqlite:///{work / 'cli.sqlite3'}"
+        cold = cli_run(url, document, work)
+        warm = min(cli_run(url, document, work) for _ in range(3))
+        print(f"\nCLI: glossary annotate --format html, 1 MB document, curated glossary: "
+              f"{warm:.2f} s end to end (target < 2 s); first run, creating and seeding the store: {cold:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
