@@ -33,7 +33,7 @@ __all__ = ["Match", "Matcher", "fold_for_matching"]
 #: Punctuation that Chinese, Hong Kong and Taiwan text writes in several ways.
 PUNCTUATION_FOLDS: dict[str, str] = {
     **dict.fromkeys("“”„‟〝〞＂「」『』﹁﹂﹃﹄", '"'),
-    **dict.fromkeys("‘’‚‛", "'"),
+    **dict.fromkeys("‘’‚‛＇", "'"),
     "\u3000": " ",  # ideographic space
 }
 
@@ -43,6 +43,9 @@ _KIND_PRIORITY = {kind: rank for rank, kind in enumerate(FormKind)}
 #: A single line break between two non-space characters (text extracted from PDF).
 _SINGLE_BREAK = re.compile(r"(?<=\S)\r?\n(?=\S)")
 
+
+#: Full-width letters and digits (２１世纪); full-width punctuation (，；！) stays as written.
+_FULL_WIDTH = re.compile("[０-９Ａ-Ｚａ-ｚ]")
 
 #: Below this code point only punctuation, full-width forms and surrogates fold; from here on
 #: the CJK blocks, where OpenCC decides.
@@ -56,7 +59,7 @@ class _FoldTable(dict[int, int]):
         char = chr(code)
         if 0xD800 <= code <= 0xDFFF:  # a lone surrogate cannot reach the automaton
             folded = 0xFFFD
-        elif 0xFF01 <= code <= 0xFF5E:  # full-width ASCII
+        elif _FULL_WIDTH.match(char):  # full-width letters and digits
             folded = code - 0xFEE0
         elif char in PUNCTUATION_FOLDS:
             folded = ord(PUNCTUATION_FOLDS[char])
@@ -74,9 +77,12 @@ class _FoldTable(dict[int, int]):
 
 _FOLD = _FoldTable()
 
-#: Texts this long are first searched for anything to fold (learning the BMP costs a few tenths
-#: of a second once per process; shorter texts are simply folded).
+#: Texts this long are first searched for anything to fold, once the process has translated
+#: _LEARN_AFTER characters: learning the BMP costs a few tenths of a second, worth it for a
+#: server or a batch, not for one command-line run.
 _DETECT_FROM = 65536
+_LEARN_AFTER = 3_000_000
+_translated = 0
 
 
 @lru_cache(maxsize=1)
@@ -94,20 +100,26 @@ def _foldable() -> re.Pattern[str]:
 
 
 def fold_for_matching(text: str) -> str:
-    """Fold text for matching, keeping its length, with one C-level translate call; in a long
-    text where few characters fold (curly quotes, a stray 著) only those are replaced, since
-    translate costs ~0.1 µs a character.
+    """Fold text for matching, keeping its length, with one C-level translate call. In a long
+    text (once the process has folded a few MB) quotes are replaced with str.replace and, when
+    few other characters fold (a stray 著 or 夥), only those are replaced: translate costs about
+    0.1 µs a character, so this keeps simplified text close to the raw scan.
 
     >>> fold_for_matching("永久全面戰略夥伴關係「一帶一路」")
     '永久全面战略伙伴关系"一带一路"'
     """
-    if len(text) < _DETECT_FROM:
+    global _translated
+    if len(text) < _DETECT_FROM or (_translated < _LEARN_AFTER and _foldable.cache_info().currsize == 0):
+        _translated += len(text)
         return text.translate(_FOLD)
+    for char, folded in PUNCTUATION_FOLDS.items():  # one C-level pass for each quote in the text
+        if char in text:
+            text = text.replace(char, folded)
     foldable = _foldable()
     hits = len(foldable.findall(text))
     if not hits:
         return text
-    if hits * 16 < len(text):  # a few quotes and stray characters: replace just those
+    if hits * 64 < len(text):  # a few stray characters (著, 夥): replace just those
         return foldable.sub(_fold_one, text)
     return text.translate(_FOLD)
 

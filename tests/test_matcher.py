@@ -9,6 +9,7 @@ from hypothesis import given, settings, strategies as st
 import glossary
 from glossary import FormKind
 from glossary.csvio import read_terms
+from glossary import matcher as matcher_module
 from glossary.matcher import Matcher, fold_for_matching
 from glossary.script import fold
 from tests.conftest import DATA
@@ -85,7 +86,7 @@ def test_folding_keeps_the_length_and_maps_scripts_and_punctuation() -> None:
     text = "永久全面戰略夥伴關係「一帶一路」，ＡＢＣ１２\ud800"
     folded = fold_for_matching(text)
     assert len(folded) == len(text)
-    assert folded == '永久全面战略伙伴关系"一带一路",ABC12\ufffd'
+    assert folded == "永久全面战略伙伴关系\"一带一路\"，ABC12\ufffd"
 
 
 def test_a_shared_form_belongs_to_the_term_whose_headword_it_is() -> None:
@@ -144,13 +145,17 @@ def test_glossary_find_joins_lines_when_asked(empty_store: glossary.Glossary) ->
 
 
 @pytest.mark.parametrize("text", ["永久全面戰略夥伴關係", "核心利益", "「一帶一路」ＡＢＣ", "\ud800核心", "𠀀爲"])
-def test_long_texts_take_the_detection_path_and_fold_the_same(text: str) -> None:
+def test_long_texts_take_the_detection_path_and_fold_the_same(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     filler = "中" * 70_000
+    monkeypatch.setattr(matcher_module, "_translated", matcher_module._LEARN_AFTER)
     assert fold_for_matching(filler + text)[-len(text):] == fold_for_matching(text)
     assert fold_for_matching(filler + text)[-len(text):] == "".join(fold_for_matching(c) for c in text)
 
 
-def test_long_simplified_text_with_a_few_foldable_characters_folds_like_short_text() -> None:
+def test_long_simplified_text_with_a_few_foldable_characters_folds_like_short_text(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(matcher_module, "_translated", matcher_module._LEARN_AFTER)
     text = ("中国“一带一路”显著著名" + "发展" * 100) * 400
     assert len(text) > 65536
     assert fold_for_matching(text) == text.translate(str.maketrans({"“": '"', "”": '"', "著": "着"}))
+    assert matcher_module._foldable.cache_info().currsize == 1  # the detection path was taken
