@@ -60,9 +60,10 @@ def annotate(text: str, matcher: Matcher, format: AnnotationFormat | str = Annot
     style = PinyinStyle(pinyin)
     once = first_only or chosen is AnnotationFormat.MARKDOWN
     if chosen is AnnotationFormat.JSON:
-        seen: set[str] = set()
-        matches = [m for m in matcher.find(text, across_newlines)
-                   if not once or (m.term.id not in seen and not seen.add(m.term.id))]
+        matches = matcher.find(text, across_newlines)
+        if once:
+            first = {m.term.id: m for m in reversed(matches)}  # each term's first match
+            matches = sorted(first.values(), key=lambda m: m.start)
         return _json(text, matches, style)
     spans = matcher.columns(text, across_newlines)
     if once and spans[0]:

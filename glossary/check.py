@@ -95,15 +95,15 @@ def check(text: str, english: EnglishMatcher, terms: Sequence[Term], source: str
             f"write “{term.preferred.text}”", term.preferred.text, rendering.status))
     by_id = {t.id: t for t in terms}
     for term_id, combinations in rules.items():
-        term = by_id.get(term_id)
-        if term is None:
+        ruled = by_id.get(term_id)
+        if ruled is None:
             continue
         for combination in combinations:
             for found in re.finditer(rf"(?<!\w){combination.pattern}(?!\w)", text, re.IGNORECASE):
                 findings.append(Finding(
-                    FindingKind.RULED_OUT, found.start(), found.end(), found.group(), term.id,
-                    f"“{found.group()}”: {combination.reason}; write “{term.preferred.text}”",
-                    term.preferred.text))
+                    FindingKind.RULED_OUT, found.start(), found.end(), found.group(), ruled.id,
+                    f"“{found.group()}”: {combination.reason}; write “{ruled.preferred.text}”",
+                    ruled.preferred.text))
     findings.sort(key=lambda f: (f.start, f.end))
     if source is not None and chinese is not None:
         findings += _missing(text, english, source, chinese)

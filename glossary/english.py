@@ -227,4 +227,4 @@ def _insertion_point(text: str, match: EnglishMatch, quotes: list[tuple[int, int
 def _chinese_follows(text: str, at: int) -> bool:
     """True when Chinese characters come right after ``at`` (bare or in brackets)."""
     following = _GIVEN.match(text, at)
-    return bool(following) and any(is_hanzi(char) for char in following.group())
+    return following is not None and any(is_hanzi(char) for char in following.group())

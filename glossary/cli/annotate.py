@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import IO
 
 import click
 
@@ -13,9 +14,8 @@ from ..terms import Domain
 from . import cli, open_glossary
 
 
-def _read(source: click.File) -> str:
-    text: str = source.read()
-    return text
+def _read(source: IO[str]) -> str:
+    return source.read()
 
 
 @cli.command()
@@ -31,7 +31,7 @@ def _read(source: click.File) -> str:
 @click.option("--across-newlines", is_flag=True,
               help="Match terms broken by a single line break (text extracted from PDF).")
 @click.pass_context
-def annotate(ctx: click.Context, file: click.File, fmt: str, pinyin: str | None, first_only: bool,
+def annotate(ctx: click.Context, file: IO[str], fmt: str, pinyin: str | None, first_only: bool,
              domain: str | None, english: bool, across_newlines: bool) -> None:
     """Mark every glossary term in a text (FILE, or - for standard input).
 
@@ -57,7 +57,7 @@ def annotate(ctx: click.Context, file: click.File, fmt: str, pinyin: str | None,
               help="The Chinese original: also report its terms whose rendering the translation lacks.")
 @click.option("--json", "as_json", is_flag=True, help="Write the findings as JSON.")
 @click.pass_context
-def check(ctx: click.Context, file: click.File, source: click.File | None, as_json: bool) -> None:
+def check(ctx: click.Context, file: IO[str], source: IO[str] | None, as_json: bool) -> None:
     """Check the terminology of an English text; exit status 1 when anything is found.
 
     \b
