@@ -23,7 +23,7 @@ from .views import is_chinese
 class Language(str, enum.Enum):
     """The language of a text to annotate."""
 
-    #: Detect it (Chinese when hanzi make up a tenth of the letters).
+    #: Detect it (Chinese when it has more hanzi than Latin-script words).
     AUTO = "auto"
     #: Chinese: annotated with pinyin and English glosses.
     CHINESE = "zh"

@@ -51,8 +51,8 @@ def _status_and_message(error: Exception) -> tuple[int, str]:
 def handle_error(error: Exception) -> tuple[Response | str, int] | Response:
     """The app's only error handler: JSON under /api/, an HTML page elsewhere."""
     status, message = _status_and_message(error)
-    headers = error.get_response().headers if isinstance(error, HTTPException) else {}
-    allow = {"Allow": headers["Allow"]} if "Allow" in headers else {}
+    allowed = error.get_response().headers.get("Allow") if isinstance(error, HTTPException) else None
+    allow = {"Allow": allowed} if allowed else {}  # 405 says which methods work
     if request.path.startswith("/api/"):
         response = jsonify(error_body(status, message))
         response.status_code = status

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from glossary import Domain, Glossary, PinyinStyle
+from glossary import Domain, Glossary, InputTooLarge, PinyinStyle
 from glossary.formats import EXPORTS
 from glossary.pinyin import is_hanzi
 from glossary.script import to_simplified, to_traditional
@@ -104,8 +104,9 @@ def _read_upload() -> str | None:
         return None
     if not upload.filename.lower().endswith(".txt"):
         raise BadRequest(f"{upload.filename} is not a .txt file; save the text as plain text (.txt) and upload that")
-    data = upload.read()
-    annotation.check_size(data.decode("utf-8", "replace"), current_app.config["MAX_TEXT_BYTES"])
+    data: bytes = upload.read()
+    if len(data) > current_app.config["MAX_TEXT_BYTES"]:
+        raise InputTooLarge(len(data), current_app.config["MAX_TEXT_BYTES"])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

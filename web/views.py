@@ -5,6 +5,7 @@ Only wording and layout live here; searching, exporting and annotating are the l
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -60,15 +61,18 @@ def search_results(terms: list[Term]) -> list[dict[str, Any]]:
     return out
 
 
-def is_chinese(text: str) -> bool:
-    """Whether a pasted text is Chinese (hanzi make up at least a tenth of its letters).
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 
-    >>> is_chinese("中国和哈萨克斯坦"), is_chinese("The Belt and Road Initiative (一带一路)")
+
+def is_chinese(text: str) -> bool:
+    """Whether a pasted text is Chinese: more hanzi than Latin-script words.
+
+    >>> is_chinese("中国与SCO成员国"), is_chinese("The Belt and Road Initiative (一带一路)")
     (True, False)
     """
     hanzi = sum(1 for c in text if is_hanzi(c))
-    letters = sum(1 for c in text if c.isalpha())
-    return hanzi > 0 and hanzi * 10 >= letters
+    words = len(_LATIN_WORD.findall(text))
+    return hanzi > words
 
 
 def renderings_by_status(term: Term) -> list[tuple[Status, list[Any]]]:
