@@ -158,21 +158,29 @@ class Matcher:
     """
 
     def __init__(self, terms: Iterable[Term]) -> None:
-        terms = list(terms)
-        _learn({ord(char) for term in terms for text, _ in term.forms() for char in text})
+        # Term.forms() spelled out: it is called for every term of a 100k-term glossary
+        every = [(term, [(term.simplified, FormKind.SIMPLIFIED), (term.traditional, FormKind.TRADITIONAL)]
+                  + [(form.text, form.kind) for form in term.variants]) for term in terms]
+        _learn(set(map(ord, "".join(text for _, forms in every for text, _ in forms))))
         owners: dict[str, tuple[int, Term, FormKind, str]] = {}
         forms: dict[str, dict[str, FormKind]] = {}
-        for term in terms:
-            for text, kind in term.forms():
-                pattern = text.translate(_FOLD)
-                if not pattern.strip():
+        priority = _KIND_PRIORITY
+        for term, written in every:
+            for text, kind in written:
+                if not text:
                     continue
+                pattern = text.translate(_FOLD)
                 current = owners.get(pattern)
-                if current is None or (current[1].id != term.id and _KIND_PRIORITY[kind] < current[0]):
-                    owners[pattern] = (_KIND_PRIORITY[kind], term, kind, text)
-                    forms[pattern] = {}
-                if owners[pattern][1] is term:
+                if current is None:
+                    owners[pattern] = (priority[kind], term, kind, text)
+                    forms[pattern] = {text: kind}
+                elif current[1] is term:
                     forms[pattern].setdefault(text, kind)
+                elif current[1].id != term.id and priority[kind] < current[0]:
+                    owners[pattern] = (priority[kind], term, kind, text)
+                    forms[pattern] = {text: kind}
+        for pattern in [p for p in owners if not p.strip()]:
+            del owners[pattern], forms[pattern]
         self.patterns: list[str] = list(owners)
         # Columns indexed by pattern id, read with C-level map() calls in find().
         owned = [owners[pattern] for pattern in self.patterns]
@@ -212,11 +220,12 @@ class Matcher:
     def columns(self, text: str, across_newlines: bool = False
                 ) -> tuple[Sequence[int], Sequence[int], Sequence[int]]:
         """The scan as three columns: pattern ids, starts, ends."""
-        found = self.scan(text, across_newlines)
-        if not found:
-            return (), (), ()
-        pids, starts, ends = zip(*found)
-        return pids, starts, ends
+        with _collector_paused():
+            found = self.scan(text, across_newlines)
+            if not found:
+                return (), (), ()
+            pids, starts, ends = zip(*found)
+            return pids, starts, ends
 
     def find(self, text: str, across_newlines: bool = False) -> list[Match]:
         """Every term in ``text``, leftmost-longest, in order; see ``Glossary.find``.
