@@ -101,6 +101,8 @@ def _row_values(term: Term, now: datetime, checksum: str) -> tuple[Any, ...]:
 
 
 _TERM_COLUMNS = [c.name for c in TermRow.__table__.columns]
+#: How many decoded term records a Glossary keeps for lookups (per revision).
+_RECORD_CACHE_SIZE = 50_000
 assert [c.name for c in SearchKey.__table__.columns] == ["field", "key", "rank", "term_id"]
 
 
@@ -142,6 +144,8 @@ class Glossary:
                              f"{str(error).splitlines()[0]}; check GLOSSARY_DATABASE_URL") from error
         self._cache_lock = threading.Lock()
         self._cache: dict[str, tuple[int, Any]] = {}
+        self._records: dict[str, Term] = {}
+        self._records_revision = -1
 
     def __repr__(self) -> str:
         return f"<Glossary {_safe(self.url)}>"
@@ -177,8 +181,13 @@ class Glossary:
     @property
     def revision(self) -> int:
         """Increases with every write; caches built from the store are keyed on it."""
-        with Session(self.engine) as session:
-            return int(self._meta(session, "revision") or 0)
+        with self.engine.connect() as connection:
+            return self._revision(connection)
+
+    def _revision(self, connection: Any) -> int:
+        # read through the driver: this runs on every lookup and every cached() call
+        rows = self._query(connection, "SELECT value FROM meta WHERE key = ?", ("revision",))
+        return int(rows[0][0]) if rows else 0
 
     def cached(self, name: str, build: Callable[[], Any]) -> Any:
         """A value built from the store once per revision (term lists, matchers)."""
@@ -268,9 +277,19 @@ class Glossary:
             terms = self._fetch(connection, [term_id for term_id, _ in best])
         return [replace(t, hit=_explain(t, parsed, found[t.id][1], found[t.id][2])) for t in terms]
 
-    def _sql(self, connection: Any, sql: str) -> str:
-        """Our SQL (written with ``?``) in the driver's parameter style."""
-        return sql if connection.dialect.paramstyle == "qmark" else sql.replace("?", "%s")
+    @staticmethod
+    def _query(connection: Any, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """Run a read on the DB-API cursor: lookups are a few index scans, and SQLAlchemy's
+        statement and result handling would cost more than the scans themselves. SQL is
+        written with ``?`` and turned into the driver's parameter style."""
+        if connection.dialect.paramstyle != "qmark":
+            sql = sql.replace("?", "%s")
+        cursor = connection.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
 
     def _scan(self, connection: Any, field: str, key: str, domain: str | None,
               limit: int) -> list[tuple[str, str, int]]:
@@ -287,7 +306,7 @@ class Glossary:
             sql = ("SELECT term_id, key, rank FROM search_keys WHERE field = ? AND key >= ? AND key < ? "
                    "ORDER BY key, rank LIMIT ?")
             params = (field, key, key + KEY_MAX, limit)
-        return [(row[0], row[1], row[2]) for row in connection.exec_driver_sql(self._sql(connection, sql), params)]
+        return [(row[0], row[1], row[2]) for row in self._query(connection, sql, params)]
 
     def _all_words(self, connection: Any, words: Sequence[str], domain: str | None, limit: int) -> list[str]:
         """Ids of terms having every word (in any of their renderings)."""
@@ -298,16 +317,31 @@ class Glossary:
         params: list[Any] = []
         for word in words:
             params += [word, domain] if domain else [word]
-        return [row[0] for row in connection.exec_driver_sql(self._sql(connection, sql), tuple(params + [limit]))]
+        return [row[0] for row in self._query(connection, sql, tuple(params + [limit]))]
 
     def _fetch(self, connection: Any, term_ids: Sequence[str]) -> list[Term]:
-        """Terms by id in the order given (the lookup's fast path; get_many is the general one)."""
+        """Terms by id in the order given (the lookup's fast path; get_many is the general one).
+
+        Records are kept for the current revision, so a popular term is decoded once.
+        """
         if not term_ids:
             return []
-        columns = ", ".join(_TERM_COLUMNS)
-        sql = f"SELECT {columns} FROM terms WHERE id IN ({', '.join('?' * len(term_ids))})"
-        rows = {row[0]: row for row in connection.exec_driver_sql(self._sql(connection, sql), tuple(term_ids))}
-        return [_term_from_values(dict(zip(_TERM_COLUMNS, rows[i]))) for i in term_ids if i in rows]
+        revision = self._revision(connection)
+        with self._cache_lock:
+            if self._records_revision != revision:
+                self._records, self._records_revision = {}, revision
+            records = self._records
+        missing = [i for i in term_ids if i not in records]
+        if missing:
+            columns = ", ".join(_TERM_COLUMNS)
+            sql = f"SELECT {columns} FROM terms WHERE id IN ({', '.join('?' * len(missing))})"
+            for row in self._query(connection, sql, tuple(missing)):
+                term = _term_from_values(dict(zip(_TERM_COLUMNS, row)))
+                if len(records) < _RECORD_CACHE_SIZE:
+                    records[term.id] = term
+                else:
+                    records = {**records, term.id: term}  # over the cap: use it, do not keep it
+        return [records[i] for i in term_ids if i in records]
 
     def select(self, domain: Domain | str | None = None, status: Status | str | None = None) -> list[Term]:
         """Terms of a domain and/or having a rendering of a status (for filtered exports)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 
@@ -193,7 +194,17 @@ class Term:
         return found
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape shared by the CLI (--json), the API and annotation output."""
+        """The JSON shape shared by the CLI (--json), the API and annotation output.
+
+        The record part is built once per term and shared: treat the result as read-only.
+        """
+        data = dict(_record(self, self.created_at, self.updated_at))
+        if self.hit is not None:
+            data["match"] = {"field": self.hit.field, "kind": self.hit.kind, "text": self.hit.text,
+                             "status": self.hit.status.value if self.hit.status else None}
+        return data
+
+    def _record(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": self.id,
             "simplified": self.simplified,
@@ -218,7 +229,11 @@ class Term:
             "created_at": self.created_at.isoformat() if self.created_at else None,
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
         }
-        if self.hit is not None:
-            data["match"] = {"field": self.hit.field, "kind": self.hit.kind, "text": self.hit.text,
-                             "status": self.hit.status.value if self.hit.status else None}
         return data
+
+
+@lru_cache(maxsize=8192)
+def _record(term: Term, created: datetime | None, updated: datetime | None) -> dict[str, Any]:
+    """The JSON record of a term, cached: terms are frozen. The hit is not part of a term's
+    equality; the timestamps are not either, so they are passed to the key here."""
+    return term._record()
