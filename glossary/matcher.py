@@ -158,6 +158,10 @@ class Matcher:
     """
 
     def __init__(self, terms: Iterable[Term]) -> None:
+        with _collector_paused():  # ~1M small containers; a full collection per 700 is slow
+            self._build(terms)
+
+    def _build(self, terms: Iterable[Term]) -> None:
         # Term.forms() spelled out: it is called for every term of a 100k-term glossary
         every = [(term, [(term.simplified, FormKind.SIMPLIFIED), (term.traditional, FormKind.TRADITIONAL)]
                   + [(form.text, form.kind) for form in term.variants]) for term in terms]
