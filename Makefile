@@ -26,12 +26,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
-# Browser tests drive Debian's chromium; install it when missing (needs root or sudo).
+# Browser tests drive Debian's chromium (and need a CJK font for readable screenshots);
+# install them when missing (needs root or sudo).
 browser:
-	@command -v chromium >/dev/null || { \
-	  echo "installing Debian's chromium for the browser tests"; \
+	@{ command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto.*CJK"; } || { \
+	  echo "installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
 	  SUDO=$$(command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null \
 	  || echo "could not install chromium: browser tests will be skipped"; }
 
 clean:
