@@ -74,7 +74,7 @@ def test_cli_export_writes_every_format(tmp_path: Path, terms, name: str) -> Non
 
 def test_every_export_format_has_a_web_route(tmp_path: Path, terms) -> None:
     """/api/v1/export.<format> for each registered format (the web app's side of the registry)."""
-    web = pytest.importorskip("web")
+    import web
     store = glossary.open(f"sqlite:///{tmp_path / 'store.sqlite3'}", seed=False)
     store.import_terms(terms)
     client = web.create_app({"GLOSSARY": store, "TESTING": True}).test_client()

@@ -90,7 +90,7 @@ def compile_schematron(schema: etree._Element) -> str:
 
 @cache
 def _saxon() -> tuple[object, object]:
-    saxonche = pytest.importorskip("saxonche")
+    import saxonche
     processor = saxonche.PySaxonProcessor(license=False)
     schema = etree.parse(str(_need(DCA))).getroot()
     executable = processor.new_xslt30_processor().compile_stylesheet(stylesheet_text=compile_schematron(schema))
