@@ -111,13 +111,19 @@ def _key_rows(terms: Sequence[Term]) -> list[tuple[Any, ...]]:
     return [(field, key, rank, term.id) for term in terms for field, key, rank in term_keys(term)]
 
 
+# Enum lookups by value, without Enum.__call__ (loading 100k+ records calls these ~400k times).
+_STATUS = {s.value: s for s in Status}
+_DOMAIN = {d.value: d for d in Domain}
+_FORM_KIND = {k.value: k for k in FormKind}
+
+
 def _term_from_row(row: TermRow) -> Term:
     return Term(
         id=row.id, simplified=row.simplified, traditional=row.traditional, pinyin=row.pinyin,
-        domain=Domain(row.domain), definition=row.definition,
-        renderings=tuple(Rendering(r["text"], Status(r["status"]), r.get("years"), r.get("note"), r.get("source"))
-                         for r in row.renderings),
-        variants=tuple(Form(v["text"], FormKind(v["kind"])) for v in row.variants),
+        domain=_DOMAIN[row.domain], definition=row.definition,
+        renderings=tuple([Rendering(r["text"], _STATUS[r["status"]], r.get("years"), r.get("note"), r.get("source"))
+                          for r in row.renderings]),
+        variants=tuple([Form(v["text"], _FORM_KIND[v["kind"]]) for v in row.variants]),
         sources=tuple(row.sources), related=tuple(row.related), traditional_curated=bool(row.traditional_curated),
         pinyin_curated=bool(row.pinyin_curated), pinyin_note=row.pinyin_note,
         created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
@@ -142,7 +148,7 @@ class Glossary:
         except SQLAlchemyError as error:
             raise StoreError(f"cannot open the store at {_safe(url)}: {error.__class__.__name__}: "
                              f"{str(error).splitlines()[0]}; check GLOSSARY_DATABASE_URL") from error
-        self._cache_lock = threading.Lock()
+        self._cache_lock = threading.RLock()  # re-entrant: a cached build may read other cached values
         self._cache: dict[str, tuple[int, Any]] = {}
         self._records: dict[str, Term] = {}
         self._records_revision = -1
@@ -226,8 +232,10 @@ class Glossary:
         return [t for t in everything if t.domain is wanted]
 
     def _load_terms(self) -> list[Term]:
-        with Session(self.engine) as session:
-            return [_term_from_row(row) for row in session.scalars(select(TermRow).order_by(TermRow.id))]
+        # through the driver: ORM loading of 100k+ rows takes many seconds
+        sql = f"SELECT {', '.join(_TERM_COLUMNS)} FROM terms ORDER BY id"
+        with self.engine.connect() as connection:
+            return [_term_from_values(dict(zip(_TERM_COLUMNS, row))) for row in self._query(connection, sql, ())]
 
     def count(self) -> int:
         with Session(self.engine) as session:
@@ -561,11 +569,15 @@ def _kind(field: str, exact: bool) -> tuple[str, int]:
     return ("exact", 0) if exact else ("prefix", 1)
 
 
+_decode_json = json.JSONDecoder().decode
+
+
 def _term_from_values(values: dict[str, Any]) -> Term:
     """A Term from raw driver values (JSON as text on SQLite, decoded on PostgreSQL)."""
     for name in ("variants", "renderings", "sources", "related"):
-        if isinstance(values[name], str):
-            values[name] = json.loads(values[name])
+        value = values[name]
+        if isinstance(value, str):
+            values[name] = [] if value == "[]" else _decode_json(value)
     for name in ("created_at", "updated_at"):
         if isinstance(values[name], str):
             values[name] = datetime.fromisoformat(values[name])
