@@ -101,8 +101,9 @@ def _row_values(term: Term, now: datetime, checksum: str) -> tuple[Any, ...]:
 
 
 _TERM_COLUMNS = [c.name for c in TermRow.__table__.columns]
-#: How many decoded term records a Glossary keeps for lookups (per revision).
-_RECORD_CACHE_SIZE = 50_000
+#: How many decoded term records a Glossary keeps for lookups (per revision). Kept modest:
+#: every record is objects the garbage collector walks.
+_RECORD_CACHE_SIZE = 10_000
 assert [c.name for c in SearchKey.__table__.columns] == ["field", "key", "rank", "term_id"]
 
 
@@ -127,6 +128,7 @@ def _term_from_row(row: TermRow) -> Term:
         sources=tuple(row.sources), related=tuple(row.related), traditional_curated=bool(row.traditional_curated),
         pinyin_curated=bool(row.pinyin_curated), pinyin_note=row.pinyin_note,
         created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
+        pinyin_styles=(row.pinyin_plain, row.pinyin_numbers),
     )
 
 
@@ -343,12 +345,13 @@ class Glossary:
         if missing:
             columns = ", ".join(_TERM_COLUMNS)
             sql = f"SELECT {columns} FROM terms WHERE id IN ({', '.join('?' * len(missing))})"
-            for row in self._query(connection, sql, tuple(missing)):
-                term = _term_from_values(dict(zip(_TERM_COLUMNS, row)))
-                if len(records) < _RECORD_CACHE_SIZE:
-                    records[term.id] = term
-                else:
-                    records = {**records, term.id: term}  # over the cap: use it, do not keep it
+            fetched = {row[0]: _term_from_values(dict(zip(_TERM_COLUMNS, row)))
+                       for row in self._query(connection, sql, tuple(missing))}
+            with self._cache_lock:
+                if len(self._records) + len(fetched) > _RECORD_CACHE_SIZE:
+                    self._records = {}  # full: start again (cheap, and popular terms come back first)
+                self._records.update(fetched)
+            records = {**{i: records[i] for i in term_ids if i in records}, **fetched}
         return [records[i] for i in term_ids if i in records]
 
     def select(self, domain: Domain | str | None = None, status: Status | str | None = None) -> list[Term]:

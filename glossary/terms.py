@@ -31,11 +31,14 @@ class Status(str, enum.Enum):
     @property
     def rank(self) -> int:
         """Sort order: preferred first, deprecated last."""
-        return list(Status).index(self)
+        return _STATUS_RANK[self]
 
     @property
     def outdated(self) -> bool:
         return self in (Status.SUPERSEDED, Status.DEPRECATED)
+
+
+_STATUS_RANK = {status: index for index, status in enumerate(Status)}
 
 
 class Domain(str, enum.Enum):
@@ -135,6 +138,9 @@ class Term:
     created_at: datetime | None = field(default=None, compare=False)
     updated_at: datetime | None = field(default=None, compare=False)
     hit: Hit | None = field(default=None, compare=False)
+    #: The pinyin already written out as (plain, numbers), as the store keeps it; rendered on
+    #: demand (and cached) when absent.
+    pinyin_styles: tuple[str, str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def preferred(self) -> Rendering:
@@ -152,6 +158,13 @@ class Term:
         >>> t.pinyin_as("plain")
         'hexin liyi'
         """
+        if self.pinyin_styles is not None:  # from the store: the stored form is the marks style
+            if style in (_pinyin.PinyinStyle.MARKS, "marks"):
+                return self.pinyin
+            if style in (_pinyin.PinyinStyle.PLAIN, "plain"):
+                return self.pinyin_styles[0]
+            if style in (_pinyin.PinyinStyle.NUMBERS, "numbers"):
+                return self.pinyin_styles[1]
         return _pinyin.render(self.pinyin, style)
 
     def citation(self, rendering: Rendering) -> str | None:

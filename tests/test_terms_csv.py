@@ -9,7 +9,7 @@ import pytest
 from conftest import SEED_ARTICLE, TERMS_CSV
 from glossary import Status, Term
 from glossary.csvio import read_terms, write_terms
-from glossary.pinyin import suggest, syllables
+from glossary.pinyin import render, suggest, syllables
 
 TERMS = read_terms(TERMS_CSV)
 BY_ID = {t.id: t for t in TERMS}
@@ -60,6 +60,11 @@ def test_curated_pinyin_agrees_with_generator_unless_row_explains(term: Term) ->
     assert curated == generated or term.pinyin_note, (
         f"{term.id}: curated {term.pinyin!r}, generated {suggest(term.simplified)!r}; fix the pinyin "
         "or explain the difference in pinyin_note")
+
+
+@pytest.mark.parametrize("term", TERMS, ids=lambda t: t.id)
+def test_curated_pinyin_is_already_in_normal_form(term: Term) -> None:
+    assert render(term.pinyin, "marks") == term.pinyin
 
 
 def test_related_links_go_both_ways() -> None:
