@@ -12,10 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 import glossary
 from glossary.config import CHECKOUT
+from glossary.csvio import read_terms
 
 ROOT = CHECKOUT
 TERMS_CSV = ROOT / "terms.csv"
@@ -98,6 +101,32 @@ def curated(tmp_path_factory: pytest.TempPathFactory) -> glossary.Glossary:
     """One read-only SQLite store seeded from terms.csv, shared by tests that only read."""
     path = tmp_path_factory.mktemp("curated") / "glossary.sqlite3"
     return glossary.open(f"sqlite:///{path}")
+
+
+WEB_TERMS = DATA / "web-terms.csv"
+
+
+@pytest.fixture(scope="module")
+def web_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[glossary.Glossary]:
+    """A read-only store holding tests/data/web-terms.csv (7 entries), shared by a module."""
+    path: Path = tmp_path_factory.mktemp("web") / "glossary.sqlite3"
+    store = glossary.open(f"sqlite:///{path}", seed=False)
+    store.import_terms(read_terms(WEB_TERMS))
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture
+def app(web_store: glossary.Glossary) -> Flask:
+    """The web app over web_store, with a small text limit so limits are cheap to test."""
+    from web import create_app
+
+    return create_app({"GLOSSARY": web_store, "TESTING": True, "MAX_TEXT_BYTES": 2000})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,31 +12,10 @@ import glossary
 from glossary.csvio import read_terms
 from glossary.formats import EXPORTS
 
-from conftest import DATA
+from conftest import WEB_TERMS
 from web import create_app
 from web.errors import error_body
 
-WEB_TERMS = DATA / "web-terms.csv"
-
-
-@pytest.fixture(scope="module")
-def web_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[glossary.Glossary]:
-    """A read-only store holding tests/data/web-terms.csv (7 entries), shared by the module."""
-    path: Path = tmp_path_factory.mktemp("web") / "glossary.sqlite3"
-    store = glossary.open(f"sqlite:///{path}", seed=False)
-    store.import_terms(read_terms(WEB_TERMS))
-    yield store
-    store.engine.dispose()
-
-
-@pytest.fixture
-def app(web_store: glossary.Glossary) -> Flask:
-    return create_app({"GLOSSARY": web_store, "TESTING": True, "MAX_TEXT_BYTES": 2000})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 # --- the error shape ------------------------------------------------------------------------

@@ -13,7 +13,6 @@ import glossary
 from glossary import Finding, Status
 from glossary.check import FindingKind, check
 from glossary.cli import cli
-from glossary.cli import annotate as _commands  # noqa: F401 - registers annotate and check
 from glossary.csvio import read_terms
 from glossary.english import EnglishMatcher
 from glossary.matcher import Matcher

@@ -11,7 +11,6 @@ from click.testing import CliRunner
 import glossary
 from conftest import DATA
 from glossary.cli import cli
-from glossary.cli import store as _commands  # noqa: F401 - registers the commands
 from glossary.csvio import read_terms
 from glossary.formats import EXPORTS, IMPORTS, detect_import_format, export_format, import_format
 

@@ -14,7 +14,6 @@ from openpyxl import Workbook, load_workbook
 import glossary
 from conftest import DATA
 from glossary.cli import cli
-from glossary.cli import store as _commands  # noqa: F401 - registers the commands
 from glossary.csvio import COLUMNS, read_terms, write_terms
 from glossary.errors import InvalidInput
 from glossary.pinyin import render, suggest

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.html
@@ -16,32 +15,11 @@ import glossary
 from glossary.csvio import read_terms
 from glossary.formats import EXPORTS, ExportFormat
 
-from conftest import DATA
+from conftest import WEB_TERMS
 from web import create_app
 
-WEB_TERMS = DATA / "web-terms.csv"
 PAGES = ["/", "/?q=mingyun", "/?q=zzzz", "/terms/community-with-a-shared-future", "/browse", "/browse?letter=M",
          "/browse?domain=diplomacy", "/annotate", "/export", "/about", "/terms/missing"]
-
-
-@pytest.fixture(scope="module")
-def web_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[glossary.Glossary]:
-    """A read-only store holding tests/data/web-terms.csv (7 entries), shared by the module."""
-    path: Path = tmp_path_factory.mktemp("web") / "glossary.sqlite3"
-    store = glossary.open(f"sqlite:///{path}", seed=False)
-    store.import_terms(read_terms(WEB_TERMS))
-    yield store
-    store.engine.dispose()
-
-
-@pytest.fixture
-def app(web_store: glossary.Glossary) -> Flask:
-    return create_app({"GLOSSARY": web_store, "TESTING": True, "MAX_TEXT_BYTES": 2000})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def page(client: FlaskClient, url: str, status: int = 200) -> lxml.html.HtmlElement:
@@ -309,7 +287,7 @@ def test_serve_runs_the_app_on_waitress_with_host_and_port(tmp_path: Path, monke
     import waitress
     from click.testing import CliRunner
 
-    from glossary.cli import cli, serve  # noqa: F401 - registers the command
+    from glossary.cli import cli
 
     url = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
     glossary.open(url, seed=False).import_terms(read_terms(WEB_TERMS))
