@@ -336,8 +336,8 @@ def suggest(hanzi: str) -> str:
     Words come from pypinyin's phrase segmentation, single characters paired up, numbers read
     out as one word. A suggestion to curate, not a verdict.
 
-    >>> suggest("行稳致远")
-    'xíngwěn zhìyuǎn'
+    >>> suggest("民心相通")
+    'mínxīn xiāngtōng'
     >>> suggest("21世纪")
     'èrshíyī shìjì'
     """

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from . import pinyin as _pinyin
 from .script import fold
-from .terms import Term
+from .terms import Hit, Status, Term
 
-__all__ = ["QueryKind", "Query", "read_query", "term_keys", "normalize_english", "english_words", "KEY_MAX"]
+__all__ = ["QueryKind", "Query", "read_query", "term_keys", "normalize_english", "english_words", "KEY_MAX",
+           "scan_plan", "match_kind", "explain"]
 
 #: Appended to a key to make the upper bound of a prefix range (compares above any character).
 KEY_MAX = "\U0010ffff"
@@ -136,3 +137,46 @@ def term_keys(term: Term) -> list[tuple[str, str, int]]:
             if slot[1] and keys.get(slot, 9) > rank:
                 keys[slot] = rank
     return [(field, key, rank) for (field, key), rank in keys.items() if key]
+
+
+def scan_plan(q: Query) -> list[tuple[int, str, str]]:
+    """(order, field, key) of each index scan a query needs; order breaks ties between fields."""
+    stages: list[tuple[int, str, str]] = []
+    if q.hanzi:
+        stages += [(0, "hz", q.hanzi), (0, "hzs", q.hanzi)]
+    if QueryKind.PINYIN in q.kinds:
+        if q.pinyin is not None:
+            stages.append((1, "pyt", q.pinyin.toned) if q.pinyin.toned else (1, "py", q.pinyin.toneless))
+        if q.initials:
+            stages.append((3, "pyi", q.initials))
+    if QueryKind.ENGLISH in q.kinds and q.english:
+        stages.append((2, "en", q.english))
+        if len(q.words) == 1:
+            stages.append((2, "enw", q.words[0]))
+    return [stage for stage in stages if stage[2]]
+
+
+def match_kind(field: str, exact: bool) -> tuple[str, int]:
+    """How a key matched, and its class for ranking (0 exact, 1 prefix, 2 substring or words)."""
+    if field == "hzs":
+        return "substring", 2
+    if field == "enw":
+        return "words", 2
+    return ("exact", 0) if exact else ("prefix", 1)
+
+
+def explain(term: Term, query: Query, field: str, kind: str) -> Hit:
+    """Describe a hit for the user: the form or rendering that matched and its status."""
+    if field in ("hz", "hzs"):
+        text = next((form for form, _ in term.forms() if query.hanzi in fold(form)), term.simplified)
+        return Hit("hanzi", kind, text)
+    if field.startswith("py"):
+        return Hit("pinyin", kind, term.pinyin)
+    words = set(query.words)
+    for rendering in sorted(term.renderings, key=lambda r: r.status.rank):
+        normal = normalize_english(rendering.text)
+        if (field == "en" and normal.startswith(query.english)) or (
+                field == "enw" and (words <= set(english_words(rendering.text))
+                                    or any(w.startswith(query.words[-1]) for w in english_words(rendering.text)))):
+            return Hit("english", kind, rendering.text, rendering.status)
+    return Hit("english", kind, term.preferred.text, Status.PREFERRED)

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import config
-from . import pinyin as _pinyin
-from .csvio import read_terms, term_to_row
+from .csvio import read_terms
+from .engine import BulkInserter, advisory_lock, chunks, create_engine_for, safe_url
+from .engine import read as db_read
 from .errors import ImportConflict, InvalidInput, Problem, StoreError, TermNotFound
-from .search import KEY_MAX, Query, QueryKind, english_words, normalize_english, read_query, term_keys
-from .script import fold
-from .terms import Domain, Form, FormKind, Hit, Rendering, Status, Term
+from .rows import TERM_COLUMNS, aware, checksum, key_rows, term_from_row, term_from_values, term_row
 from .schema import Meta, SearchKey, TermRow
+from .search import KEY_MAX, QueryKind, explain, match_kind, read_query, scan_plan
+from .terms import Domain, Status, Term
 
 __all__ = ["Glossary", "Conflict", "ImportReport", "open"]
 
@@ -77,63 +76,9 @@ def open(url: str | None = None, seed: bool = True) -> Glossary:  # noqa: A001 -
     return glossary
 
 
-def _checksum(term: Term) -> str:
-    """A digest of everything curated about a term (what decides "changed" on import)."""
-    return hashlib.sha256("\x1f".join(term_to_row(term)).encode()).hexdigest()
-
-
-def _row_values(term: Term, now: datetime, checksum: str) -> tuple[Any, ...]:
-    """A terms row as a tuple in the table's column order."""
-    values = {
-        "id": term.id, "simplified": term.simplified, "traditional": term.traditional,
-        "traditional_curated": term.traditional_curated,
-        "variants": [{"text": f.text, "kind": f.kind.value} for f in term.variants],
-        "pinyin": term.pinyin, "pinyin_plain": _pinyin.render(term.pinyin, "plain"),
-        "pinyin_numbers": _pinyin.render(term.pinyin, "numbers"), "pinyin_curated": term.pinyin_curated,
-        "pinyin_note": term.pinyin_note,
-        "renderings": [{"text": r.text, "status": r.status.value, "years": r.years, "note": r.note,
-                        "source": r.source} for r in term.renderings],
-        "preferred": term.preferred.text, "domain": term.domain.value, "definition": term.definition,
-        "sources": list(term.sources), "related": list(term.related), "checksum": checksum,
-        "created_at": term.created_at or now, "updated_at": now,
-    }
-    return tuple(values[column] for column in _TERM_COLUMNS)
-
-
-_TERM_COLUMNS = [c.name for c in TermRow.__table__.columns]
 #: How many decoded term records a Glossary keeps for lookups (per revision). Kept modest:
 #: every record is objects the garbage collector walks.
 _RECORD_CACHE_SIZE = 10_000
-assert [c.name for c in SearchKey.__table__.columns] == ["field", "key", "rank", "term_id"]
-
-
-def _key_rows(terms: Sequence[Term]) -> list[tuple[Any, ...]]:
-    """search_keys rows for terms, in the table's column order (field, key, rank, term_id)."""
-    return [(field, key, rank, term.id) for term in terms for field, key, rank in term_keys(term)]
-
-
-# Enum lookups by value, without Enum.__call__ (loading 100k+ records calls these ~400k times).
-_STATUS = {s.value: s for s in Status}
-_DOMAIN = {d.value: d for d in Domain}
-_FORM_KIND = {k.value: k for k in FormKind}
-
-
-def _term_from_row(row: TermRow) -> Term:
-    return Term(
-        id=row.id, simplified=row.simplified, traditional=row.traditional, pinyin=row.pinyin,
-        domain=_DOMAIN[row.domain], definition=row.definition,
-        renderings=tuple([Rendering(r["text"], _STATUS[r["status"]], r.get("years"), r.get("note"), r.get("source"))
-                          for r in row.renderings]),
-        variants=tuple([Form(v["text"], _FORM_KIND[v["kind"]]) for v in row.variants]),
-        sources=tuple(row.sources), related=tuple(row.related), traditional_curated=bool(row.traditional_curated),
-        pinyin_curated=bool(row.pinyin_curated), pinyin_note=row.pinyin_note,
-        created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
-        pinyin_styles=(row.pinyin_plain, row.pinyin_numbers),
-    )
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class Glossary:
@@ -145,10 +90,10 @@ class Glossary:
     def __init__(self, url: str) -> None:
         self.url = url
         try:
-            self.engine: Engine = _create_engine(url)
+            self.engine: Engine = create_engine_for(url)
             self._migrate()
         except SQLAlchemyError as error:
-            raise StoreError(f"cannot open the store at {_safe(url)}: {error.__class__.__name__}: "
+            raise StoreError(f"cannot open the store at {safe_url(url)}: {error.__class__.__name__}: "
                              f"{str(error).splitlines()[0]}; check GLOSSARY_DATABASE_URL") from error
         self._cache_lock = threading.RLock()  # re-entrant: a cached build may read other cached values
         self._cache: dict[str, tuple[int, Any]] = {}
@@ -156,7 +101,7 @@ class Glossary:
         self._records_revision = -1
 
     def __repr__(self) -> str:
-        return f"<Glossary {_safe(self.url)}>"
+        return f"<Glossary {safe_url(self.url)}>"
 
     # --- schema and meta ------------------------------------------------------------------
 
@@ -172,7 +117,7 @@ class Glossary:
         with self.engine.begin() as connection:
             if MigrationContext.configure(connection).get_current_revision() == head:
                 return
-            _lock(connection)
+            advisory_lock(connection)
             if MigrationContext.configure(connection).get_current_revision() != head:
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "head")
@@ -194,7 +139,7 @@ class Glossary:
 
     def _revision(self, connection: Any) -> int:
         # read through the driver: this runs on every lookup and every cached() call
-        rows = self._query(connection, "SELECT value FROM meta WHERE key = ?", ("revision",))
+        rows = db_read(connection, "SELECT value FROM meta WHERE key = ?", ("revision",))
         return int(rows[0][0]) if rows else 0
 
     def cached(self, name: str, build: Callable[[], Any]) -> Any:
@@ -215,7 +160,7 @@ class Glossary:
             row = session.get(TermRow, term_id)
             if row is None:
                 raise TermNotFound(term_id)
-            return _term_from_row(row)
+            return term_from_row(row)
 
     def get_many(self, term_ids: Sequence[str]) -> list[Term]:
         """Terms by id, in the order given; unknown ids are left out."""
@@ -223,7 +168,7 @@ class Glossary:
             return []
         with Session(self.engine) as session:
             rows = {row.id: row for row in session.scalars(select(TermRow).where(TermRow.id.in_(list(term_ids))))}
-            return [_term_from_row(rows[i]) for i in term_ids if i in rows]
+            return [term_from_row(rows[i]) for i in term_ids if i in rows]
 
     def terms(self, domain: Domain | str | None = None) -> list[Term]:
         """Every term, sorted by id (cached per revision), optionally of one domain."""
@@ -235,9 +180,9 @@ class Glossary:
 
     def _load_terms(self) -> list[Term]:
         # through the driver: ORM loading of 100k+ rows takes many seconds
-        sql = f"SELECT {', '.join(_TERM_COLUMNS)} FROM terms ORDER BY id"
+        sql = f"SELECT {', '.join(TERM_COLUMNS)} FROM terms ORDER BY id"
         with self.engine.connect() as connection:
-            return [_term_from_values(dict(zip(_TERM_COLUMNS, row))) for row in self._query(connection, sql, ())]
+            return [term_from_values(dict(zip(TERM_COLUMNS, row))) for row in db_read(connection, sql, ())]
 
     def count(self) -> int:
         with Session(self.engine) as session:
@@ -248,7 +193,7 @@ class Glossary:
         with Session(self.engine) as session:
             domains = dict(session.execute(select(TermRow.domain, func.count()).group_by(TermRow.domain)).all())
             seeded = self._meta(session, "seed_sha256")
-        return {"url": _safe(self.url), "terms": sum(domains.values()), "domains": domains,
+        return {"url": safe_url(self.url), "terms": sum(domains.values()), "domains": domains,
                 "revision": self.revision, "seeded_from_sha256": seeded}
 
     # --- search ---------------------------------------------------------------------------
@@ -269,13 +214,13 @@ class Glossary:
         limit = max(1, min(limit, 200))
         domain_value = Domain(domain).value if domain else None
         found: dict[str, tuple[tuple[Any, ...], str, str]] = {}  # id -> (sort key, field, kind)
-        stages = _stages(parsed)
+        stages = scan_plan(parsed)
         if not stages:
             return []
         with self.engine.connect() as connection:
             for order, field, key in stages:
                 for term_id, matched, rank in self._scan(connection, field, key, domain_value, limit * 2):
-                    kind, klass = _kind(field, matched == key)
+                    kind, klass = match_kind(field, matched == key)
                     sort = (klass, rank, order, len(matched), term_id)
                     if term_id not in found or sort < found[term_id][0]:
                         found[term_id] = (sort, field, kind)
@@ -285,21 +230,7 @@ class Glossary:
                     found.setdefault(term_id, ((3, 9, 9, 0, term_id), "enw", "words"))
             best = sorted(found.items(), key=lambda item: item[1][0])[:limit]
             terms = self._fetch(connection, [term_id for term_id, _ in best])
-        return [replace(t, hit=_explain(t, parsed, found[t.id][1], found[t.id][2])) for t in terms]
-
-    @staticmethod
-    def _query(connection: Any, sql: str, params: tuple[Any, ...]) -> list[Any]:
-        """Run a read on the DB-API cursor: lookups are a few index scans, and SQLAlchemy's
-        statement and result handling would cost more than the scans themselves. SQL is
-        written with ``?`` and turned into the driver's parameter style."""
-        if connection.dialect.paramstyle != "qmark":
-            sql = sql.replace("?", "%s")
-        cursor = connection.connection.dbapi_connection.cursor()
-        try:
-            cursor.execute(sql, params)
-            return list(cursor.fetchall())
-        finally:
-            cursor.close()
+        return [replace(t, hit=explain(t, parsed, found[t.id][1], found[t.id][2])) for t in terms]
 
     def _scan(self, connection: Any, field: str, key: str, domain: str | None,
               limit: int) -> list[tuple[str, str, int]]:
@@ -316,7 +247,7 @@ class Glossary:
             sql = ("SELECT term_id, key, rank FROM search_keys WHERE field = ? AND key >= ? AND key < ? "
                    "ORDER BY key, rank LIMIT ?")
             params = (field, key, key + KEY_MAX, limit)
-        return [(row[0], row[1], row[2]) for row in self._query(connection, sql, params)]
+        return [(row[0], row[1], row[2]) for row in db_read(connection, sql, params)]
 
     def _all_words(self, connection: Any, words: Sequence[str], domain: str | None, limit: int) -> list[str]:
         """Ids of terms having every word (in any of their renderings)."""
@@ -327,7 +258,7 @@ class Glossary:
         params: list[Any] = []
         for word in words:
             params += [word, domain] if domain else [word]
-        return [row[0] for row in self._query(connection, sql, tuple(params + [limit]))]
+        return [row[0] for row in db_read(connection, sql, tuple(params + [limit]))]
 
     def _fetch(self, connection: Any, term_ids: Sequence[str]) -> list[Term]:
         """Terms by id in the order given (the lookup's fast path; get_many is the general one).
@@ -343,10 +274,10 @@ class Glossary:
             records = self._records
         missing = [i for i in term_ids if i not in records]
         if missing:
-            columns = ", ".join(_TERM_COLUMNS)
+            columns = ", ".join(TERM_COLUMNS)
             sql = f"SELECT {columns} FROM terms WHERE id IN ({', '.join('?' * len(missing))})"
-            fetched = {row[0]: _term_from_values(dict(zip(_TERM_COLUMNS, row)))
-                       for row in self._query(connection, sql, tuple(missing))}
+            fetched = {row[0]: term_from_values(dict(zip(TERM_COLUMNS, row)))
+                       for row in db_read(connection, sql, tuple(missing))}
             with self._cache_lock:
                 if len(self._records) + len(fetched) > _RECORD_CACHE_SIZE:
                     self._records = {}  # full: start again (cheap, and popular terms come back first)
@@ -453,11 +384,11 @@ class Glossary:
         now = datetime.now(timezone.utc)
         try:
             with Session(self.engine) as session, session.begin():
-                _lock(session.connection())
+                advisory_lock(session.connection())
                 stored = dict(session.execute(select(TermRow.id, TermRow.checksum)).all())
                 created = dict(session.execute(select(TermRow.id, TermRow.created_at)).all()) \
                     if stored else {}
-                sums = {term.id: _checksum(term) for term in incoming}
+                sums = {term.id: checksum(term) for term in incoming}
                 new, changed, unchanged = [], [], 0
                 for term in incoming:
                     if term.id not in stored:
@@ -475,20 +406,20 @@ class Glossary:
                     session.rollback()
                     return report
                 gone = removed | {t.id for t in kept}
-                for chunk in _chunks(sorted(gone), 500):
+                for chunk in chunks(sorted(gone), 500):
                     session.execute(delete(SearchKey).where(SearchKey.term_id.in_(chunk)))
                     session.execute(delete(TermRow).where(TermRow.id.in_(chunk)))
-                writes = [replace(t, created_at=_aware(created[t.id])) if t.id in created else t for t in kept] + new
+                writes = [replace(t, created_at=aware(created[t.id])) if t.id in created else t for t in kept] + new
                 connection = session.connection()
-                terms_writer = _Inserter(connection, TermRow.__table__)
-                keys_writer = _Inserter(connection, SearchKey.__table__)
+                terms_writer = BulkInserter(connection, TermRow.__table__)
+                keys_writer = BulkInserter(connection, SearchKey.__table__)
                 bulk = not stored and len(writes) > 20000
                 if bulk:  # a big load into an empty store: build the secondary index once, at the end
                     connection.exec_driver_sql("DROP INDEX ix_search_keys_term_id")
                 done = 0
-                for chunk in _chunks(writes, 20000):
-                    terms_writer.write([_row_values(t, now, sums[t.id]) for t in chunk])
-                    keys_writer.write(_key_rows(chunk))
+                for chunk in chunks(writes, 20000):
+                    terms_writer.write([term_row(t, now, sums[t.id]) for t in chunk])
+                    keys_writer.write(key_rows(chunk))
                     done += len(chunk)
                     if progress:
                         progress(done, len(writes))
@@ -546,137 +477,3 @@ class Glossary:
         return report
 
 
-def _stages(q: Query) -> list[tuple[int, str, str]]:
-    """(order, field, key) of each index scan a query needs; order breaks ties between fields."""
-    stages: list[tuple[int, str, str]] = []
-    if q.hanzi:
-        stages += [(0, "hz", q.hanzi), (0, "hzs", q.hanzi)]
-    if QueryKind.PINYIN in q.kinds:
-        if q.pinyin is not None:
-            stages.append((1, "pyt", q.pinyin.toned) if q.pinyin.toned else (1, "py", q.pinyin.toneless))
-        if q.initials:
-            stages.append((3, "pyi", q.initials))
-    if QueryKind.ENGLISH in q.kinds and q.english:
-        stages.append((2, "en", q.english))
-        if len(q.words) == 1:
-            stages.append((2, "enw", q.words[0]))
-    return [stage for stage in stages if stage[2]]
-
-
-def _kind(field: str, exact: bool) -> tuple[str, int]:
-    """How a key matched, and its class for ranking (0 exact, 1 prefix, 2 substring or words)."""
-    if field == "hzs":
-        return "substring", 2
-    if field == "enw":
-        return "words", 2
-    return ("exact", 0) if exact else ("prefix", 1)
-
-
-_decode_json = json.JSONDecoder().decode
-
-
-def _term_from_values(values: dict[str, Any]) -> Term:
-    """A Term from raw driver values (JSON as text on SQLite, decoded on PostgreSQL)."""
-    for name in ("variants", "renderings", "sources", "related"):
-        value = values[name]
-        if isinstance(value, str):
-            values[name] = [] if value == "[]" else _decode_json(value)
-    for name in ("created_at", "updated_at"):
-        if isinstance(values[name], str):
-            values[name] = datetime.fromisoformat(values[name])
-    return _term_from_row(SimpleNamespace(**values))  # type: ignore[arg-type]
-
-
-def _explain(term: Term, query: Query, field: str, kind: str) -> Hit:
-    """Describe a hit for the user: the form or rendering that matched and its status."""
-    if field in ("hz", "hzs"):
-        text = next((form for form, _ in term.forms() if query.hanzi in fold(form)), term.simplified)
-        return Hit("hanzi", kind, text)
-    if field.startswith("py"):
-        return Hit("pinyin", kind, term.pinyin)
-    words = set(query.words)
-    for rendering in sorted(term.renderings, key=lambda r: r.status.rank):
-        normal = normalize_english(rendering.text)
-        if (field == "en" and normal.startswith(query.english)) or (
-                field == "enw" and (words <= set(english_words(rendering.text))
-                                    or any(w.startswith(query.words[-1]) for w in english_words(rendering.text)))):
-            return Hit("english", kind, rendering.text, rendering.status)
-    return Hit("english", kind, term.preferred.text, Status.PREFERRED)
-
-
-class _Inserter:
-    """Bulk INSERT through the driver's executemany, values converted by the column types.
-
-    SQLAlchemy's per-row parameter handling dominates big imports (120k terms, 1.4M keys);
-    this keeps the types' own conversions (JSON, dates, booleans) and skips the rest.
-    """
-
-    def __init__(self, connection: Any, table: Any) -> None:
-        dialect = connection.dialect
-        self.connection = connection
-        self.columns = [c.name for c in table.columns]
-        self.processors = [(i, p) for i, c in enumerate(table.columns)
-                           if (p := c.type._cached_bind_processor(dialect)) is not None]
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        names = ", ".join(dialect.identifier_preparer.quote(name) for name in self.columns)
-        self.sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(self.columns))})"
-
-    def write(self, rows: list[tuple[Any, ...]]) -> None:
-        """Insert rows given as tuples in the table's column order."""
-        if not rows:
-            return
-        if self.processors:
-            converted = []
-            for row in rows:
-                values = list(row)
-                for index, process in self.processors:
-                    values[index] = process(values[index])
-                converted.append(tuple(values))
-            rows = converted
-        self.connection.exec_driver_sql(self.sql, rows)
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _create_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        if url in ("sqlite://", "sqlite:///:memory:"):
-            from sqlalchemy.pool import StaticPool
-
-            engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
-        else:
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(connection: Any, _record: Any) -> None:
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: big imports and prefix scans
-            if path and path != ":memory:":
-                cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
-
-
-def _lock(connection: Any) -> None:
-    """Serialise schema changes and imports between app servers sharing a PostgreSQL store."""
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7351902)")
-
-
-def _safe(url: str) -> str:
-    """The URL with any password hidden."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - a URL we cannot parse is shown as given
-        return url

@@ -1,0 +1,112 @@
+"""Database plumbing: engines per backend, the advisory lock, bulk writes and raw reads.
+
+SQLAlchemy builds the schema and runs the migrations; the two hot paths (bulk imports and
+lookups) talk to the DB-API driver through the helpers here, because SQLAlchemy's per-row and
+per-statement handling cost more than the database work itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+__all__ = ["create_engine_for", "advisory_lock", "safe_url", "BulkInserter", "chunks", "read"]
+
+
+def read(connection: Any, sql: str, params: tuple[Any, ...]) -> list[Any]:
+    """Run a read on the DB-API cursor of a SQLAlchemy connection.
+
+    SQL is written with ``?`` placeholders and turned into the driver's parameter style.
+    """
+    if connection.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+class BulkInserter:
+    """Bulk INSERT through the driver's executemany, values converted by the column types.
+
+    SQLAlchemy's per-row parameter handling dominates big imports (120k terms, 1.4M keys);
+    this keeps the types' own conversions (JSON, dates, booleans) and skips the rest.
+    """
+
+    def __init__(self, connection: Any, table: Any) -> None:
+        dialect = connection.dialect
+        self.connection = connection
+        self.columns = [c.name for c in table.columns]
+        self.processors = [(i, p) for i, c in enumerate(table.columns)
+                           if (p := c.type._cached_bind_processor(dialect)) is not None]
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        names = ", ".join(dialect.identifier_preparer.quote(name) for name in self.columns)
+        self.sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(self.columns))})"
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        """Insert rows given as tuples in the table's column order."""
+        if not rows:
+            return
+        if self.processors:
+            converted = []
+            for row in rows:
+                values = list(row)
+                for index, process in self.processors:
+                    values[index] = process(values[index])
+                converted.append(tuple(values))
+            rows = converted
+        self.connection.exec_driver_sql(self.sql, rows)
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    """Consecutive slices of at most ``size`` items."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def create_engine_for(url: str) -> Engine:
+    """An engine for a store URL. SQLite: the file's folder is created, WAL journal (readers do
+    not wait for the writer), foreign keys on, one shared connection for in-memory stores."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            from sqlalchemy.pool import StaticPool
+
+            engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: big imports and prefix scans
+            if path and path != ":memory:":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def advisory_lock(connection: Any) -> None:
+    """Serialise schema changes and imports between app servers sharing a PostgreSQL store."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7351902)")
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL we cannot parse is shown as given
+        return url

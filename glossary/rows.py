@@ -1,0 +1,90 @@
+"""Terms to table rows and back: what the store writes and how it reads it quickly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from types import SimpleNamespace
+from typing import Any
+
+from . import pinyin as _pinyin
+from .csvio import term_to_row
+from .schema import SearchKey, TermRow
+from .search import term_keys
+from .terms import Domain, Form, FormKind, Rendering, Status, Term
+
+__all__ = ["TERM_COLUMNS", "checksum", "term_row", "key_rows", "term_from_row", "term_from_values", "aware"]
+
+
+def checksum(term: Term) -> str:
+    """A digest of everything curated about a term (what decides "changed" on import)."""
+    return hashlib.sha256("\x1f".join(term_to_row(term)).encode()).hexdigest()
+
+
+def term_row(term: Term, now: datetime, digest: str) -> tuple[Any, ...]:
+    """A terms row as a tuple in the table's column order."""
+    values = {
+        "id": term.id, "simplified": term.simplified, "traditional": term.traditional,
+        "traditional_curated": term.traditional_curated,
+        "variants": [{"text": f.text, "kind": f.kind.value} for f in term.variants],
+        "pinyin": term.pinyin, "pinyin_plain": _pinyin.render(term.pinyin, "plain"),
+        "pinyin_numbers": _pinyin.render(term.pinyin, "numbers"), "pinyin_curated": term.pinyin_curated,
+        "pinyin_note": term.pinyin_note,
+        "renderings": [{"text": r.text, "status": r.status.value, "years": r.years, "note": r.note,
+                        "source": r.source} for r in term.renderings],
+        "preferred": term.preferred.text, "domain": term.domain.value, "definition": term.definition,
+        "sources": list(term.sources), "related": list(term.related), "checksum": digest,
+        "created_at": term.created_at or now, "updated_at": now,
+    }
+    return tuple(values[column] for column in TERM_COLUMNS)
+
+
+TERM_COLUMNS = [c.name for c in TermRow.__table__.columns]
+assert [c.name for c in SearchKey.__table__.columns] == ["field", "key", "rank", "term_id"]
+
+
+def key_rows(terms: Sequence[Term]) -> list[tuple[Any, ...]]:
+    """search_keys rows for terms, in the table's column order (field, key, rank, term_id)."""
+    return [(field, key, rank, term.id) for term in terms for field, key, rank in term_keys(term)]
+
+
+# Enum lookups by value, without Enum.__call__ (loading 100k+ records calls these ~400k times).
+_STATUS = {s.value: s for s in Status}
+_DOMAIN = {d.value: d for d in Domain}
+_FORM_KIND = {k.value: k for k in FormKind}
+
+
+def term_from_row(row: TermRow) -> Term:
+    return Term(
+        id=row.id, simplified=row.simplified, traditional=row.traditional, pinyin=row.pinyin,
+        domain=_DOMAIN[row.domain], definition=row.definition,
+        renderings=tuple([Rendering(r["text"], _STATUS[r["status"]], r.get("years"), r.get("note"), r.get("source"))
+                          for r in row.renderings]),
+        variants=tuple([Form(v["text"], _FORM_KIND[v["kind"]]) for v in row.variants]),
+        sources=tuple(row.sources), related=tuple(row.related), traditional_curated=bool(row.traditional_curated),
+        pinyin_curated=bool(row.pinyin_curated), pinyin_note=row.pinyin_note,
+        created_at=aware(row.created_at), updated_at=aware(row.updated_at),
+        pinyin_styles=(row.pinyin_plain, row.pinyin_numbers),
+    )
+
+
+def aware(moment: datetime) -> datetime:
+    """A stored time as an aware UTC datetime (SQLite keeps them naive)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+_decode_json = json.JSONDecoder().decode
+
+
+def term_from_values(values: dict[str, Any]) -> Term:
+    """A Term from raw driver values (JSON as text on SQLite, decoded on PostgreSQL)."""
+    for name in ("variants", "renderings", "sources", "related"):
+        value = values[name]
+        if isinstance(value, str):
+            values[name] = [] if value == "[]" else _decode_json(value)
+    for name in ("created_at", "updated_at"):
+        if isinstance(values[name], str):
+            values[name] = datetime.fromisoformat(values[name])
+    return term_from_row(SimpleNamespace(**values))  # type: ignore[arg-type]
