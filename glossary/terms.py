@@ -39,6 +39,8 @@ class Status(str, enum.Enum):
 
 
 _STATUS_RANK = {status: index for index, status in enumerate(Status)}
+#: Iterating an Enum is slow; term records list the styles on every call.
+_PINYIN_STYLES = tuple(_pinyin.PinyinStyle)
 
 
 class Domain(str, enum.Enum):
@@ -223,7 +225,7 @@ class Term:
             "simplified": self.simplified,
             "traditional": self.traditional,
             "variants": [{"text": f.text, "kind": f.kind.value} for f in self.variants],
-            "pinyin": {style.value: self.pinyin_as(style) for style in _pinyin.PinyinStyle},
+            "pinyin": {style.value: self.pinyin_as(style) for style in _PINYIN_STYLES},
             "english": {
                 "preferred": self.preferred.text,
                 "admitted": [r.text for r in self.english(Status.ADMITTED)],
