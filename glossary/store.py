@@ -230,7 +230,7 @@ class Glossary:
                     found.setdefault(term_id, ((3, 9, 9, 0, term_id), "enw", "words"))
             best = sorted(found.items(), key=lambda item: item[1][0])[:limit]
             terms = self._fetch(connection, [term_id for term_id, _ in best])
-        return [replace(t, hit=explain(t, parsed, found[t.id][1], found[t.id][2])) for t in terms]
+        return [t.with_hit(explain(t, parsed, found[t.id][1], found[t.id][2])) for t in terms]
 
     def _scan(self, connection: Any, field: str, key: str, domain: str | None,
               limit: int) -> list[tuple[str, str, int]]:

@@ -94,3 +94,14 @@ def test_query_with_nothing_to_find_returns_empty(curated: glossary.Glossary, qu
 def test_english_words_in_any_order_find_the_entry(curated: glossary.Glossary) -> None:
     ids = [t.id for t in curated.lookup("partnership permanent", limit=20)]
     assert "permanent-comprehensive-strategic-partnership" in ids
+
+
+def test_with_hit_copies_the_term_and_leaves_the_original_alone(curated: glossary.Glossary) -> None:
+    from glossary import Hit
+
+    term = curated.get("core-interests")
+    hit = Hit("english", "exact", "core interests", Status.PREFERRED)
+    copy = term.with_hit(hit)
+    assert copy.hit == hit and term.hit is None
+    assert copy == term and copy.to_dict()["match"]["text"] == "core interests"
+    assert "match" not in term.to_dict()
