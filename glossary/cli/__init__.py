@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 import click
@@ -17,6 +19,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except GlossaryError as error:
             raise click.ClickException(str(error)) from error
+        except BrokenPipeError:
+            raise
         except (ValueError, OSError) as error:
             raise click.ClickException(str(error)) from error
 
@@ -48,7 +52,11 @@ def open_glossary(ctx: click.Context) -> Any:
 
 def main() -> None:
     """Entry point of the console script and ``python -m glossary``."""
-    cli(prog_name="glossary")
+    try:
+        cli(prog_name="glossary")
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
 
 
 # The command modules register themselves on `cli`.
