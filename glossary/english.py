@@ -54,14 +54,18 @@ def fold_english(text: str) -> str:
 
 
 def number_variants(rendering: str) -> set[str]:
-    """The rendering with its last word in the singular and the plural, and without a leading "the".
+    """The rendering with its last word in the singular and the plural, without a leading "the".
+
+    The article is left out, not kept as another form: a match then starts where the longer
+    renderings start too, so "Belt and Road strategy" wins over "the Belt and Road" in
+    "the Belt and Road strategy".
 
     >>> sorted(number_variants("core interests"))
     ['core interest', 'core interests']
+    >>> sorted(number_variants("the Belt and Road"))
+    ['Belt and Road', 'Belt and Roads']
     """
-    forms = {rendering}
-    if rendering.lower().startswith("the ") and len(rendering) > 4:
-        forms.add(rendering[4:])
+    forms = {rendering[4:] if rendering.lower().startswith("the ") and len(rendering) > 4 else rendering}
     for form in list(forms):
         head, _, last = form.rpartition(" ")
         if not last.isalpha() or len(last) < 3 or last.isupper():
