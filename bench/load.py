@@ -203,7 +203,7 @@ def main() -> None:
                         help=f"length of each of the {len(KINDS)} phases (default: a 60 s run in all)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--processes", type=int, default=2, help="client processes sharing the connections")
-    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    parser.add_argument("--threads", type=int, default=4, help="waitress worker threads (as glossary serve)")
     parser.add_argument("--budget", type=int, default=200_000, help="most requests per connection per phase")
     parser.add_argument("--store", type=Path, default=ROOT / "bench" / "results" / "cedict.sqlite3")
     parser.add_argument("--rebuild", action="store_true", help="build the CC-CEDICT store again")

@@ -151,3 +151,10 @@ def test_cli_annotate_english_and_across_newlines(home: Path) -> None:
 def test_cli_help_has_an_example(command: str) -> None:
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0 and f"glossary {command} " in result.output.split("Example")[1]
+
+
+def test_deprecated_rendering_that_a_rule_covers_is_reported_once(curated: glossary.Glossary) -> None:
+    findings = curated.check("They advance the Belt and Road strategy.")
+    assert [(f.kind, f.text) for f in findings] == [(FindingKind.RULED_OUT, "Belt and Road strategy")]
+    both = curated.check("The One Belt, One Road strategy.")
+    assert [f.kind for f in both] == [FindingKind.OUTDATED, FindingKind.RULED_OUT]  # two different spans

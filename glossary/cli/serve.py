@@ -10,7 +10,9 @@ from . import cli
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, help="Worker threads (waitress).")
+@click.option("--threads", default=4, show_default=True,
+              help="Worker threads (waitress). Python runs one thread at a time: more threads than a "
+                   "few per core only add waiting (measured with bench/load.py).")
 @click.option("--debug", is_flag=True, help="Use Flask's development server with reloading and tracebacks.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, threads: int, debug: bool) -> None:
