@@ -220,3 +220,28 @@ def test_search_responses_follow_writes_to_the_store(tmp_path: Path) -> None:
     store.import_terms([t for t in terms if t.id == "core-interests"])
     assert [r["id"] for r in client.get("/api/v1/search?q=hexin").get_json()["results"]] == ["core-interests"]
     store.engine.dispose()
+
+
+def _golden_cases() -> list[dict[str, str]]:
+    import csv
+
+    from conftest import DATA
+
+    with open(DATA / "lookup_cases.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def curated_client(curated: glossary.Glossary) -> FlaskClient:
+    return create_app({"GLOSSARY": curated, "TESTING": True}).test_client()
+
+
+@pytest.mark.parametrize("case", _golden_cases(), ids=lambda c: c["query"])
+def test_api_search_answers_the_golden_queries_like_the_library(curated_client: FlaskClient,
+                                                                case: dict[str, str]) -> None:
+    body = curated_client.get("/api/v1/search", query_string={"q": case["query"]}).get_json()
+    first = body["results"][0]
+    assert first["id"] == case["expected_id"]
+    assert first["match"]["field"] == case["hit_field"]
+    if case["hit_status"]:
+        assert first["match"]["status"] == case["hit_status"]
