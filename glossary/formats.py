@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .csvio import read_terms, write_terms
+from .csvio import write_terms
 from .terms import Term
 
 __all__ = ["ExportFormat", "ImportFormat", "EXPORTS", "IMPORTS", "register_export", "register_import",
@@ -85,7 +85,6 @@ register_export(ExportFormat("csv", "CSV (UTF-8, the terms.csv format)", "text/c
                              lambda terms: write_terms(terms)))
 register_export(ExportFormat("csv-excel", "CSV for Excel (UTF-8 with BOM)", "text/csv; charset=utf-8", "csv",
                              lambda terms: write_terms(terms, excel=True)))
-register_import(ImportFormat("csv", "terms.csv format", (".csv",), lambda path, _options: read_terms(path)))
 
 
 # --- interchange (issue 5): TBX for CAT tools, spreadsheets from clients --------------------
