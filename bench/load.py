@@ -52,6 +52,17 @@ class Sample:
     errors: int = 0
     first_error: str = ""
 
+    @classmethod
+    def merged(cls, samples: list[Sample]) -> Sample:
+        """One sample holding what several threads or processes saw."""
+        total = cls()
+        for sample in samples:
+            total.latencies += sample.latencies
+            total.server += sample.server
+            total.errors += sample.errors
+            total.first_error = total.first_error or sample.first_error
+        return total
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -151,13 +162,7 @@ def _process(args: tuple[int, list[str], float, int, int, int]) -> Sample:
         worker.start()
     for worker in workers:
         worker.join()
-    merged = Sample()
-    for sample in samples:
-        merged.latencies += sample.latencies
-        merged.server += sample.server
-        merged.errors += sample.errors
-        merged.first_error = merged.first_error or sample.first_error
-    return merged
+    return Sample.merged(samples)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -173,13 +178,7 @@ def run_phase(pool: multiprocessing.pool.Pool, port: int, paths: list[str], seco
     started = time.perf_counter()
     parts = pool.map(_process, [(port, paths, seconds, per_process, budget, p * per_process) for p in range(processes)])
     wall = time.perf_counter() - started
-    total = Sample()
-    for part in parts:
-        total.latencies += part.latencies
-        total.server += part.server
-        total.errors += part.errors
-        total.first_error = total.first_error or part.first_error
-    return total, wall
+    return Sample.merged(parts), wall
 
 
 def wait_until_up(port: int, server: subprocess.Popen[bytes], timeout: float = 120) -> None:
