@@ -106,8 +106,9 @@ def check(text: str, english: EnglishMatcher, terms: Sequence[Term], source: str
                     ruled.preferred.text))
     # a rendering listed as deprecated that a rule also covers ("Belt and Road strategy"):
     # one finding, the rule's, which says why
-    ruled = {(f.start, f.end, f.term_id) for f in findings if f.kind is FindingKind.RULED_OUT}
-    findings = [f for f in findings if f.kind is not FindingKind.OUTDATED or (f.start, f.end, f.term_id) not in ruled]
+    ruled_spans = {(f.start, f.end, f.term_id) for f in findings if f.kind is FindingKind.RULED_OUT}
+    findings = [f for f in findings
+                if f.kind is not FindingKind.OUTDATED or (f.start, f.end, f.term_id) not in ruled_spans]
     findings.sort(key=lambda f: (f.start, f.end))
     if source is not None and chinese is not None:
         findings += _missing(text, english, source, chinese)

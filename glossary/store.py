@@ -22,7 +22,7 @@ from .csvio import read_terms
 from .engine import BulkInserter, advisory_lock, chunks, create_engine_for, safe_url
 from .engine import read as db_read
 from .errors import ImportConflict, InvalidInput, Problem, StoreError, TermNotFound
-from .rows import TERM_COLUMNS, aware, checksum, key_rows, term_from_row, term_from_values, term_row
+from .rows import TERM_COLUMNS, aware, checksum, key_rows, term_from_values, term_row
 from .schema import Meta, SearchKey, TermRow
 from .search import KEY_MAX, QueryKind, explain, match_kind, read_query, scan_plan
 from .terms import Domain, Status, Term
@@ -164,19 +164,15 @@ class Glossary:
 
     def get(self, term_id: str) -> Term:
         """The term with this id; raises TermNotFound."""
-        with Session(self.engine) as session:
-            row = session.get(TermRow, term_id)
-            if row is None:
-                raise TermNotFound(term_id)
-            return term_from_row(row)
+        found = self.get_many([term_id])
+        if not found:
+            raise TermNotFound(term_id)
+        return found[0]
 
     def get_many(self, term_ids: Sequence[str]) -> list[Term]:
         """Terms by id, in the order given; unknown ids are left out."""
-        if not term_ids:
-            return []
-        with Session(self.engine) as session:
-            rows = {row.id: row for row in session.scalars(select(TermRow).where(TermRow.id.in_(list(term_ids))))}
-            return [term_from_row(rows[i]) for i in term_ids if i in rows]
+        with self.engine.connect() as connection:
+            return [term for part in chunks(list(term_ids), 500) for term in self._fetch(connection, part)]
 
     def terms(self, domain: Domain | str | None = None) -> list[Term]:
         """Every term, sorted by id (cached per revision), optionally of one domain."""
