@@ -15,7 +15,8 @@ from operator import itemgetter
 from typing import Any
 from urllib.parse import quote
 
-from .matcher import Matcher, _collector_paused
+from .gcpause import collector_paused
+from .matcher import Matcher
 from .pinyin import PinyinStyle
 from .terms import Term
 
@@ -68,7 +69,7 @@ def annotate(text: str, matcher: Matcher, format: AnnotationFormat | str = Annot
     spans = matcher.columns(text, across_newlines)
     if once and spans[0]:
         spans = _first_of_each_term(matcher, spans)
-    with _collector_paused():  # hundreds of thousands of short-lived pieces: see Matcher.find
+    with collector_paused():  # hundreds of thousands of short-lived pieces: see Matcher.find
         return RENDERERS[chosen](text, spans, _Notes(matcher, style, link))
 
 

@@ -12,11 +12,9 @@ Matches are leftmost-longest and never overlap: 永久全面战略伙伴关系 w
 
 from __future__ import annotations
 
-import gc
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from functools import lru_cache, partial
 from itertools import compress, count
 from operator import ne
@@ -24,6 +22,7 @@ from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
+from .gcpause import collector_paused
 from .pinyin import is_hanzi
 from .script import EXTRA_FOLDS, fold_char, to_simplified
 from .terms import FormKind, Term
@@ -158,7 +157,7 @@ class Matcher:
     """
 
     def __init__(self, terms: Iterable[Term]) -> None:
-        with _collector_paused():  # ~1M small containers; a full collection per 700 is slow
+        with collector_paused():  # ~1M small containers; a full collection per 700 is slow
             self._build(terms)
 
     def _build(self, terms: Iterable[Term]) -> None:
@@ -224,7 +223,7 @@ class Matcher:
     def columns(self, text: str, across_newlines: bool = False
                 ) -> tuple[Sequence[int], Sequence[int], Sequence[int]]:
         """The scan as three columns: pattern ids, starts, ends."""
-        with _collector_paused():
+        with collector_paused():
             found = self.scan(text, across_newlines)
             if not found:
                 return (), (), ()
@@ -238,7 +237,7 @@ class Matcher:
         with the cyclic garbage collector paused while the match tuples are made: a big text
         yields hundreds of thousands of them, and this keeps ``find`` close to the raw scan.
         """
-        with _collector_paused():
+        with collector_paused():
             pids, starts, ends = self.columns(text, across_newlines)
             if not pids:
                 return []
@@ -255,18 +254,6 @@ class Matcher:
 
 
 _make_match = partial(tuple.__new__, Match)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (reference counting still frees everything)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _learn(codes: Iterable[int]) -> None:

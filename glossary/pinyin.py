@@ -241,16 +241,19 @@ def render(text: str, style: PinyinStyle | str = PinyinStyle.MARKS) -> str:
     'yong3jiu3 quan2mian4 zhan4lve4 huo3ban4 guan1xi4'
     """
     style = style if isinstance(style, PinyinStyle) else PinyinStyle(style)
+    write = _WRITERS[style]
+    numbers = style is PinyinStyle.NUMBERS
     out: list[str] = []
     for token in parse(text):
         if isinstance(token, Syllable):
-            out.append({PinyinStyle.MARKS: token.marked, PinyinStyle.PLAIN: token.plain,
-                        PinyinStyle.NUMBERS: token.numbered}[style]())
-        elif token == "'" and style is PinyinStyle.NUMBERS:
-            continue
-        else:
+            out.append(write(token))
+        elif not (numbers and token == "'"):
             out.append(token)
     return "".join(out)
+
+
+_WRITERS = {PinyinStyle.MARKS: Syllable.marked, PinyinStyle.PLAIN: Syllable.plain,
+            PinyinStyle.NUMBERS: Syllable.numbered}
 
 
 # --- digits -------------------------------------------------------------------------------

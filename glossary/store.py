@@ -22,6 +22,7 @@ from .csvio import read_terms
 from .engine import BulkInserter, advisory_lock, chunks, create_engine_for, safe_url
 from .engine import read as db_read
 from .errors import ImportConflict, InvalidInput, Problem, StoreError, TermNotFound
+from .gcpause import collector_paused
 from .rows import TERM_COLUMNS, aware, checksum, key_rows, term_from_values, term_row
 from .schema import Meta, SearchKey, TermRow
 from .search import KEY_MAX, QueryKind, explain, match_kind, read_query, scan_plan
@@ -185,7 +186,7 @@ class Glossary:
     def _load_terms(self) -> list[Term]:
         # through the driver: ORM loading of 100k+ rows takes many seconds
         sql = f"SELECT {', '.join(TERM_COLUMNS)} FROM terms ORDER BY id"
-        with self.engine.connect() as connection:
+        with self.engine.connect() as connection, collector_paused():
             return [term_from_values(dict(zip(TERM_COLUMNS, row))) for row in db_read(connection, sql, ())]
 
     def count(self) -> int:
@@ -381,7 +382,11 @@ class Glossary:
         a conflict, handled as ``on_conflict`` says. ``prune`` removes stored entries that the
         import does not contain (used when the store mirrors terms.csv).
         """
-        incoming = list(terms)
+        with collector_paused():  # 100k+ terms make millions of small objects, none cyclic
+            return self._import(list(terms), on_conflict, dry_run, prune, progress)
+
+    def _import(self, incoming: list[Term], on_conflict: Conflict | str, dry_run: bool, prune: bool,
+                progress: Progress | None) -> ImportReport:
         mode = Conflict(on_conflict)
         self._check_valid(incoming)
         self._check_links(incoming, prune)
