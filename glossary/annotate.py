@@ -10,13 +10,13 @@ import enum
 import json
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, compress, repeat
+from operator import is_, itemgetter
 from typing import Any
 from urllib.parse import quote
 
 from .gcpause import collector_paused
-from .matcher import Matcher
+from .matcher import Matcher, Spans
 from .pinyin import PinyinStyle
 from .terms import Term
 
@@ -24,10 +24,6 @@ __all__ = ["AnnotationFormat", "annotate", "RENDERERS", "TERM_LINK"]
 
 #: Where a term's page lives; ``{id}`` is replaced by the URL-quoted term id.
 TERM_LINK = "/terms/{id}"
-
-#: Matches as columns: pattern ids, starts, ends.
-Columns = tuple[Sequence[int], Sequence[int], Sequence[int]]
-
 
 class AnnotationFormat(str, enum.Enum):
     """Output formats of ``annotate``."""
@@ -66,19 +62,21 @@ def annotate(text: str, matcher: Matcher, format: AnnotationFormat | str = Annot
             first = {m.term.id: m for m in reversed(matches)}  # each term's first match
             matches = sorted(first.values(), key=lambda m: m.start)
         return _json(text, matches, style)
-    spans = matcher.columns(text, across_newlines)
-    if once and spans[0]:
+    spans = matcher.spans(text, across_newlines)
+    if once and spans.pids:
         spans = _first_of_each_term(matcher, spans)
     with collector_paused():  # hundreds of thousands of short-lived pieces: see Matcher.find
         return RENDERERS[chosen](text, spans, _Notes(matcher, style, link))
 
 
-def _first_of_each_term(matcher: Matcher, spans: Columns) -> Columns:
-    pids, starts, ends = spans
+def _first_of_each_term(matcher: Matcher, spans: Spans) -> Spans:
+    pids, starts, ends, odd = spans
     owners = list(map(id, map(matcher.term, pids)))
     # reversed, so that each term keeps the index of its first occurrence
     keep = sorted(dict(zip(reversed(owners), range(len(owners) - 1, -1, -1))).values())
-    return [pids[i] for i in keep], [starts[i] for i in keep], [ends[i] for i in keep]
+    odd_set = None if odd is None else set(odd)
+    kept_odd = None if odd_set is None else [n for n, i in enumerate(keep) if i in odd_set]
+    return Spans([pids[i] for i in keep], [starts[i] for i in keep], [ends[i] for i in keep], kept_odd)
 
 
 class _Notes:
@@ -89,18 +87,29 @@ class _Notes:
 
     def per_pattern(self, name: str, pids: Sequence[int], make: Callable[[Term], Any]) -> list[Any]:
         """A list indexed by pattern id holding ``make(term)`` for every pattern in ``pids``."""
-        cache: list[Any] = self.matcher.memo.setdefault((name, self.style, self.link), [None] * len(self.matcher))
-        for pid in set(pids):
-            if cache[pid] is None:
-                cache[pid] = make(self.matcher.term(pid))
+        return self.per_pattern_id(name, pids, lambda pid: make(self.matcher.term(pid)))
+
+    def per_pattern_id(self, name: str, pids: Sequence[int], make: Callable[[int], Any]) -> list[Any]:
+        """A list indexed by pattern id holding ``make(pid)`` for every pattern in ``pids``,
+        kept with the matcher per format, pinyin style and link."""
+        key = (name, self.style, self.link)
+        complete = self.matcher.memo.get((key, "complete"))
+        if complete is not None:
+            return complete  # type: ignore[no-any-return]
+        cache: list[Any] = self.matcher.memo.setdefault(key, [None] * len(self.matcher))
+        if len(pids) >= len(cache):  # a text that touches this many patterns: make them all, once
+            self.matcher.memo[(key, "complete")] = cache
+            pids = range(len(cache))
+        for pid in set(compress(pids, map(is_, map(cache.__getitem__, pids), repeat(None)))):
+            cache[pid] = make(pid)
         return cache
 
     def href(self, term: Term) -> str:
         return self.link.format(id=quote(term.id, safe=""))
 
 
-def _html(text: str, spans: Columns, notes: _Notes) -> str:
-    pids, starts, ends = spans
+def _html(text: str, spans: Spans, notes: _Notes) -> str:
+    pids, starts, ends, odd = spans
     if not pids:
         return escape(text)
 
@@ -108,19 +117,26 @@ def _html(text: str, spans: Columns, notes: _Notes) -> str:
         return (f'<a class="glossary-term" href="{escape(notes.href(term))}" title="{escape(term.preferred.text)}">'
                 f"<ruby>", f"<rp> (</rp><rt>{escape(term.pinyin_as(notes.style))}</rt><rp>)</rp></ruby></a>")
 
-    wraps = notes.per_pattern("html", pids, wrap)
     gaps: Iterable[str] = map(text.__getitem__, map(slice, chain((0,), ends), starts))
-    bodies: Iterable[str] = map(text.__getitem__, map(slice, starts, ends))
     if any(char in text for char in "<>&\"'"):
-        gaps, bodies = map(escape, gaps), map(escape, bodies)
-    opens = map(itemgetter(0), map(wraps.__getitem__, pids))
-    closes = map(itemgetter(1), map(wraps.__getitem__, pids))
-    tail = text[ends[-1]:]
-    return "".join(chain(chain.from_iterable(zip(gaps, opens, bodies, closes)), (escape(tail),)))
+        gaps = map(escape, gaps)
+    marked: Iterable[str]
+    if odd is None:  # matches read otherwise than their patterns (traditional text): slice each
+        wraps = notes.per_pattern("html", pids, wrap)
+        bodies = map(escape, map(text.__getitem__, map(slice, starts, ends)))
+        marked = map("".join, zip(map(itemgetter(0), map(wraps.__getitem__, pids)), bodies,
+                                  map(itemgetter(1), map(wraps.__getitem__, pids))))
+    else:  # a match reads its pattern: one string per pattern, made once
+        patterns, term = notes.matcher.patterns, notes.matcher.term
+        whole = notes.per_pattern_id("html-marked", pids, lambda pid: escape(patterns[pid]).join(wrap(term(pid))))
+        marked = list(map(whole.__getitem__, pids))
+        for index in odd:
+            marked[index] = escape(text[starts[index]:ends[index]]).join(wrap(term(pids[index])))
+    return "".join(chain(chain.from_iterable(zip(gaps, marked)), (escape(text[ends[-1]:]),)))
 
 
-def _brackets(text: str, spans: Columns, notes: _Notes) -> str:
-    pids, starts, ends = spans
+def _brackets(text: str, spans: Spans, notes: _Notes) -> str:
+    pids, starts, ends, _ = spans
     if not pids:
         return text
     glosses = notes.per_pattern(
@@ -129,11 +145,11 @@ def _brackets(text: str, spans: Columns, notes: _Notes) -> str:
     return "".join(chain(chain.from_iterable(zip(pieces, map(glosses.__getitem__, pids))), (text[ends[-1]:],)))
 
 
-def _markdown(text: str, spans: Columns, notes: _Notes) -> str:
+def _markdown(text: str, spans: Spans, notes: _Notes) -> str:
     out: list[str] = []
     footnotes: list[str] = []
     position = 0
-    for pid, end in zip(spans[0], spans[2]):
+    for pid, end in zip(spans.pids, spans.ends):
         term = notes.matcher.term(pid)
         out += [text[position:end], f"[^{term.id}]"]
         footnotes.append(f"[^{term.id}]: {term.simplified} *{_md(term.pinyin_as(notes.style))}*: "
@@ -159,7 +175,7 @@ def _json(text: str, matches: list[Any], style: PinyinStyle) -> str:
                        "terms": terms}, ensure_ascii=False)
 
 
-Renderer = Callable[[str, Columns, _Notes], str]
+Renderer = Callable[[str, Spans, _Notes], str]
 
 #: One renderer per text format (JSON is built from full matches, see ``annotate``).
 RENDERERS: dict[AnnotationFormat, Renderer] = {

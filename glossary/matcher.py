@@ -16,8 +16,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache, partial
-from itertools import compress, count
-from operator import ne
+from itertools import compress, count, repeat
+from operator import add, is_, itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -27,7 +27,7 @@ from .pinyin import is_hanzi
 from .script import EXTRA_FOLDS, fold_char, to_simplified
 from .terms import FormKind, Term
 
-__all__ = ["Match", "Matcher", "fold_for_matching"]
+__all__ = ["Match", "Matcher", "Spans", "fold_for_matching"]
 
 #: Punctuation that Chinese, Hong Kong and Taiwan text writes in several ways.
 PUNCTUATION_FOLDS: dict[str, str] = {
@@ -76,55 +76,63 @@ class _FoldTable(dict[int, int]):
 
 _FOLD = _FoldTable()
 
-#: Texts this long are first searched for anything to fold, once the process has translated
-#: _LEARN_AFTER characters: learning the BMP costs a few tenths of a second, worth it for a
-#: server or a batch, not for one command-line run.
-_DETECT_FROM = 65536
-_LEARN_AFTER = 3_000_000
-_translated = 0
-
-
-@lru_cache(maxsize=1)
-def _foldable() -> re.Pattern[str]:
-    """A character class of everything folding may change, learned once for the whole BMP
-    with one OpenCC call; characters beyond the BMP count as foldable (they go through the
-    table, which asks OpenCC one by one)."""
-    codes = [code for code in range(_CJK_FROM, 0x10000) if not 0xD800 <= code <= 0xDFFF]
-    _learn(codes)
-    table = _FOLD
-    changed = [code for code in codes if table[code] != code]
-    changed += [ord(char) for char in PUNCTUATION_FOLDS]
-    members = "".join(map(re.escape, map(chr, sorted(set(changed)))))
-    return re.compile(f"[{members}\\ud800-\\udfff\\U00010000-\\U0010FFFF]")
+#: From this length on, text is folded with one vectorised table lookup (numpy) instead of
+#: ``str.translate`` (about 0.1 µs a character): ~3 ms for 2 MB instead of ~70 ms.
+_BULK_FROM = 65536
 
 
 def fold_for_matching(text: str) -> str:
-    """Fold text for matching, keeping its length, with one C-level translate call. In a long
-    text (once the process has folded a few MB) quotes are replaced with str.replace and, when
-    few other characters fold (a stray 著 or 夥), only those are replaced: translate costs about
-    0.1 µs a character, so this keeps simplified text close to the raw scan.
+    """Fold text for matching, keeping its length: ``str.translate`` over a table that learns
+    each character once for short texts; a vectorised lookup in a table of the whole Basic
+    Multilingual Plane for long ones. Text that folding leaves alone is returned as it is.
 
     >>> fold_for_matching("永久全面戰略夥伴關係「一帶一路」")
     '永久全面战略伙伴关系"一带一路"'
     """
-    global _translated
-    if len(text) < _DETECT_FROM or (_translated < _LEARN_AFTER and _foldable.cache_info().currsize == 0):
-        _translated += len(text)
-        return text.translate(_FOLD)
-    for char, folded in PUNCTUATION_FOLDS.items():  # one C-level pass for each quote in the text
-        if char in text:
-            text = text.replace(char, folded)
-    foldable = _foldable()
-    hits = len(foldable.findall(text))
-    if not hits:
-        return text
-    if hits * 64 < len(text):  # a few stray characters (著, 夥): replace just those
-        return foldable.sub(_fold_one, text)
-    return text.translate(_FOLD)
+    bulk = _fold_bulk(text, _bmp_table()) if len(text) >= _BULK_FROM else None
+    if bulk is not None:
+        return bulk[0]
+    folded = text.translate(_FOLD)
+    return text if folded == text else folded
 
 
-def _fold_one(match: re.Match[str]) -> str:
-    return match.group().translate(_FOLD)
+def _fold_bulk(text: str, table: Any, used: frozenset[int] | None = None) -> tuple[str, Any] | None:
+    """The text folded by one numpy lookup in ``table`` (BMP characters; the few beyond it are
+    folded one by one, and only to a character in ``used`` when given), and the positions that
+    changed as a numpy array; None for text with lone surrogates (the translate path handles
+    them)."""
+    try:
+        encoded = text.encode("utf-32-le")
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    import numpy
+
+    codes = numpy.frombuffer(encoded, dtype=numpy.uint32)
+    if int(codes.max()) <= 0xFFFF:
+        folded = table[codes]
+    else:
+        folded = table[numpy.minimum(codes, 0xFFFF)]
+        for position in numpy.flatnonzero(codes > 0xFFFF).tolist():
+            code = int(codes[position])
+            target = _FOLD[code]
+            folded[position] = target if used is None or target in used else code
+    changed = numpy.flatnonzero(folded != codes)
+    if not len(changed):
+        return text, changed
+    return str(folded.tobytes().decode("utf-32-le")), changed
+
+
+@lru_cache(maxsize=1)
+def _bmp_table() -> Any:
+    """The fold of every BMP character as a numpy array (learned with one OpenCC call)."""
+    import numpy
+
+    _learn(range(_CJK_FROM, 0x10000))
+    table = numpy.arange(0x10000, dtype=numpy.uint32)
+    for code in range(0x10000):
+        if not 0xD800 <= code <= 0xDFFF:
+            table[code] = _FOLD[code]
+    return table
 
 
 class Match(NamedTuple):
@@ -165,7 +173,7 @@ class Matcher:
         every = [(term, [(term.simplified, FormKind.SIMPLIFIED), (term.traditional, FormKind.TRADITIONAL)]
                   + [(form.text, form.kind) for form in term.variants]) for term in terms]
         _learn(set(map(ord, "".join(text for _, forms in every for text, _ in forms))))
-        owners: dict[str, tuple[int, Term, FormKind, str]] = {}
+        owners: dict[str, tuple[int, Term, FormKind]] = {}
         forms: dict[str, dict[str, FormKind]] = {}
         priority = _KIND_PRIORITY
         for term, written in every:
@@ -175,12 +183,12 @@ class Matcher:
                 pattern = text.translate(_FOLD)
                 current = owners.get(pattern)
                 if current is None:
-                    owners[pattern] = (priority[kind], term, kind, text)
+                    owners[pattern] = (priority[kind], term, kind)
                     forms[pattern] = {text: kind}
                 elif current[1] is term:
                     forms[pattern].setdefault(text, kind)
                 elif current[1].id != term.id and priority[kind] < current[0]:
-                    owners[pattern] = (priority[kind], term, kind, text)
+                    owners[pattern] = (priority[kind], term, kind)
                     forms[pattern] = {text: kind}
         for pattern in [p for p in owners if not p.strip()]:
             del owners[pattern], forms[pattern]
@@ -189,8 +197,13 @@ class Matcher:
         owned = [owners[pattern] for pattern in self.patterns]
         self._terms: list[Term] = [entry[1] for entry in owned]
         self._kinds: list[FormKind] = [entry[2] for entry in owned]
-        self._written: list[str] = [entry[3] for entry in owned]  # the form the pattern came from
         self._forms: list[dict[str, FormKind]] = [forms[pattern] for pattern in self.patterns]
+        #: (text, form, term) of a match that reads exactly its pattern
+        self._tails: list[tuple[str, FormKind, Term]] = [
+            (pattern, _written_kind(pattern, forms[pattern], entry[2]), entry[1])
+            for pattern, entry in zip(self.patterns, owned)]
+        self._bulk_table: Any = None  # built on the first long text, see _fold
+        self._used: frozenset[int] = frozenset()  # code points that occur in patterns
         #: Per-matcher caches for renderers (e.g. HTML wrappers per term and pinyin style).
         self.memo: dict[Any, Any] = {}
         self._automaton = ahocorasick_rs.AhoCorasick(
@@ -205,54 +218,130 @@ class Matcher:
 
     def scan(self, text: str, across_newlines: bool = False) -> list[tuple[int, int, int]]:
         """Raw matches as (pattern index, start, end), offsets into ``text``."""
+        return self._scan(text, across_newlines)[0]
+
+    def _scan(self, text: str, across_newlines: bool) -> tuple[list[tuple[int, int, int]], list[int] | None]:
+        """The raw matches, and which of them may read other than their pattern: the indexes of
+        matches over a character that folding changed, or None for "any of them" (short or
+        heavily folded text, joined lines). The others' text is their pattern: no slicing."""
         if not self.patterns or not text:
-            return []
+            return [], []
+        folded, changed = self._fold(text)
+        if across_newlines and "\n" in folded:
+            removed: list[int] = []  # positions, in the joined text, where a line break was taken out
+
+            def take_out(match: re.Match[str]) -> str:
+                removed.extend([match.start() - len(removed)] * len(match.group()))
+                return ""
+
+            joined = _SINGLE_BREAK.sub(take_out, folded)
+            if removed:
+                return [(pid, start + bisect_right(removed, start), end + bisect_right(removed, end - 1))
+                        for pid, start, end in self._automaton.find_matches_as_indexes(joined)], None
+        found = self._automaton.find_matches_as_indexes(folded)
+        if changed is None or not len(changed) or not found:
+            return found, None if changed is None else []
+        if len(changed) * 8 > len(text):  # traditional text: most matches read otherwise
+            return found, None
+        positions = changed.tolist() if hasattr(changed, "tolist") else changed
+        if len(positions) < 4096:  # a few stray characters: one binary search each
+            holders = [bisect_right(found, position, key=_START) - 1 for position in positions]
+        else:  # many (quotes in a long text): all at once
+            import numpy
+
+            starts = numpy.fromiter(map(_START, found), dtype=numpy.int64, count=len(found))
+            holders = (numpy.searchsorted(starts, changed, side="right") - 1).tolist()
+        odd = {index for index, position in zip(holders, positions) if index >= 0 and found[index][2] > position}
+        return found, sorted(odd)
+
+    def _fold(self, text: str) -> tuple[str, Any]:
+        """Folded text and the positions folding changed, a numpy array (or a list; None: not
+        worked out, short text).
+
+        Long texts use this matcher's own bulk table, which folds only characters whose folded
+        form occurs in a pattern: elsewhere folding cannot make a match, and leaving “quotes”
+        and other words alone keeps simplified text as written."""
+        if len(text) >= _BULK_FROM:
+            if self._bulk_table is None:
+                import numpy
+
+                table = _bmp_table()
+                used = frozenset(ord(char) for pattern in self.patterns for char in pattern)
+                kept = numpy.isin(table, numpy.array(sorted(used), dtype=numpy.uint32))
+                self._used = used
+                self._bulk_table = numpy.where(kept, table, numpy.arange(0x10000, dtype=numpy.uint32))
+            bulk = _fold_bulk(text, self._bulk_table, self._used)
+            if bulk is not None:
+                return bulk
         folded = fold_for_matching(text)
-        if not across_newlines or "\n" not in folded:
-            return self._automaton.find_matches_as_indexes(folded)
-        removed: list[int] = []  # positions, in the joined text, where a line break was taken out
+        return folded, ([] if folded is text else None)
 
-        def take_out(match: re.Match[str]) -> str:
-            removed.extend([match.start() - len(removed)] * len(match.group()))
-            return ""
-
-        joined = _SINGLE_BREAK.sub(take_out, folded)
-        return [(pid, start + bisect_right(removed, start), end + bisect_right(removed, end - 1))
-                for pid, start, end in self._automaton.find_matches_as_indexes(joined)]
-
-    def columns(self, text: str, across_newlines: bool = False
-                ) -> tuple[Sequence[int], Sequence[int], Sequence[int]]:
-        """The scan as three columns: pattern ids, starts, ends."""
+    def spans(self, text: str, across_newlines: bool = False) -> Spans:
+        """The scan as columns (pattern ids, starts, ends) for renderers."""
         with collector_paused():
-            found = self.scan(text, across_newlines)
+            found, odd = self._scan(text, across_newlines)
             if not found:
-                return (), (), ()
-            pids, starts, ends = zip(*found)
-            return pids, starts, ends
+                return Spans((), (), (), odd)
+            pids, starts, ends = (list(map(column, found)) for column in (_PATTERN, _START, _END))
+            del found  # freed while the collector is paused: its tuples leave no work for it
+            return Spans(pids, starts, ends, odd)
 
     def find(self, text: str, across_newlines: bool = False) -> list[Match]:
         """Every term in ``text``, leftmost-longest, in order; see ``Glossary.find``.
 
-        Written as C-level ``map``/``zip`` pipelines over columns rather than a Python loop,
-        with the cyclic garbage collector paused while the match tuples are made: a big text
-        yields hundreds of thousands of them, and this keeps ``find`` close to the raw scan.
+        Written as C-level ``map``/``zip`` pipelines rather than a Python loop, with the cyclic
+        garbage collector paused while the match tuples are made: a big text yields hundreds
+        of thousands of them, and this keeps ``find`` close to the raw scan. A match that reads
+        exactly its pattern (the usual case in simplified text) is its span plus a tail made
+        once per pattern; the others are worked out one by one.
         """
         with collector_paused():
-            pids, starts, ends = self.columns(text, across_newlines)
-            if not pids:
+            found, odd = self._scan(text, across_newlines)
+            if not found:
                 return []
-            texts = list(map(text.__getitem__, map(slice, starts, ends)))
-            kinds = list(map(self._kinds.__getitem__, pids))
-            # text written unlike the pattern's own form (other script, mixed, broken line)
-            for index in compress(count(), map(ne, texts, map(self._written.__getitem__, pids))):
-                written = texts[index]
-                bare = _SINGLE_BREAK.sub("", written) if across_newlines else written
-                pid = pids[index]
-                kinds[index] = _written_kind(bare, self._forms[pid], self._kinds[pid])
-            terms = map(self._terms.__getitem__, pids)
-            return list(map(_make_match, zip(starts, ends, texts, kinds, terms)))
+            if odd is None:
+                return self._read_all(text, found, across_newlines)
+            tails = map(self._tails.__getitem__, map(_PATTERN, found))
+            matches = list(map(_make_match, map(add, map(_SPAN, found), tails)))
+            for index in odd:
+                pid, start, end = found[index]
+                written = text[start:end]
+                matches[index] = Match(start, end, written, self._form_of(pid, written, across_newlines),
+                                       self._terms[pid])
+            del found  # freed while the collector is paused: its tuples leave no work for it
+            return matches
+
+    def _read_all(self, text: str, found: list[tuple[int, int, int]], across_newlines: bool) -> list[Match]:
+        """Matches whose text is taken from the caller's string one by one (traditional text)."""
+        pids, starts, ends = zip(*found)
+        texts = list(map(text.__getitem__, map(slice, starts, ends)))
+        kinds = list(map(dict.get, map(self._forms.__getitem__, pids), texts))
+        # text that is none of its term's stored forms (mixed scripts, a broken line)
+        for index in compress(count(), map(is_, kinds, repeat(None))):
+            kinds[index] = self._form_of(pids[index], texts[index], across_newlines)
+        terms = map(self._terms.__getitem__, pids)
+        found.clear()  # freed while the collector is paused (see find)
+        return list(map(_make_match, zip(starts, ends, texts, kinds, terms)))
+
+    def _form_of(self, pid: int, written: str, across_newlines: bool) -> FormKind:
+        """Which form of its term a match written as ``written`` is."""
+        bare = _SINGLE_BREAK.sub("", written) if across_newlines else written
+        return _written_kind(bare, self._forms[pid], self._kinds[pid])
 
 
+class Spans(NamedTuple):
+    """Matches as columns, and which may read other than their pattern (see Matcher._scan)."""
+
+    pids: Sequence[int]
+    starts: Sequence[int]
+    ends: Sequence[int]
+    odd: list[int] | None
+
+
+_PATTERN = itemgetter(0)
+_START = itemgetter(1)
+_END = itemgetter(2)
+_SPAN = itemgetter(1, 2)
 _make_match = partial(tuple.__new__, Match)
 
 

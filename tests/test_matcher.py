@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -10,7 +9,7 @@ import glossary
 from glossary import FormKind
 from glossary.csvio import read_terms
 from glossary import matcher as matcher_module
-from glossary.matcher import Matcher, fold_for_matching
+from glossary.matcher import Match, Matcher, fold_for_matching
 from glossary.script import fold
 from tests.conftest import DATA
 
@@ -144,18 +143,32 @@ def test_glossary_find_joins_lines_when_asked(empty_store: glossary.Glossary) ->
 
 
 
-@pytest.mark.parametrize("text", ["永久全面戰略夥伴關係", "核心利益", "「一帶一路」ＡＢＣ", "\ud800核心", "𠀀爲"])
-def test_long_texts_take_the_detection_path_and_fold_the_same(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    filler = "中" * 70_000
-    monkeypatch.setattr(matcher_module, "_translated", matcher_module._LEARN_AFTER)
-    assert fold_for_matching(filler + text)[-len(text):] == fold_for_matching(text)
-    assert fold_for_matching(filler + text)[-len(text):] == "".join(fold_for_matching(c) for c in text)
+@pytest.mark.parametrize("text", ["永久全面戰略夥伴關係", "核心利益", "「一帶一路」ＡＢＣ", "\ud800核心", "𠀀爲", "㑮夥"])  # 㑮 folds beyond the BMP
+def test_long_texts_fold_with_the_bulk_table_exactly_as_short_texts(text: str) -> None:
+    filler = "中" * matcher_module._BULK_FROM
+    folded = fold_for_matching(filler + text)
+    assert len(folded) == len(filler + text)
+    assert folded[-len(text):] == fold_for_matching(text) == "".join(fold_for_matching(c) for c in text)
 
 
-def test_long_simplified_text_with_a_few_foldable_characters_folds_like_short_text(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(matcher_module, "_translated", matcher_module._LEARN_AFTER)
+def test_a_long_text_with_a_few_foldable_characters_folds_only_those() -> None:
     text = ("中国“一带一路”显著著名" + "发展" * 100) * 400
-    assert len(text) > 65536
+    assert len(text) > matcher_module._BULK_FROM
     assert fold_for_matching(text) == text.translate(str.maketrans({"“": '"', "”": '"', "著": "着"}))
-    assert matcher_module._foldable.cache_info().currsize == 1  # the detection path was taken
+
+
+@pytest.mark.parametrize("size", [10, matcher_module._BULK_FROM])
+def test_text_that_folding_leaves_alone_is_returned_as_it_is(size: int) -> None:
+    text = ("核心利益和命运共同体。" * size)[:size]
+    assert fold_for_matching(text) is text
+
+
+@pytest.mark.parametrize("size", [1, 7000])
+def test_simplified_text_gives_the_same_matches_as_text_that_needs_folding(size: int) -> None:
+    body = "双方重申核心利益，推动构建人类命运共同体和“一带一路”。" * size
+    as_written = MATCHER.find(body)
+    folded = MATCHER.find(body + "爲")  # one traditional character: the text is folded
+    assert as_written == folded[:len(as_written)]
+    assert [type(m) for m in as_written] == [Match] * len(as_written)
+    assert (as_written[0].text, as_written[0].form, as_written[0].term.id) == (
+        "核心利益", FormKind.SIMPLIFIED, "core-interests")
