@@ -223,8 +223,9 @@ class Glossary:
         if not stages:
             return []
         with self.engine.connect() as connection:
-            for order, field, key in stages:
-                for term_id, matched, rank in self._scan(connection, field, key, domain_value, limit * 2):
+            scanned, revision = self._scan(connection, stages, domain_value, limit * 2)
+            for (order, field, key), rows in zip(stages, scanned):
+                for term_id, matched, rank in rows:
                     kind, klass = match_kind(field, matched == key)
                     sort = (klass, rank, order, len(matched), term_id)
                     if term_id not in found or sort < found[term_id][0]:
@@ -234,25 +235,37 @@ class Glossary:
                 for term_id in self._all_words(connection, parsed.words, domain_value, limit * 2):
                     found.setdefault(term_id, ((3, 9, 9, 0, term_id), "enw", "words"))
             best = sorted(found.items(), key=lambda item: item[1][0])[:limit]
-            terms = self._fetch(connection, [term_id for term_id, _ in best])
+            terms = self._fetch(connection, [term_id for term_id, _ in best], revision)
         return [t.with_hit(explain(t, parsed, found[t.id][1], found[t.id][2])) for t in terms]
 
-    def _scan(self, connection: Any, field: str, key: str, domain: str | None,
-              limit: int) -> list[tuple[str, str, int]]:
-        """One range scan of the search index: keys starting with ``key``, in key order.
+    def _scan(self, connection: Any, stages: Sequence[tuple[int, str, str]], domain: str | None,
+              limit: int) -> tuple[list[list[tuple[str, str, int]]], int]:
+        """Range scans of the search index, one per stage (keys starting with the stage's key,
+        in key order), and the store revision: all in one statement, one round trip.
 
         Lookups use the driver directly: SQLAlchemy's statement handling costs more than the
-        index scan itself.
+        index scans themselves; and a server thread gives up the interpreter on every call
+        into the database, so fewer calls also mean less waiting under load.
         """
         if domain:
-            sql = ("SELECT k.term_id, k.key, k.rank FROM search_keys k JOIN terms t ON t.id = k.term_id "
+            one = ("SELECT k.term_id, k.key, k.rank FROM search_keys k JOIN terms t ON t.id = k.term_id "
                    "WHERE k.field = ? AND k.key >= ? AND k.key < ? AND t.domain = ? ORDER BY k.key, k.rank LIMIT ?")
-            params: tuple[Any, ...] = (field, key, key + KEY_MAX, domain, limit)
         else:
-            sql = ("SELECT term_id, key, rank FROM search_keys WHERE field = ? AND key >= ? AND key < ? "
-                   "ORDER BY key, rank LIMIT ?")
-            params = (field, key, key + KEY_MAX, limit)
-        return [(row[0], row[1], row[2]) for row in db_read(connection, sql, params)]
+            one = "SELECT term_id, key, rank FROM search_keys WHERE field = ? AND key >= ? AND key < ? ORDER BY key, rank LIMIT ?"
+        parts = ["SELECT -1 AS stage, value AS term_id, '' AS key, 0 AS rank FROM meta WHERE key = 'revision'"]
+        params: list[Any] = []
+        for index, (_order, field, key) in enumerate(stages):
+            parts.append(f"SELECT {index} AS stage, s{index}.* FROM ({one}) AS s{index}")
+            params += [field, key, key + KEY_MAX] + ([domain] if domain else []) + [limit]
+        rows = db_read(connection, " UNION ALL ".join(parts), tuple(params))
+        scanned: list[list[tuple[str, str, int]]] = [[] for _ in stages]
+        revision = 0
+        for stage, term_id, key, rank in rows:
+            if stage < 0:
+                revision = int(term_id)
+            else:
+                scanned[stage].append((term_id, key, rank))
+        return scanned, revision
 
     def _all_words(self, connection: Any, words: Sequence[str], domain: str | None, limit: int) -> list[str]:
         """Ids of terms having every word (in any of their renderings)."""
@@ -265,14 +278,16 @@ class Glossary:
             params += [word, domain] if domain else [word]
         return [row[0] for row in db_read(connection, sql, tuple(params + [limit]))]
 
-    def _fetch(self, connection: Any, term_ids: Sequence[str]) -> list[Term]:
+    def _fetch(self, connection: Any, term_ids: Sequence[str], revision: int | None = None) -> list[Term]:
         """Terms by id in the order given (the lookup's fast path; get_many is the general one).
 
-        Records are kept for the current revision, so a popular term is decoded once.
+        Records are kept for the current revision (read here unless the caller has just read
+        it), so a popular term is decoded once.
         """
         if not term_ids:
             return []
-        revision = self._revision(connection)
+        if revision is None:
+            revision = self._revision(connection)
         with self._cache_lock:
             if self._records_revision != revision:
                 self._records, self._records_revision = {}, revision
