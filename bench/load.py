@@ -7,7 +7,7 @@ time and in requests. It prints, per kind: requests/s, client p50/p99, server p9
 app's ``Server-Timing`` header) and errors, and search throughput as a share of the trivial
 endpoint's (``/api/v1/health``).
 
-    .venv/bin/python bench/load.py                 # 7 phases, a 60 s run
+    .venv/bin/python bench/load.py                 # 8 phases, a 60 s run
     .venv/bin/python bench/load.py --seconds 3     # a quick look
 
 Targets (issue 4): search >= 0.6x the trivial endpoint; 0 errors; server p99 < 50 ms.
@@ -37,10 +37,13 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 
 KINDS = ["trivial", "hanzi exact", "hanzi prefix", "pinyin toneless", "pinyin tone numbers", "English word",
-         "popular (cached)"]
+         "popular (cached)", "trivial (again)"]
 #: Search kinds measured cold: each phase walks a pool too large to repeat, so the app's response
 #: cache cannot help; "popular (cached)" repeats 200 queries, as a team looking up the same terms would.
 SEARCH_KINDS = KINDS[1:6]
+#: The trivial endpoint runs first and last: on a shared 2-core machine one phase can be off by a
+#: factor of two, and the ratios are taken against the faster of the two runs (the stricter).
+TRIVIAL_KINDS = (KINDS[0], KINDS[-1])
 
 
 @dataclass
@@ -119,6 +122,7 @@ def queries(url: str, count: int, seed: int = 4) -> dict[str, list[str]]:
     for kind, values in raw.items():
         paths[kind] = [f"/api/v1/search?{urllib.parse.urlencode({'q': v, 'limit': 20})}" for v in values]
     paths["popular (cached)"] = [p for kind in raw for p in paths[kind][:40]]
+    paths["trivial (again)"] = paths["trivial"]
     return paths
 
 
@@ -228,29 +232,32 @@ def main() -> None:
               f"{os.cpu_count()} CPUs shared by client and server\n")
         print(f"{'kind':<22}{'req/s':>9}{'vs trivial':>12}{'p50 ms':>9}{'p99 ms':>9}{'server p99':>12}"
               f"{'requests':>10}{'errors':>8}")
-        trivial_rate = 0.0
         total_errors, run_seconds, search_p99 = 0, 0.0, 0.0
-        search_rates: list[float] = []
+        rates: dict[str, float] = {}
+        rows: list[tuple[str, Sample]] = []
         context = multiprocessing.get_context("fork")
         with context.Pool(options.processes) as pool:
             for kind in KINDS:
                 sample, wall = run_phase(pool, port, paths[kind], options.seconds, options.connections,
                                          options.processes, options.budget)
-                rate = len(sample.latencies) / wall
-                trivial_rate = trivial_rate or rate
+                rates[kind] = len(sample.latencies) / wall
+                rows.append((kind, sample))
                 total_errors += sample.errors
                 run_seconds += wall
-                server_p99 = percentile(sample.server, 0.99)
-                if kind in SEARCH_KINDS:
-                    search_p99 = max(search_p99, server_p99)
-                    search_rates.append(rate)
-                print(f"{kind:<22}{rate:>9.0f}{rate / trivial_rate:>11.2f}x"
-                      f"{percentile(sample.latencies, 0.50) * 1000:>9.1f}{percentile(sample.latencies, 0.99) * 1000:>9.1f}"
-                      f"{server_p99:>10.1f}ms{len(sample.latencies):>10}{sample.errors:>8}")
-                if sample.first_error:
-                    print(f"  first error: {sample.first_error}")
+        trivial_rate = max(rates[kind] for kind in TRIVIAL_KINDS)
+        for kind, sample in rows:
+            server_p99 = percentile(sample.server, 0.99)
+            if kind in SEARCH_KINDS:
+                search_p99 = max(search_p99, server_p99)
+            print(f"{kind:<22}{rates[kind]:>9.0f}{rates[kind] / trivial_rate:>11.2f}x"
+                  f"{percentile(sample.latencies, 0.50) * 1000:>9.1f}{percentile(sample.latencies, 0.99) * 1000:>9.1f}"
+                  f"{server_p99:>10.1f}ms{len(sample.latencies):>10}{sample.errors:>8}")
+            if sample.first_error:
+                print(f"  first error: {sample.first_error}")
+        search_rates = [rates[kind] for kind in SEARCH_KINDS]
         print(f"\nsearch (cold) throughput: {min(search_rates) / trivial_rate:.2f}x to "
-              f"{max(search_rates) / trivial_rate:.2f}x the trivial endpoint (target >= 0.6x)")
+              f"{max(search_rates) / trivial_rate:.2f}x the trivial endpoint, the faster of its two runs "
+              f"(target >= 0.6x)")
         print(f"errors: {total_errors} in a {run_seconds:.0f} s run (target 0); "
               f"worst cold-search p99 server time: {search_p99:.1f} ms (target < 50 ms)")
     finally:
