@@ -1,6 +1,6 @@
 """Load benchmark of the lookup site: search throughput next to the framework's ceiling.
 
-Starts the production server (``glossary serve``: waitress) as a subprocess on 127.0.0.1 over
+Starts the production server (``glossary serve``: gunicorn) as a subprocess on 127.0.0.1 over
 the ~120k-entry CC-CEDICT store (bench/cedict.py), then drives it with 32 keep-alive
 connections (client processes x threads), one phase per request kind, each phase bounded in
 time and in requests. It prints, per kind: requests/s, client p50/p99, server p99 (from the
@@ -206,7 +206,8 @@ def main() -> None:
                         help=f"length of each of the {len(KINDS)} phases (default: a 60 s run in all)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--processes", type=int, default=2, help="client processes sharing the connections")
-    parser.add_argument("--threads", type=int, default=4, help="waitress worker threads (as glossary serve)")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: as glossary serve, one per core)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker (as glossary serve)")
     parser.add_argument("--budget", type=int, default=200_000, help="most requests per connection per phase")
     parser.add_argument("--store", type=Path, default=ROOT / "bench" / "results" / "cedict.sqlite3")
     parser.add_argument("--rebuild", action="store_true", help="build the CC-CEDICT store again")
@@ -217,7 +218,7 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "GLOSSARY_DATABASE_URL": url}
     command = [sys.executable, "-m", "glossary", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--threads", str(options.threads)]
+               "--threads", str(options.threads)] + (["--workers", str(options.workers)] if options.workers else [])
     log = (options.store.parent / "load-server.log").open("wb")  # a pipe nobody reads would stall the server
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -227,7 +228,8 @@ def main() -> None:
             connection.request("GET", path)
             connection.getresponse().read()
         connection.close()
-        print(f"server: waitress, {options.threads} threads, 127.0.0.1:{port}; client: {options.connections} "
+        print(f"server: gunicorn, {options.workers or 'one per core,'} workers x {options.threads} threads, "
+              f"127.0.0.1:{port}; client: {options.connections} "
               f"keep-alive connections in {options.processes} processes; {options.seconds:g} s per phase; "
               f"{os.cpu_count()} CPUs shared by client and server\n")
         print(f"{'kind':<22}{'req/s':>9}{'vs trivial':>12}{'p50 ms':>9}{'p99 ms':>9}{'server p99':>12}"

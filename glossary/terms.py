@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime
 from typing import Any
 
@@ -221,7 +220,11 @@ class Term:
 
         The record part is built once per term and shared: treat the result as read-only.
         """
-        data = dict(_record(self, self.created_at, self.updated_at))
+        record = self.__dict__.get("_record_memo")
+        if record is None:  # built once per Term object (with_hit clones share it); terms are frozen
+            record = self._record()
+            object.__setattr__(self, "_record_memo", record)
+        data = dict(record)
         if self.hit is not None:
             data["match"] = {"field": self.hit.field, "kind": self.hit.kind, "text": self.hit.text,
                              "status": self.hit.status.value if self.hit.status else None}
@@ -253,10 +256,3 @@ class Term:
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
         }
         return data
-
-
-@lru_cache(maxsize=8192)
-def _record(term: Term, created: datetime | None, updated: datetime | None) -> dict[str, Any]:
-    """The JSON record of a term, cached: terms are frozen. The hit is not part of a term's
-    equality; the timestamps are not either, so they are passed to the key here."""
-    return term._record()

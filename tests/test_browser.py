@@ -1,9 +1,13 @@
 """The lookup site in a real browser: Debian's chromium driven by Playwright, against the app
-served by waitress. Screenshots go to test-artifacts/screenshots/."""
+served as in production (``glossary serve``: gunicorn). Screenshots go to test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
-import threading
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +18,6 @@ import glossary
 from glossary.csvio import read_terms
 
 from conftest import DATA, ROOT, skip_or_fail
-from web import create_app
 
 pytestmark = pytest.mark.browser
 
@@ -38,15 +41,32 @@ def web_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[glossary.Glo
 
 
 @pytest.fixture(scope="session")
-def base_url(web_store: glossary.Glossary) -> Iterator[str]:
-    """The app on waitress (the production server) on a free loopback port."""
-    import waitress
-
-    server = waitress.create_server(create_app({"GLOSSARY": web_store}), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+def base_url(web_store: glossary.Glossary, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``glossary serve`` (gunicorn, the production server) over web_store on a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (tmp_path_factory.mktemp("server") / "serve.log").open("wb")
+    command = [sys.executable, "-m", "glossary", "--db", web_store.url, "serve", "--port", str(port),
+               "--workers", "1", "--threads", "4"]
+    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"glossary serve did not start: see {log.name}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -283,19 +283,23 @@ def test_annotate_page_rejects_other_file_types(client: FlaskClient) -> None:
 
 # --- glossary serve -------------------------------------------------------------------------
 
-def test_serve_runs_the_app_on_waitress_with_host_and_port(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import waitress
+def test_serve_runs_the_app_on_gunicorn_with_host_port_workers_and_threads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
     from glossary.cli import cli
+    from web.server import Server
 
     url = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
     glossary.open(url, seed=False).import_terms(read_terms(WEB_TERMS))
-    served: dict[str, object] = {}
-    monkeypatch.setattr(waitress, "serve", lambda app, **options: served.update(app=app, **options))
-    result = CliRunner().invoke(cli, ["--db", url, "serve", "--host", "127.0.0.2", "--port", "5099"])
+    started: list[Server] = []
+    monkeypatch.setattr(Server, "run", lambda server: started.append(server))
+    result = CliRunner().invoke(cli, ["--db", url, "serve", "--host", "127.0.0.2", "--port", "5099",
+                                      "--workers", "3", "--threads", "2"])
     assert result.exit_code == 0, result.output
-    assert served["host"] == "127.0.0.2" and served["port"] == 5099
-    app = served["app"]
+    [server] = started
+    assert (server.cfg.bind, server.cfg.workers, server.cfg.threads) == (["127.0.0.2:5099"], 3, 2)
+    assert server.cfg.worker_class_str == "gthread"
+    app = server.load()  # what each worker runs
     assert isinstance(app, Flask) and app.extensions["glossary"].url == url
     assert app.test_client().get("/api/v1/terms/core-interests").status_code == 200

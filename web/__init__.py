@@ -1,6 +1,6 @@
 """The lookup site and JSON API: a thin Flask shell over the glossary library.
 
-Run it with ``glossary serve`` (waitress) or ``make run``; configure it with ``GLOSSARY_*``
+Run it with ``glossary serve`` (gunicorn, see server.py) or ``make run``; configure it with ``GLOSSARY_*``
 environment variables (``GLOSSARY_DATABASE_URL`` picks the store, ``GLOSSARY_MAX_TEXT_BYTES``
 the annotation limit, and so on: every key of ``DEFAULTS``).
 """
@@ -63,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # hanzi stay readable in JSON
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # records keep their documented order
     store = app.config.get("GLOSSARY") or glossary.open(app.config["DATABASE_URL"])
     app.extensions["glossary"] = store
 

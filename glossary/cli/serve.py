@@ -1,4 +1,4 @@
-"""``glossary serve``: the lookup site on a production WSGI server (waitress)."""
+"""``glossary serve``: the lookup site on a production WSGI server (gunicorn, see web/server.py)."""
 
 from __future__ import annotations
 
@@ -10,26 +10,34 @@ from . import cli
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, help="Port to listen on.")
-@click.option("--threads", default=4, show_default=True,
-              help="Worker threads (waitress). Python runs one thread at a time: more threads than a "
-                   "few per core only add waiting (measured with bench/load.py).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (gunicorn). Default: one per CPU core.")
+@click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Threads in each worker. Python runs one thread at a time per process: more than a "
+                   "few only add waiting (measured with bench/load.py).")
 @click.option("--debug", is_flag=True, help="Use Flask's development server with reloading and tracebacks.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int, debug: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads: int, debug: bool) -> None:
     """Serve the lookup site and JSON API.
 
     \b
     Example:
       glossary serve --port 8000
     """
+    import glossary
+    from glossary import config
     from web import create_app
 
     database = ctx.find_root().obj.get("database")
-    app = create_app({"DATABASE_URL": database} if database else None)
+    settings = {"DATABASE_URL": database} if database else None
     if debug:
-        app.run(host=host, port=port, debug=True)
+        create_app(settings).run(host=host, port=port, debug=True)
         return
-    import waitress
+    from web.server import Server, default_workers
 
-    click.echo(f"serving on http://{host}:{port} (waitress, {threads} threads; Ctrl+C stops)", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="glossary")
+    # Create and seed the store once, here, before the workers start and open it themselves.
+    glossary.open(database or config.database_url()).engine.dispose()
+    count = workers or default_workers()
+    click.echo(f"serving on http://{host}:{port} (gunicorn, {count} workers x {threads} threads; "
+               f"Ctrl+C stops)", err=True)
+    Server(lambda: create_app(settings), host, port, count, threads).run()
