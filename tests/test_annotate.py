@@ -14,7 +14,9 @@ import glossary
 from glossary import AnnotationFormat
 from glossary.annotate import annotate
 from glossary.csvio import read_terms
+from glossary import matcher as matcher_module
 from glossary.matcher import Matcher
+from glossary.script import to_traditional
 from tests.conftest import DATA
 
 TERMS = read_terms(DATA / "annotate-terms.csv")
@@ -177,3 +179,33 @@ def test_an_unknown_format_is_refused_with_the_choices() -> None:
     with pytest.raises(ValueError, match="'pdf' is not a valid AnnotationFormat"):
         annotate("核心利益", MATCHER, "pdf")
 
+
+
+#: A paragraph no term crosses the end of: simplified and traditional forms, a mixed-script
+#: form, quotes, markup and a character beyond the BMP.
+PARAGRAPH = ("双方发展永久全面战略伙伴关系，维护“核心利益”；命運共同體与命運共同体。"
+             "<b>人类命运共同体</b> & 𠀀“一带一路”。\n")
+
+
+@pytest.mark.parametrize("paragraph", [PARAGRAPH, to_traditional(PARAGRAPH)], ids=["simplified", "traditional"])
+@pytest.mark.parametrize("format", [AnnotationFormat.HTML, AnnotationFormat.BRACKETS])
+def test_a_long_text_is_annotated_exactly_as_its_paragraphs_are(paragraph: str, format: AnnotationFormat) -> None:
+    # long texts take the bulk folding path; a paragraph alone takes the short one
+    copies = matcher_module._BULK_FROM // len(paragraph) + 2
+    assert annotate(paragraph * copies, MATCHER, format) == annotate(paragraph, MATCHER, format) * copies
+
+
+@pytest.mark.parametrize("paragraph", [PARAGRAPH, to_traditional(PARAGRAPH)], ids=["simplified", "traditional"])
+def test_a_long_text_gives_the_matches_of_its_paragraphs_at_shifted_offsets(paragraph: str) -> None:
+    copies = matcher_module._BULK_FROM // len(paragraph) + 2
+    one = [(m.start, m.end, m.text, m.form, m.term.id) for m in MATCHER.find(paragraph)]
+    assert one and len({form for *_, form, _ in one}) > 1  # more than one form is exercised
+    shifted = [(start + n * len(paragraph), end + n * len(paragraph), text, form, term)
+               for n in range(copies) for start, end, text, form, term in one]
+    assert [(m.start, m.end, m.text, m.form, m.term.id) for m in MATCHER.find(paragraph * copies)] == shifted
+
+
+def test_first_only_on_a_long_text_marks_the_first_paragraph_only() -> None:
+    copies = matcher_module._BULK_FROM // len(PARAGRAPH) + 2
+    expected = annotate(PARAGRAPH, MATCHER, "brackets", first_only=True) + PARAGRAPH * (copies - 1)
+    assert annotate(PARAGRAPH * copies, MATCHER, "brackets", first_only=True) == expected
