@@ -151,9 +151,11 @@ def main() -> None:
         big.import_terms(cedict)
         print(f"\n(imported {big.count():,} CC-CEDICT terms into SQLite in {time.perf_counter() - start:.1f} s)")
         start = time.perf_counter()
+        big.terms()
+        loaded = time.perf_counter()
         big.find("")
-        print(f"first Glossary.find on the CC-CEDICT store (load terms + build matcher): "
-              f"{time.perf_counter() - start:.2f} s (target for the build: < 2 s)")
+        print(f"first Glossary.find on the CC-CEDICT store: loading the terms {loaded - start:.2f} s, then "
+              f"building the matcher {time.perf_counter() - loaded:.2f} s (target for the build: < 2 s)")
         measure(f"CC-CEDICT glossary ({cedict_size // 1000}k)", big, text)
 
         document = work / "document.txt"
