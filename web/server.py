@@ -33,7 +33,7 @@ class Server(BaseApplication):  # type: ignore[misc]
 
     def __init__(self, make_app: Callable[[], Flask], host: str, port: int, workers: int, threads: int) -> None:
         self.make_app = make_app
-        self.options: dict[str, Any] = {
+        self.settings: dict[str, Any] = {
             "bind": f"{host}:{port}",
             "workers": workers,
             "threads": threads,
@@ -42,12 +42,16 @@ class Server(BaseApplication):  # type: ignore[misc]
             "accesslog": None,
             "errorlog": "-",
             "proc_name": "glossary",
+            # gunicorn >= 25 also opens a control socket in $HOME or $XDG_RUNTIME_DIR, shared by
+            # every server of the user; this app needs none
+            "control_socket_disable": True,
         }
         super().__init__()
 
     def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
+        for key, value in self.settings.items():
+            if key in self.cfg.settings:  # settings this gunicorn version knows
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return self.make_app()
