@@ -437,8 +437,8 @@ class Glossary:
                 connection = session.connection()
                 terms_writer = BulkInserter(connection, TermRow.__table__)
                 keys_writer = BulkInserter(connection, SearchKey.__table__)
-                bulk = not stored and len(writes) > 20000
-                if bulk:  # a big load into an empty store: build the secondary index once, at the end
+                bulk = len(writes) > max(20000, len(stored))
+                if bulk:  # a load bigger than the store: build the secondary index once, at the end
                     connection.exec_driver_sql("DROP INDEX ix_search_keys_term_id")
                 done = 0
                 for chunk in chunks(writes, 20000):
