@@ -15,10 +15,11 @@ from typing import IO
 
 from . import pinyin as _pinyin
 from .errors import InvalidInput, PinyinError, Problem
+from .gcpause import collector_paused
 from .script import to_traditional
 from .terms import Domain, Form, FormKind, Rendering, Status, Term
 
-__all__ = ["COLUMNS", "read_terms", "write_terms", "parse_rendering", "format_rendering"]
+__all__ = ["COLUMNS", "read_terms", "write_terms", "parse_rendering", "format_rendering", "escape", "unescape"]
 
 #: The columns of terms.csv, in order.
 COLUMNS = (
@@ -28,8 +29,10 @@ COLUMNS = (
 REQUIRED_COLUMNS = COLUMNS[:12]
 SEPARATOR = " | "
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_SPLIT = re.compile(r"\s*\|\s*")
-_ITEM = re.compile(r"(?P<text>[^\[\]]*?)\s*(?:\[(?P<qualifiers>[^\[\]]*)\])?")
+_ITEM = re.compile(r"(?P<text>(?:\\.|[^\[\]\\])*?)\s*(?:\[(?P<qualifiers>(?:\\.|[^\[\]\\])*)\])?", re.DOTALL)
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+#: What a backslash escapes: in item text (renderings, forms), in qualifier values, in citations.
+_TEXT_SPECIAL, _VALUE_SPECIAL, _CITATION_SPECIAL = "|[]", "|[];", "|"
 _YEARS = re.compile(r"\d{4}(?:-(?:\d{4})?)?|-\d{4}")
 _CITATION = re.compile(r"\b(?:1[89]|20)\d\d\b|https?://")
 #: Cell starts that spreadsheets would run as formulas.
@@ -37,8 +40,49 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def split_cell(cell: str) -> list[str]:
-    """Split a multi-valued cell on ``|``; blank items are dropped."""
-    return [item for item in _SPLIT.split(cell.strip()) if item] if cell.strip() else []
+    r"""Split a multi-valued cell on ``|`` (not on an escaped ``\|``); blank items are dropped.
+
+    >>> split_cell(r"a | b \| c |")
+    ['a', 'b \\| c']
+    """
+    return [item for item in _split(cell, "|") if item] if cell else []
+
+
+def _split(text: str, separator: str) -> list[str]:
+    """Split on ``separator`` where no backslash escapes it; items keep their escapes, stripped."""
+    if "\\" not in text:
+        return [item.strip() for item in text.split(separator)] if separator in text else [text.strip()]
+    items: list[str] = []
+    current: list[str] = []
+    characters = iter(text)
+    for character in characters:
+        if character == "\\":
+            current.append(character + next(characters, ""))
+        elif character == separator:
+            items.append("".join(current).strip())
+            current = []
+        else:
+            current.append(character)
+    items.append("".join(current).strip())
+    return items
+
+
+def escape(text: str, special: str = _TEXT_SPECIAL) -> str:
+    r"""Put a backslash before the backslashes and ``special`` characters of ``text``, so that the
+    cell syntax reads them as text (a CC-CEDICT gloss such as ``太原市[Tai4 yuan2 shi4]``).
+
+    >>> escape("Taiyuan 太原[Tai4 yuan2] | Shanxi")
+    'Taiyuan 太原\\[Tai4 yuan2\\] \\| Shanxi'
+    """
+    if "\\" not in text and not any(character in text for character in special):
+        return text
+    return "".join("\\" + character if character == "\\" or character in special else character
+                   for character in text)
+
+
+def unescape(text: str) -> str:
+    """The text an escaped item stands for (the inverse of ``escape``)."""
+    return _ESCAPED.sub(r"\1", text) if "\\" in text else text
 
 
 def parse_rendering(item: str, default: Status) -> Rendering:
@@ -50,11 +94,12 @@ def parse_rendering(item: str, default: Status) -> Rendering:
     """
     match = _ITEM.fullmatch(item.strip())
     if not match or not match.group("text"):
-        raise ValueError(f"cannot read {item!r}: write 'text [key: value; …]' with no other brackets")
+        raise ValueError(f"cannot read {item!r}: write 'text [key: value; …]'; write a bracket that is part "
+                         f"of the text as \\[ or \\]")
     status, years, note, source = default, None, None, None
-    for qualifier in filter(None, (q.strip() for q in (match.group("qualifiers") or "").split(";"))):
-        key, _, value = (part.strip() for part in qualifier.partition(":"))
-        key = key.lower()
+    for qualifier in filter(None, _split(match.group("qualifiers") or "", ";")):
+        key, _, escaped = (part.strip() for part in qualifier.partition(":"))
+        key, value = key.lower(), unescape(escaped)
         if not value and key in ("superseded", "deprecated"):
             if default is not Status.DEPRECATED:
                 raise ValueError(f"{key!r} belongs in english_deprecated, not here ({item!r})")
@@ -71,15 +116,15 @@ def parse_rendering(item: str, default: Status) -> Rendering:
             raise ValueError(
                 f"unknown qualifier {qualifier!r} in {item!r}: use superseded, years: …, source: …, note: …"
             )
-    return Rendering(match.group("text").strip(), status, years, note, source)
+    return Rendering(unescape(match.group("text").strip()), status, years, note, source)
 
 
 def format_rendering(rendering: Rendering) -> str:
     """Write a rendering back in the cell syntax (the inverse of parse_rendering)."""
     qualifiers = ["superseded"] if rendering.status is Status.SUPERSEDED else []
-    qualifiers += [f"{k}: {v}" for k, v in (("years", rendering.years), ("source", rendering.source),
-                                              ("note", rendering.note)) if v]
-    return rendering.text + (f" [{'; '.join(qualifiers)}]" if qualifiers else "")
+    qualifiers += [f"{k}: {escape(v, _VALUE_SPECIAL)}" for k, v in (
+        ("years", rendering.years), ("source", rendering.source), ("note", rendering.note)) if v]
+    return escape(rendering.text) + (f" [{'; '.join(qualifiers)}]" if qualifiers else "")
 
 
 def parse_form(item: str) -> Form:
@@ -90,11 +135,12 @@ def parse_form(item: str) -> Form:
     allowed = {FormKind.VARIANT.value, FormKind.ABBREVIATION.value, FormKind.SHORT.value}
     if kind not in allowed:
         raise ValueError(f"variant kind {kind!r} in {item!r}: use one of {', '.join(sorted(allowed))}")
-    return Form(rendering.group("text").strip(), FormKind(kind))
+    return Form(unescape(rendering.group("text").strip()), FormKind(kind))
 
 
 def format_form(form: Form) -> str:
-    return form.text if form.kind is FormKind.VARIANT else f"{form.text} [{form.kind.value}]"
+    text = escape(form.text)
+    return text if form.kind is FormKind.VARIANT else f"{text} [{form.kind.value}]"
 
 
 @dataclass
@@ -153,7 +199,7 @@ def row_to_term(cells: dict[str, str], row: _Row) -> Term | None:
         row.problem("english", "give exactly one preferred rendering (others go in english_admitted)")
     elif not preferred[0].source:
         row.problem("english", "the preferred rendering needs a source: add '[source: 1]' pointing into sources")
-    sources = tuple(split_cell(get("sources")))
+    sources = tuple(map(unescape, split_cell(get("sources"))))
     if not sources:
         row.problem("sources", "cite at least one source (publication, title, date or URL)")
     for citation in sources:
@@ -192,11 +238,12 @@ def read_terms(source: str | Path | IO[str], name: str | None = None) -> list[Te
 
     Duplicate ids and headwords, and related ids that name no row, are problems too.
     """
-    if isinstance(source, (str, Path)):
-        name = name or str(source)
-        with open(source, encoding="utf-8-sig", newline="") as handle:
-            return _read(handle, name)
-    return _read(source, name or str(getattr(source, "name", "<input>")))
+    with collector_paused():  # a 100k-row file makes millions of small objects, none cyclic
+        if isinstance(source, (str, Path)):
+            name = name or str(source)
+            with open(source, encoding="utf-8-sig", newline="") as handle:
+                return _read(handle, name)
+        return _read(source, name or str(getattr(source, "name", "<input>")))
 
 
 def _read(handle: IO[str], name: str) -> list[Term]:
@@ -246,7 +293,8 @@ def term_to_row(term: Term) -> list[str]:
         SEPARATOR.join(format_rendering(r) for r in term.english(Status.PREFERRED)),
         SEPARATOR.join(format_rendering(r) for r in term.english(Status.ADMITTED)),
         SEPARATOR.join(format_rendering(r) for r in term.renderings if r.status.outdated),
-        term.domain.value, term.definition, SEPARATOR.join(term.sources), SEPARATOR.join(term.related),
+        term.domain.value, term.definition, SEPARATOR.join(escape(source, _CITATION_SPECIAL) for source in term.sources),
+        SEPARATOR.join(term.related),
         term.pinyin_note,
     ]
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings, strategies as st
 
 from conftest import DATA
-from glossary import InvalidInput, Status
+from glossary import Form, FormKind, InvalidInput, Rendering, Status
 from glossary.csvio import COLUMNS, format_rendering, parse_rendering, read_terms, write_terms
 
 SMALL = DATA / "small-terms.csv"
@@ -137,3 +139,28 @@ def test_carriage_returns_in_cells_are_written_as_line_feeds(tmp_path: Path) -> 
     path = tmp_path / "cr.csv"
     path.write_bytes(write_terms([term]))
     assert read_terms(path)[0].definition == "first line\nsecond\nthird"
+
+
+#: Text as people write it, including what the cell syntax uses: | [ ] ; : and backslashes.
+CELL_TEXT = st.text(alphabet=st.sampled_from(list("ab 中国 |[];:\\-'()")), min_size=1, max_size=14).map(
+    str.strip).filter(lambda text: text and text[0] not in "=+-@'")
+
+
+@settings(max_examples=80, deadline=None)
+@given(CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT)
+def test_any_text_in_renderings_notes_forms_and_sources_survives_export_and_import(
+        preferred: str, admitted: str, note: str, variant: str, citation: str) -> None:
+    term = read_terms(io.StringIO(HEADER + "\n" + GOOD_ROW + "\n"))[0]
+    term = replace(term, renderings=(Rendering(preferred, Status.PREFERRED, source="1"),
+                                     Rendering(admitted, Status.ADMITTED, note=note)),
+                   variants=(Form("中" + variant, FormKind.ABBREVIATION),), sources=(f"{citation}, 2011",))
+    assume(len({preferred, admitted}) == 2 and "中" + variant != term.simplified)
+    again = read_terms(io.StringIO(write_terms([term]).decode()))
+    assert again == [term]
+
+
+def test_a_cc_cedict_gloss_with_brackets_is_escaped_in_the_cell() -> None:
+    rendering = Rendering("district of Taiyuan 太原市[Tai4 yuan2 shi4], Shanxi", Status.PREFERRED, source="1")
+    cell = format_rendering(rendering)
+    assert cell == r"district of Taiyuan 太原市\[Tai4 yuan2 shi4\], Shanxi [source: 1]"
+    assert parse_rendering(cell, Status.PREFERRED) == rendering
