@@ -3,8 +3,11 @@
 Text and patterns are folded the same way before scanning: traditional and variant characters
 to simplified (``glossary.script.fold``), and Chinese and full-width punctuation to its ASCII
 counterpart (“”「」 → ", full-width letters and digits → ASCII). Folding keeps the length of
-the text, so offsets found in the folded text are offsets in the caller's text. It runs as one
-``str.translate`` call over a table that learns each character once.
+the text, so offsets found in the folded text are offsets in the caller's text. Short texts are
+folded with one ``str.translate`` call over a table that learns each character once; long ones
+with one numpy lookup in a table of the whole BMP, which also says which positions changed: a
+match over none of them reads exactly its pattern, and is made from a per-pattern tail without
+slicing the text (see ``Matcher.find``).
 
 Matches are leftmost-longest and never overlap: 永久全面战略伙伴关系 wins over the
 全面战略伙伴关系 inside it.
