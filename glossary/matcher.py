@@ -253,7 +253,7 @@ class Matcher:
             import numpy
 
             starts = numpy.fromiter(map(_START, found), dtype=numpy.int64, count=len(found))
-            holders = (numpy.searchsorted(starts, changed, side="right") - 1).tolist()
+            holders = (numpy.searchsorted(starts, positions, side="right") - 1).tolist()
         odd = {index for index, position in zip(holders, positions) if index >= 0 and found[index][2] > position}
         return found, sorted(odd)
 

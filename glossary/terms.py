@@ -145,11 +145,21 @@ class Term:
 
     def with_hit(self, hit: Hit | None) -> Term:
         """This term with ``hit`` set (``dataclasses.replace`` costs ~30 µs on 18 fields;
-        lookups do this for every result)."""
+        lookups do this for every result). The clone shares this term's memo."""
+        self._memo()
         clone = object.__new__(Term)
         clone.__dict__.update(self.__dict__)
         object.__setattr__(clone, "hit", hit)
         return clone
+
+    def _memo(self) -> dict[str, Any]:
+        """Values derived from this term, computed once (terms are frozen) and shared by its
+        with_hit clones, so a term the store keeps in its cache builds its record once."""
+        memo: dict[str, Any] | None = self.__dict__.get("_derived")
+        if memo is None:
+            memo = {}
+            object.__setattr__(self, "_derived", memo)
+        return memo
 
     @property
     def preferred(self) -> Rendering:
@@ -220,10 +230,10 @@ class Term:
 
         The record part is built once per term and shared: treat the result as read-only.
         """
-        record = self.__dict__.get("_record_memo")
-        if record is None:  # built once per Term object (with_hit clones share it); terms are frozen
-            record = self._record()
-            object.__setattr__(self, "_record_memo", record)
+        memo = self._memo()
+        record = memo.get("record")
+        if record is None:
+            record = memo["record"] = self._record()
         data = dict(record)
         if self.hit is not None:
             data["match"] = {"field": self.hit.field, "kind": self.hit.kind, "text": self.hit.text,

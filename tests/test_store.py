@@ -31,6 +31,14 @@ def test_get_returns_the_full_record(store: glossary.Glossary) -> None:
     assert term.created_at is not None and term.updated_at is not None
 
 
+def test_lookups_of_a_cached_term_share_one_record_and_differ_only_in_the_match(store: glossary.Glossary) -> None:
+    by_pinyin = store.lookup("mingyun gongtongti")[0].to_dict()
+    by_english = store.lookup("community of common destiny")[0].to_dict()
+    assert by_pinyin["id"] == by_english["id"] == "community-with-a-shared-future"
+    assert by_pinyin["renderings"] is by_english["renderings"]  # built once, for the cached term
+    assert (by_pinyin["match"]["field"], by_english["match"]["status"]) == ("pinyin", "superseded")
+
+
 def test_get_unknown_id_raises_term_not_found(store: glossary.Glossary) -> None:
     with pytest.raises(TermNotFound, match="glossary lookup"):
         store.get("no-such-term")
