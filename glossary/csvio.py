@@ -293,8 +293,8 @@ def term_to_row(term: Term) -> list[str]:
         SEPARATOR.join(format_rendering(r) for r in term.english(Status.PREFERRED)),
         SEPARATOR.join(format_rendering(r) for r in term.english(Status.ADMITTED)),
         SEPARATOR.join(format_rendering(r) for r in term.renderings if r.status.outdated),
-        term.domain.value, term.definition, SEPARATOR.join(escape(source, _CITATION_SPECIAL) for source in term.sources),
-        SEPARATOR.join(term.related),
+        term.domain.value, term.definition,
+        SEPARATOR.join(escape(source, _CITATION_SPECIAL) for source in term.sources), SEPARATOR.join(term.related),
         term.pinyin_note,
     ]
 

@@ -251,7 +251,8 @@ class Glossary:
             one = ("SELECT k.term_id, k.key, k.rank FROM search_keys k JOIN terms t ON t.id = k.term_id "
                    "WHERE k.field = ? AND k.key >= ? AND k.key < ? AND t.domain = ? ORDER BY k.key, k.rank LIMIT ?")
         else:
-            one = "SELECT term_id, key, rank FROM search_keys WHERE field = ? AND key >= ? AND key < ? ORDER BY key, rank LIMIT ?"
+            one = ("SELECT term_id, key, rank FROM search_keys "
+                   "WHERE field = ? AND key >= ? AND key < ? ORDER BY key, rank LIMIT ?")
         parts = ["SELECT -1 AS stage, value AS term_id, '' AS key, 0 AS rank FROM meta WHERE key = 'revision'"]
         params: list[Any] = []
         for index, (_order, field, key) in enumerate(stages):

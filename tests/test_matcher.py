@@ -143,7 +143,8 @@ def test_glossary_find_joins_lines_when_asked(empty_store: glossary.Glossary) ->
 
 
 
-@pytest.mark.parametrize("text", ["永久全面戰略夥伴關係", "核心利益", "「一帶一路」ＡＢＣ", "\ud800核心", "𠀀爲", "㑮夥"])  # 㑮 folds beyond the BMP
+@pytest.mark.parametrize("text", ["永久全面戰略夥伴關係", "核心利益", "「一帶一路」ＡＢＣ", "\ud800核心", "𠀀爲",
+                                  "㑮夥"])  # 㑮 folds to a character beyond the BMP
 def test_long_texts_fold_with_the_bulk_table_exactly_as_short_texts(text: str) -> None:
     filler = "中" * matcher_module._BULK_FROM
     folded = fold_for_matching(filler + text)
