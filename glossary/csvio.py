@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -74,10 +75,13 @@ def escape(text: str, special: str = _TEXT_SPECIAL) -> str:
     >>> escape("Taiyuan 太原[Tai4 yuan2] | Shanxi")
     'Taiyuan 太原\\[Tai4 yuan2\\] \\| Shanxi'
     """
-    if "\\" not in text and not any(character in text for character in special):
-        return text
-    return "".join("\\" + character if character == "\\" or character in special else character
-                   for character in text)
+    pattern = _escaper(special)
+    return pattern.sub(r"\\\g<0>", text) if pattern.search(text) else text
+
+
+@lru_cache(maxsize=8)
+def _escaper(special: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(chr(92) + special)}]")
 
 
 def unescape(text: str) -> str:

@@ -53,14 +53,33 @@ class BulkInserter:
         if not rows:
             return
         if self.processors:
-            converted = []
-            for row in rows:
-                values = list(row)
-                for index, process in self.processors:
-                    values[index] = process(values[index])
-                converted.append(tuple(values))
-            rows = converted
+            columns = list(zip(*rows))
+            for index, process in self.processors:
+                columns[index] = tuple(map(_Memo(process), columns[index]))
+            rows = list(zip(*columns))
         self.connection.exec_driver_sql(self.sql, rows)
+
+
+class _Memo(dict[Any, Any]):
+    """A column type's bind processor, run once per distinct value: an import repeats the same
+    timestamp on every row and the same empty list or citation on most."""
+
+    def __init__(self, process: Any) -> None:
+        super().__init__()
+        self.process = process
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, list):  # JSON columns: lists of strings are keyed by their items
+            if not all(isinstance(item, str) for item in value):
+                return self.process(value)
+            key: Any = (list, *value)
+        else:
+            key = (type(value), value)
+        try:
+            return self[key]
+        except KeyError:
+            result = self[key] = self.process(value)
+            return result
 
 
 def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
