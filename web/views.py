@@ -9,7 +9,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from flask import url_for
+from flask import current_app, request, url_for
 
 from glossary import Domain, PinyinStyle, Status, Term
 from glossary.pinyin import is_hanzi
@@ -51,7 +51,7 @@ def citation_forms(term: Term) -> list[tuple[str, str, str]]:
 
 def search_results(terms: list[Term]) -> list[dict[str, Any]]:
     """Search results for the API: the shared term JSON plus its page and any notice."""
-    page = url_for("pages.term", term_id="-")[:-1]  # built once: url_for costs more than the rest
+    page = _term_page_prefix()
     out = []
     for term in terms:
         data = term.to_dict()
@@ -93,3 +93,13 @@ TEMPLATE_GLOBALS: dict[str, Any] = {
     "renderings_by_status": renderings_by_status,
 }
 TEMPLATE_FILTERS: dict[str, Any] = {}
+
+
+def _term_page_prefix() -> str:
+    """Term pages' URL up to the id, made once per app and script root (url_for costs more
+    than building a whole search result)."""
+    prefixes: dict[str, str] = current_app.extensions.setdefault("term_page_prefix", {})
+    prefix = prefixes.get(request.script_root)
+    if prefix is None:
+        prefix = prefixes[request.script_root] = url_for("pages.term", term_id="-")[:-1]
+    return prefix
