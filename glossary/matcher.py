@@ -102,8 +102,8 @@ def fold_for_matching(text: str) -> str:
 def _fold_bulk(text: str, table: Any, used: frozenset[int] | None = None) -> tuple[str, Any] | None:
     """The text folded by one numpy lookup in ``table`` (BMP characters; the few beyond it are
     folded one by one, and only to a character in ``used`` when given), and the positions that
-    changed as a numpy array; None for text with lone surrogates (the translate path handles
-    them)."""
+    changed as a numpy array (None when more than one in eight changed: traditional text); None
+    instead of both for text with lone surrogates (the translate path handles them)."""
     try:
         encoded = text.encode("utf-32-le")
     except UnicodeEncodeError:  # a lone surrogate
@@ -119,9 +119,12 @@ def _fold_bulk(text: str, table: Any, used: frozenset[int] | None = None) -> tup
             code = int(codes[position])
             target = _FOLD[code]
             folded[position] = target if used is None or target in used else code
-    changed = numpy.flatnonzero(folded != codes)
-    if not len(changed):
-        return text, changed
+    differs = folded != codes
+    how_many = int(numpy.count_nonzero(differs))
+    if not how_many:
+        return text, []
+    # traditional text changes nearly everywhere: then the positions are not worth listing
+    changed = numpy.flatnonzero(differs) if how_many * 8 <= len(codes) else None
     return str(folded.tobytes().decode("utf-32-le")), changed
 
 
@@ -244,8 +247,6 @@ class Matcher:
         found = self._automaton.find_matches_as_indexes(folded)
         if changed is None or not len(changed) or not found:
             return found, None if changed is None else []
-        if len(changed) * 8 > len(text):  # traditional text: most matches read otherwise
-            return found, None
         positions = changed.tolist() if hasattr(changed, "tolist") else changed
         if len(positions) < 4096:  # a few stray characters: one binary search each
             holders = [bisect_right(found, position, key=_START) - 1 for position in positions]
@@ -259,7 +260,7 @@ class Matcher:
 
     def _fold(self, text: str) -> tuple[str, Any]:
         """Folded text and the positions folding changed, a numpy array (or a list; None: not
-        worked out, short text).
+        worked out, for short text, or too many to be worth listing, for traditional text).
 
         Long texts use this matcher's own bulk table, which folds only characters whose folded
         form occurs in a pattern: elsewhere folding cannot make a match, and leaving “quotes”
