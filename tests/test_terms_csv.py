@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import SEED_ARTICLE, TERMS_CSV
+from conftest import SEED_ARTICLE, TERMS_CSV, skip_or_fail
 from glossary import Status, Term
 from glossary.csvio import read_terms, write_terms
 from glossary.pinyin import render, suggest, syllables
@@ -114,14 +114,17 @@ def seed_citations() -> list[tuple[str, str, str]]:
 
 
 def test_seed_article_is_available() -> None:
-    assert SEED_ARTICLE.exists(), f"the seed article should be at {SEED_ARTICLE}"
+    if not SEED_ARTICLE.exists():
+        skip_or_fail(f"the seed article is not at {SEED_ARTICLE}: CI keeps a copy of shared/ beside the clone")
     assert len(seed_citations()) == 8
 
 
-# a missing article must fail here, not turn into an empty (skipped) parametrisation
+# a missing article skips (fails in CI) here, rather than leaving an empty parametrisation
 @pytest.mark.parametrize("english, chinese, article_pinyin", seed_citations() or [("", "<seed article missing>", "")],
                          ids=lambda v: str(v)[:12])
 def test_seed_term_is_present_with_the_articles_pinyin(english: str, chinese: str, article_pinyin: str) -> None:
+    if not SEED_ARTICLE.exists():
+        skip_or_fail(f"the seed article is not at {SEED_ARTICLE}: CI keeps a copy of shared/ beside the clone")
     term = BY_HEADWORD.get(chinese)
     assert term is not None, f"{chinese} from the seed article is missing"
     plain = term.pinyin_as("plain")
