@@ -14,7 +14,7 @@ from typing import Any
 
 from werkzeug.exceptions import BadRequest
 
-from glossary import Domain, Glossary, PinyinStyle
+from glossary import AnnotationFormat, Domain, Glossary, PinyinStyle
 from glossary.errors import InputTooLarge
 
 from .views import is_chinese
@@ -31,25 +31,12 @@ class Language(str, enum.Enum):
     ENGLISH = "en"
 
 
-class OutputFormat(str, enum.Enum):
-    """How annotated Chinese comes back (English always comes back as text)."""
-
-    #: HTML ruby with hover glosses.
-    HTML = "html"
-    #: Plain text with [pinyin; English] after each term.
-    BRACKETS = "brackets"
-    #: Markdown.
-    MARKDOWN = "markdown"
-    #: JSON: the text and the terms found in it.
-    JSON = "json"
-
-
 @dataclass(frozen=True)
 class AnnotateOptions:
     """What the user asked for (already validated)."""
 
     language: Language = Language.AUTO
-    format: OutputFormat = OutputFormat.HTML
+    format: AnnotationFormat = AnnotationFormat.HTML
     pinyin: PinyinStyle | None = None  # None: tone marks for Chinese, plain for English (analyst style)
     first_only: bool | None = None  # None: the library's default for the language
     domain: Domain | None = None
@@ -106,7 +93,7 @@ def read_options(values: Mapping[str, Any], from_form: bool = False) -> Annotate
         raise BadRequest(f"first_only must be true, false or null, not {first_only!r}")
     return AnnotateOptions(
         language=_choice(Language, values.get("language"), "language", Language.AUTO),
-        format=_choice(OutputFormat, values.get("format"), "format", OutputFormat.HTML),
+        format=_choice(AnnotationFormat, values.get("format"), "format", AnnotationFormat.HTML),
         pinyin=_choice(PinyinStyle, values.get("pinyin"), "pinyin", None),
         first_only=first_only,
         domain=_choice(Domain, values.get("domain"), "domain", None),

@@ -11,10 +11,10 @@ from typing import Any
 from flask import current_app
 
 import glossary
-from glossary import Domain, PinyinStyle, Status
+from glossary import AnnotationFormat, Domain, PinyinStyle, Status
 from glossary.formats import EXPORTS
 
-from .annotation import Language, OutputFormat
+from .annotation import Language
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 
@@ -126,7 +126,7 @@ def document() -> dict[str, Any]:
                     "properties": {
                         "text": text,
                         "language": {"enum": _values(Language), "default": "auto"},
-                        "format": {"enum": _values(OutputFormat), "default": "html",
+                        "format": {"enum": _values(AnnotationFormat), "default": "html",
                                    "description": "For Chinese; English comes back as text."},
                         "pinyin": {"enum": _values(PinyinStyle) + [None],
                                    "description": "Default: marks for Chinese, plain for English."},
