@@ -318,6 +318,24 @@ class _Reader:
                     return self._term_text(sec)
         return None
 
+    def _headword(self, sections: list[etree._Element], variants: list[tuple[int, int, Form]]
+                  ) -> tuple[str, list[etree._Element]]:
+        """The first plain term of one script's language sections, and the termSecs read as the
+        headword on the way (an empty one gives way to the next); every other form is added to
+        ``variants`` as (order from the id, document order, form)."""
+        headword = ""
+        candidates: list[etree._Element] = []
+        for section in sections:
+            for sec in self._term_secs(section):
+                text = self._term_text(sec)
+                kind = KIND_OF.get(self._notes(sec, "termType").get("termType", ""))
+                if not headword and kind is None:
+                    headword = text
+                    candidates.append(sec)
+                elif text:
+                    variants.append((_variant_order(sec), len(variants), Form(text, kind or FormKind.VARIANT)))
+        return headword, candidates
+
     def _term_secs(self, section: etree._Element) -> list[etree._Element]:
         if self.d is V2:
             return [e for e in section if e.tag in ("tig", "ntig")]
@@ -355,34 +373,19 @@ class _Reader:
             return None
 
         variants: list[tuple[int, int, Form]] = []  # (order from the id, document order, form)
-        simplified = pinyin = pinyin_note = ""
+        simplified, candidates = self._headword(hans, variants)
+        pinyin = pinyin_note = ""
         pinyin_curated = False
-        for section in hans:
-            for sec in self._term_secs(section):
-                text = self._term_text(sec)
-                kind = KIND_OF.get(self._notes(sec, "termType").get("termType", ""))
-                if not simplified and kind is None:
-                    simplified = text
-                    for note in self._texts(sec, "note"):
-                        if note.startswith(PINYIN):
-                            pinyin, pinyin_curated = note[len(PINYIN):].strip(), True
-                        elif note.startswith(PINYIN_GENERATED):
-                            pinyin = note[len(PINYIN_GENERATED):].strip()
-                        elif note.startswith(PINYIN_NOTE):
-                            pinyin_note = note[len(PINYIN_NOTE):].strip()
-                elif text:
-                    variants.append((_variant_order(sec), len(variants), Form(text, kind or FormKind.VARIANT)))
-        traditional = ""
-        traditional_curated = False
-        for section in hant:
-            for sec in self._term_secs(section):
-                text = self._term_text(sec)
-                kind = KIND_OF.get(self._notes(sec, "termType").get("termType", ""))
-                if not traditional and kind is None:
-                    traditional = text
-                    traditional_curated = OPENCC_NOTE not in self._texts(sec, "note")
-                elif text:
-                    variants.append((_variant_order(sec), len(variants), Form(text, kind or FormKind.VARIANT)))
+        for sec in candidates:
+            for note in self._texts(sec, "note"):
+                if note.startswith(PINYIN):
+                    pinyin, pinyin_curated = note[len(PINYIN):].strip(), True
+                elif note.startswith(PINYIN_GENERATED):
+                    pinyin = note[len(PINYIN_GENERATED):].strip()
+                elif note.startswith(PINYIN_NOTE):
+                    pinyin_note = note[len(PINYIN_NOTE):].strip()
+        traditional, candidates = self._headword(hant, variants)
+        traditional_curated = bool(candidates) and OPENCC_NOTE not in self._texts(candidates[-1], "note")
         if not simplified and traditional:
             simplified = to_simplified(traditional)
         if not any(_pinyin.is_hanzi(c) for c in simplified):
