@@ -99,10 +99,10 @@ def fold_for_matching(text: str) -> str:
     return text if folded == text else folded
 
 
-def _fold_bulk(text: str, table: Any, used: frozenset[int] | None = None) -> tuple[str, Any] | None:
+def _fold_bulk(text: str, table: Any, used: frozenset[int] | None = None) -> tuple[str, list[int] | None] | None:
     """The text folded by one numpy lookup in ``table`` (BMP characters; the few beyond it are
     folded one by one, and only to a character in ``used`` when given), and the positions that
-    changed as a numpy array (None when more than one in eight changed: traditional text); None
+    changed (None when more than one in eight changed: traditional text); None
     instead of both for text with lone surrogates (the translate path handles them)."""
     try:
         encoded = text.encode("utf-32-le")
@@ -124,7 +124,7 @@ def _fold_bulk(text: str, table: Any, used: frozenset[int] | None = None) -> tup
     if not how_many:
         return text, []
     # traditional text changes nearly everywhere: then the positions are not worth listing
-    changed = numpy.flatnonzero(differs) if how_many * 8 <= len(codes) else None
+    changed = numpy.flatnonzero(differs).tolist() if how_many * 8 <= len(codes) else None
     return str(folded.tobytes().decode("utf-32-le")), changed
 
 
@@ -245,21 +245,20 @@ class Matcher:
                 return [(pid, start + bisect_right(removed, start), end + bisect_right(removed, end - 1))
                         for pid, start, end in self._automaton.find_matches_as_indexes(joined)], None
         found = self._automaton.find_matches_as_indexes(folded)
-        if changed is None or not len(changed) or not found:
+        if changed is None or not changed or not found:
             return found, None if changed is None else []
-        positions = changed.tolist() if hasattr(changed, "tolist") else changed
-        if len(positions) < 4096:  # a few stray characters: one binary search each
-            holders = [bisect_right(found, position, key=_START) - 1 for position in positions]
+        if len(changed) < 4096:  # a few stray characters: one binary search each
+            holders = [bisect_right(found, position, key=_START) - 1 for position in changed]
         else:  # many (quotes in a long text): all at once
             import numpy
 
             starts = numpy.fromiter(map(_START, found), dtype=numpy.int64, count=len(found))
-            holders = (numpy.searchsorted(starts, positions, side="right") - 1).tolist()
-        odd = {index for index, position in zip(holders, positions) if index >= 0 and found[index][2] > position}
+            holders = (numpy.searchsorted(starts, changed, side="right") - 1).tolist()
+        odd = {index for index, position in zip(holders, changed) if index >= 0 and found[index][2] > position}
         return found, sorted(odd)
 
-    def _fold(self, text: str) -> tuple[str, Any]:
-        """Folded text and the positions folding changed, a numpy array (or a list; None: not
+    def _fold(self, text: str) -> tuple[str, list[int] | None]:
+        """Folded text and the positions folding changed (None: not
         worked out, for short text, or too many to be worth listing, for traditional text).
 
         Long texts use this matcher's own bulk table, which folds only characters whose folded
