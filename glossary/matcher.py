@@ -6,8 +6,8 @@ counterpart (“”「」 → ", full-width letters and digits → ASCII). Foldi
 the text, so offsets found in the folded text are offsets in the caller's text. Short texts are
 folded with one ``str.translate`` call over a table that learns each character once; long ones
 with one numpy lookup in a table of the whole BMP, which also says which positions changed: a
-match over none of them reads exactly its pattern, and is made from a per-pattern tail without
-slicing the text (see ``Matcher.find``).
+match over none of them reads exactly its pattern, which renderers use without slicing the text
+(see ``Matcher.spans``).
 
 Matches are leftmost-longest and never overlap: 永久全面战略伙伴关系 wins over the
 全面战略伙伴关系 inside it.
@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from functools import lru_cache, partial
-from itertools import compress, count, repeat
-from operator import add, is_, itemgetter
+from functools import lru_cache
+from itertools import repeat
+from operator import add, itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -141,23 +141,78 @@ def _bmp_table() -> Any:
     return table
 
 
-class Match(NamedTuple):
-    """One term found in a text; ``start`` and ``end`` index the caller's string.
+class Match(tuple):  # type: ignore[type-arg]
+    """One term found in a text: ``start`` and ``end`` (offsets into the caller's string), the
+    matched ``text``, which ``form`` of the term it is, and the ``term``.
 
-    A NamedTuple rather than a frozen dataclass: it is just as immutable, and a big text yields
-    hundreds of thousands of these, where a tuple is three times cheaper to create.
+    Made by ``Matcher.find`` only. Like ``re.Match``, a match keeps the caller's string and reads
+    ``text``, ``form`` and ``term`` from it and from the matcher when asked: a big text yields
+    hundreds of thousands of matches, and making each one must not touch its term, which lies
+    somewhere in a 100k-term glossary (a cache miss per match, the main cost of eager fields).
+    Under the hood it is a tuple ``(pattern id, start, end, reading)``, made at C speed from the
+    automaton's own ``(pattern id, start, end)``; compare, hash and order matches as matches.
     """
 
-    start: int
-    end: int
-    text: str
-    form: FormKind
-    term: Term
+    __slots__ = ()
+
+    start: int = property(itemgetter(1))  # type: ignore[assignment]
+    end: int = property(itemgetter(2))  # type: ignore[assignment]
+
+    @property
+    def text(self) -> str:
+        return self[3].text[self[1]:self[2]]  # type: ignore[no-any-return]
+
+    @property
+    def term(self) -> Term:
+        return self[3].terms[self[0]]  # type: ignore[no-any-return]
+
+    @property
+    def form(self) -> FormKind:
+        reading: _Reading = self[3]
+        return reading.matcher.form_of(self[0], reading.text[self[1]:self[2]], reading.across_newlines)
+
+    def _key(self) -> tuple[int, int, str, FormKind, Term]:
+        return self.start, self.end, self.text, self.form, self.term
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, Match) else NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        return self._key() != other._key() if isinstance(other, Match) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.text, self.term.id))
+
+    def __lt__(self, other: object) -> bool:  # in text order, as find returns them
+        return (self.start, self.end) < (other.start, other.end) if isinstance(other, Match) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return (self.start, self.end) <= (other.start, other.end) if isinstance(other, Match) else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return (self.start, self.end) > (other.start, other.end) if isinstance(other, Match) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return (self.start, self.end) >= (other.start, other.end) if isinstance(other, Match) else NotImplemented
+
+    def __repr__(self) -> str:
+        return (f"Match(start={self.start}, end={self.end}, text={self.text!r}, form={self.form.value!r}, "
+                f"term={self.term.id!r})")
 
     def to_dict(self) -> dict[str, Any]:
         """The span as JSON: offsets (code points), matched text, form and term id."""
         return {"start": self.start, "end": self.end, "text": self.text, "form": self.form.value,
                 "term": self.term.id}
+
+
+class _Reading:
+    """What the matches of one ``find`` call read their text, form and term from."""
+
+    __slots__ = ("text", "matcher", "terms", "across_newlines")
+
+    def __init__(self, text: str, matcher: Matcher, across_newlines: bool) -> None:
+        self.text, self.matcher, self.across_newlines = text, matcher, across_newlines
+        self.terms = matcher._terms
 
 
 class Matcher:
@@ -199,15 +254,11 @@ class Matcher:
         for pattern in [p for p in owners if not p.strip()]:
             del owners[pattern], forms[pattern]
         self.patterns: list[str] = list(owners)
-        # Columns indexed by pattern id, read with C-level map() calls in find().
+        # Columns indexed by pattern id: what a match or a renderer reads for its pattern.
         owned = [owners[pattern] for pattern in self.patterns]
         self._terms: list[Term] = [entry[1] for entry in owned]
         self._kinds: list[FormKind] = [entry[2] for entry in owned]
         self._forms: list[dict[str, FormKind]] = [forms[pattern] for pattern in self.patterns]
-        #: (text, form, term) of a match that reads exactly its pattern
-        self._tails: list[tuple[str, FormKind, Term]] = [
-            (pattern, _written_kind(pattern, forms[pattern], entry[2]), entry[1])
-            for pattern, entry in zip(self.patterns, owned)]
         self._bulk_table: Any = None  # built on the first long text, see _fold
         self._used: frozenset[int] = frozenset()  # code points that occur in patterns
         #: Per-matcher caches for renderers (e.g. HTML wrappers per term and pinyin style).
@@ -227,9 +278,8 @@ class Matcher:
         return self._scan(text, across_newlines)[0]
 
     def _scan(self, text: str, across_newlines: bool) -> tuple[list[tuple[int, int, int]], list[int] | None]:
-        """The raw matches, and which of them may read other than their pattern: the indexes of
-        matches over a character that folding changed, or None for "any of them" (short or
-        heavily folded text, joined lines). The others' text is their pattern: no slicing."""
+        """The raw matches, and the positions folding changed (None: not worked out, or lines
+        joined, so that any match may read other than its pattern)."""
         if not self.patterns or not text:
             return [], []
         folded, changed = self._fold(text)
@@ -244,9 +294,15 @@ class Matcher:
             if removed:
                 return [(pid, start + bisect_right(removed, start), end + bisect_right(removed, end - 1))
                         for pid, start, end in self._automaton.find_matches_as_indexes(joined)], None
-        found = self._automaton.find_matches_as_indexes(folded)
+        return self._automaton.find_matches_as_indexes(folded), changed
+
+    @staticmethod
+    def _odd(found: list[tuple[int, int, int]], changed: list[int] | None) -> list[int] | None:
+        """Which matches may read other than their pattern: the indexes of those over a
+        character folding changed, or None for "any of them". The others' text is their
+        pattern, which renderers use without slicing the text."""
         if changed is None or not changed or not found:
-            return found, None if changed is None else []
+            return None if changed is None else []
         if len(changed) < 4096:  # a few stray characters: one binary search each
             holders = [bisect_right(found, position, key=_START) - 1 for position in changed]
         else:  # many (quotes in a long text): all at once
@@ -255,7 +311,7 @@ class Matcher:
             starts = numpy.fromiter(map(_START, found), dtype=numpy.int64, count=len(found))
             holders = (numpy.searchsorted(starts, changed, side="right") - 1).tolist()
         odd = {index for index, position in zip(holders, changed) if index >= 0 and found[index][2] > position}
-        return found, sorted(odd)
+        return sorted(odd)
 
     def _fold(self, text: str) -> tuple[str, list[int] | None]:
         """Folded text and the positions folding changed (None: not
@@ -282,9 +338,10 @@ class Matcher:
     def spans(self, text: str, across_newlines: bool = False) -> Spans:
         """The scan as columns (pattern ids, starts, ends) for renderers."""
         with collector_paused():
-            found, odd = self._scan(text, across_newlines)
+            found, changed = self._scan(text, across_newlines)
             if not found:
-                return Spans((), (), (), odd)
+                return Spans((), (), (), [] if changed is not None else None)
+            odd = self._odd(found, changed)
             pids, starts, ends = (list(map(column, found)) for column in (_PATTERN, _START, _END))
             del found  # freed while the collector is paused: its tuples leave no work for it
             return Spans(pids, starts, ends, odd)
@@ -292,42 +349,21 @@ class Matcher:
     def find(self, text: str, across_newlines: bool = False) -> list[Match]:
         """Every term in ``text``, leftmost-longest, in order; see ``Glossary.find``.
 
-        Written as C-level ``map``/``zip`` pipelines rather than a Python loop, with the cyclic
-        garbage collector paused while the match tuples are made: a big text yields hundreds
-        of thousands of them, and this keeps ``find`` close to the raw scan. A match that reads
-        exactly its pattern (the usual case in simplified text) is its span plus a tail made
-        once per pattern; the others are worked out one by one.
+        Each match is the automaton's ``(pattern id, start, end)`` tuple plus one shared
+        ``_Reading`` of this call, copied into a ``Match`` by C-level ``map`` calls, with the
+        cyclic garbage collector paused meanwhile: a big text yields hundreds of thousands of
+        them, and this keeps ``find`` close to the raw scan (see ``Match``).
         """
         with collector_paused():
-            found, odd = self._scan(text, across_newlines)
+            found = self._scan(text, across_newlines)[0]
             if not found:
                 return []
-            if odd is None:
-                return self._read_all(text, found, across_newlines)
-            tails = map(self._tails.__getitem__, map(_PATTERN, found))
-            matches = list(map(_make_match, map(add, map(_SPAN, found), tails)))
-            for index in odd:
-                pid, start, end = found[index]
-                written = text[start:end]
-                matches[index] = Match(start, end, written, self._form_of(pid, written, across_newlines),
-                                       self._terms[pid])
+            matches = list(map(Match, map(add, found, repeat((_Reading(text, self, across_newlines),)))))
             del found  # freed while the collector is paused: its tuples leave no work for it
             return matches
 
-    def _read_all(self, text: str, found: list[tuple[int, int, int]], across_newlines: bool) -> list[Match]:
-        """Matches whose text is taken from the caller's string one by one (traditional text)."""
-        pids, starts, ends = zip(*found)
-        texts = list(map(text.__getitem__, map(slice, starts, ends)))
-        kinds = list(map(dict.get, map(self._forms.__getitem__, pids), texts))
-        # text that is none of its term's stored forms (mixed scripts, a broken line)
-        for index in compress(count(), map(is_, kinds, repeat(None))):
-            kinds[index] = self._form_of(pids[index], texts[index], across_newlines)
-        terms = map(self._terms.__getitem__, pids)
-        found.clear()  # freed while the collector is paused (see find)
-        return list(map(_make_match, zip(starts, ends, texts, kinds, terms)))
-
-    def _form_of(self, pid: int, written: str, across_newlines: bool) -> FormKind:
-        """Which form of its term a match written as ``written`` is."""
+    def form_of(self, pid: int, written: str, across_newlines: bool = False) -> FormKind:
+        """Which form of its term a match of pattern ``pid`` written as ``written`` is."""
         bare = _SINGLE_BREAK.sub("", written) if across_newlines else written
         return _written_kind(bare, self._forms[pid], self._kinds[pid])
 
@@ -344,8 +380,6 @@ class Spans(NamedTuple):
 _PATTERN = itemgetter(0)
 _START = itemgetter(1)
 _END = itemgetter(2)
-_SPAN = itemgetter(1, 2)
-_make_match = partial(tuple.__new__, Match)
 
 
 def _learn(codes: Iterable[int]) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,6 +27,9 @@ from .rows import TERM_COLUMNS, aware, checksum, key_rows, term_from_values, ter
 from .schema import Meta, SearchKey, TermRow
 from .search import KEY_MAX, QueryKind, explain, match_kind, read_query, scan_plan
 from .terms import Domain, Status, Term
+
+if TYPE_CHECKING:  # imported when first used: the web app's searches never build a matcher
+    from .matcher import Match, Matcher
 
 __all__ = ["Glossary", "Conflict", "ImportReport", "open"]
 
@@ -328,14 +331,15 @@ class Glossary:
 
     # --- annotation (glossary.matcher, annotate, english, check) --------------------------
 
-    def _matcher(self, domain: Domain | str | None = None) -> Any:
+    def _matcher(self, domain: Domain | str | None = None) -> Matcher:
         from .matcher import Matcher
 
         # the terms are fetched first: cached() holds a non-reentrant lock while it builds
         everything: list[Term] = self.cached("terms", self._load_terms)
         wanted = Domain(domain) if domain else None
-        return self.cached(f"matcher:{wanted.value if wanted else ''}", lambda: Matcher(
+        matcher: Matcher = self.cached(f"matcher:{wanted.value if wanted else ''}", lambda: Matcher(
             [t for t in everything if wanted is None or t.domain is wanted]))
+        return matcher
 
     def _english_matcher(self) -> Any:
         from .english import EnglishMatcher
@@ -343,14 +347,14 @@ class Glossary:
         everything: list[Term] = self.cached("terms", self._load_terms)
         return self.cached("english-matcher", lambda: EnglishMatcher(everything))
 
-    def find(self, text: str, across_newlines: bool = False) -> list[Any]:
+    def find(self, text: str, across_newlines: bool = False) -> list[Match]:
         """Every term in a Chinese text (any script), leftmost-longest; offsets index ``text``.
 
         >>> import glossary
         >>> [(m.start, m.end, m.form.value) for m in glossary.open("sqlite://").find("构建命運共同體")]
         [(2, 7, 'traditional')]
         """
-        return list(self._matcher().find(text, across_newlines))
+        return self._matcher().find(text, across_newlines)
 
     def annotate(self, text: str, format: str = "html", pinyin: str = "marks", first_only: bool = False,
                  domain: Domain | str | None = None, across_newlines: bool = False) -> str:

@@ -173,3 +173,21 @@ def test_simplified_text_gives_the_same_matches_as_text_that_needs_folding(size:
     assert [type(m) for m in as_written] == [Match] * len(as_written)
     assert (as_written[0].text, as_written[0].form, as_written[0].term.id) == (
         "核心利益", FormKind.SIMPLIFIED, "core-interests")
+
+
+def test_a_match_reads_the_callers_text_and_compares_by_what_it_found() -> None:
+    text = "維護核心利益，構建命運共同體"
+    first, second = MATCHER.find(text)
+    assert (first.start, first.end, first.text, first.form, first.term.id) == (
+        2, 6, "核心利益", FormKind.SIMPLIFIED, "core-interests")  # written alike in both scripts
+    assert (second.text, second.form, second.term.id) == ("命運共同體", FormKind.TRADITIONAL,
+                                                          "community-with-a-shared-future")
+    again = MATCHER.find("另：" + text)
+    assert again[0] != first and (again[0].start, again[0].text) == (4, "核心利益")
+    assert MATCHER.find(text) == [first, second]  # another call, equal matches
+    assert len({first, second, *MATCHER.find(text)}) == 2
+    assert sorted([second, first]) == [first, second]  # text order
+    assert repr(second) == ("Match(start=9, end=14, text='命運共同體', form='traditional', "
+                            "term='community-with-a-shared-future')")
+    assert second.to_dict() == {"start": 9, "end": 14, "text": "命運共同體", "form": "traditional",
+                                "term": "community-with-a-shared-future"}
