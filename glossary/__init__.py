@@ -23,12 +23,12 @@ from .matcher import Match
 from .pinyin import PinyinStyle
 from .script import Script
 from .store import Conflict, Glossary, ImportReport, open
-from .terms import Domain, Form, FormKind, Hit, Rendering, Status, Term
+from .terms import Domain, Form, FormKind, Hit, Rendering, Status, Term, TermSummary
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "open", "Glossary", "Term", "Rendering", "Form", "Hit", "Status", "Domain", "FormKind",
+    "open", "Glossary", "Term", "TermSummary", "Rendering", "Form", "Hit", "Status", "Domain", "FormKind",
     "PinyinStyle", "Script", "Conflict", "ImportReport", "GlossaryError", "InvalidInput",
     "ImportConflict", "InputTooLarge", "PinyinError", "Problem", "StoreError", "TermNotFound",
     "Match", "Finding", "AnnotationFormat", "__version__",

@@ -12,10 +12,11 @@ from typing import Any
 from . import pinyin as _pinyin
 from .csvio import term_to_row
 from .schema import SearchKey, TermRow
-from .search import term_keys
-from .terms import Domain, Form, FormKind, Rendering, Status, Term
+from .search import Query, explain_parts, term_keys
+from .terms import Domain, Form, FormKind, Rendering, Status, Term, TermSummary
 
-__all__ = ["TERM_COLUMNS", "checksum", "term_row", "key_rows", "term_from_row", "term_from_values", "aware"]
+__all__ = ["TERM_COLUMNS", "SUMMARY_COLUMNS", "checksum", "term_row", "key_rows", "term_from_row", "term_from_values",
+           "summary_from_values", "aware"]
 
 
 def checksum(term: Term) -> str:
@@ -88,3 +89,26 @@ def term_from_values(values: dict[str, Any]) -> Term:
         if isinstance(values[name], str):
             values[name] = datetime.fromisoformat(values[name])
     return term_from_row(SimpleNamespace(**values))  # type: ignore[arg-type]
+
+
+#: What a search result reads: headline columns, and the forms and renderings that explain a hit.
+SUMMARY_COLUMNS = ("id", "simplified", "traditional", "pinyin", "pinyin_plain", "pinyin_numbers", "domain",
+                   "preferred", "variants", "renderings")
+
+
+def summary_from_values(row: Sequence[Any], query: Query, field: str, kind: str, rank: int | None = None) -> TermSummary:
+    """A TermSummary from a row of SUMMARY_COLUMNS (JSON as text on SQLite, decoded on PostgreSQL),
+    with the hit that ``field``, ``kind`` and the key's ``rank`` describe (see
+    ``search.explain_parts``). The JSON is decoded only when the hit needs it."""
+    term_id, simplified, traditional, marks, plain, numbers, domain, preferred, variants, renderings = row
+
+    def forms() -> list[str]:
+        listed = _decode_json(variants) if isinstance(variants, str) else variants
+        return [simplified, traditional] + [v["text"] for v in listed]
+
+    def english() -> list[tuple[str, Status]]:
+        listed = _decode_json(renderings) if isinstance(renderings, str) else renderings
+        return [(r["text"], _STATUS[r["status"]]) for r in listed]
+
+    return TermSummary(term_id, simplified, traditional, marks, _DOMAIN[domain], Rendering(preferred, Status.PREFERRED),
+                       explain_parts(query, field, kind, forms, marks, preferred, english, rank), (plain, numbers))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import pinyin as _pinyin
@@ -17,7 +18,7 @@ from .script import fold
 from .terms import Hit, Status, Term
 
 __all__ = ["QueryKind", "Query", "read_query", "term_keys", "normalize_english", "english_words", "KEY_MAX",
-           "scan_plan", "match_kind", "explain"]
+           "scan_plan", "match_kind", "explain", "explain_parts"]
 
 #: Appended to a key to make the upper bound of a prefix range (compares above any character).
 KEY_MAX = "\U0010ffff"
@@ -165,18 +166,38 @@ def match_kind(field: str, exact: bool) -> tuple[str, int]:
     return ("exact", 0) if exact else ("prefix", 1)
 
 
-def explain(term: Term, query: Query, field: str, kind: str) -> Hit:
+def explain(term: Term, query: Query, field: str, kind: str, rank: int | None = None) -> Hit:
     """Describe a hit for the user: the form or rendering that matched and its status."""
+    return explain_parts(query, field, kind, lambda: [form for form, _ in term.forms()], term.pinyin,
+                         term.preferred.text, lambda: [(r.text, r.status) for r in term.renderings], rank)
+
+
+def explain_parts(query: Query, field: str, kind: str, forms: Callable[[], Sequence[str]], pinyin: str,
+                  preferred: str, renderings: Callable[[], Sequence[tuple[str, Status]]],
+                  rank: int | None = None) -> Hit:
+    """``explain`` from a term's parts; ``forms`` (headword first) and ``renderings`` (preferred
+    first) are read only when the hit needs them. ``rank`` is the status rank of the index key
+    that matched, when known: an English key of the preferred rank was made from the one
+    preferred rendering, so that is the hit, and a search result decodes no renderings."""
     if field in ("hz", "hzs"):
-        text = next((form for form, _ in term.forms() if query.hanzi in fold(form)), term.simplified)
-        return Hit("hanzi", kind, text)
+        written = forms()
+        return Hit("hanzi", kind, next((form for form in written if query.hanzi in fold(form)), written[0]))
     if field.startswith("py"):
-        return Hit("pinyin", kind, term.pinyin)
+        return Hit("pinyin", kind, pinyin)
+    if rank == Status.PREFERRED.rank and field in ("en", "enw"):
+        return Hit("english", kind, preferred, Status.PREFERRED)
+    listed = renderings()
     words = set(query.words)
-    for rendering in sorted(term.renderings, key=lambda r: r.status.rank):
-        normal = normalize_english(rendering.text)
-        if (field == "en" and normal.startswith(query.english)) or (
-                field == "enw" and (words <= set(english_words(rendering.text))
-                                    or any(w.startswith(query.words[-1]) for w in english_words(rendering.text)))):
-            return Hit("english", kind, rendering.text, rendering.status)
-    return Hit("english", kind, term.preferred.text, Status.PREFERRED)
+    last = query.words[-1] if query.words else ""
+    # a rendering holding the last query word has it (a stem is the word, or "-y" for "-ies")
+    # in its lowercased text: a cheap test before splitting it into words
+    needle = last[:-1] if last.endswith("y") else last
+    for text, status in sorted(listed, key=lambda pair: pair[1].rank):
+        if field == "en":
+            if normalize_english(text).startswith(query.english):
+                return Hit("english", kind, text, status)
+        elif field == "enw" and (not text.isascii() or needle in text.lower()):
+            found = english_words(text)
+            if words <= set(found) or any(w.startswith(last) for w in found):
+                return Hit("english", kind, text, status)
+    return Hit("english", kind, preferred, Status.PREFERRED)

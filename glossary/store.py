@@ -23,10 +23,11 @@ from .engine import BulkInserter, advisory_lock, chunks, create_engine_for, safe
 from .engine import read as db_read
 from .errors import ImportConflict, InvalidInput, Problem, StoreError, TermNotFound
 from .gcpause import collector_paused
-from .rows import TERM_COLUMNS, aware, checksum, key_rows, term_from_values, term_row
+from .rows import TERM_COLUMNS, aware, checksum, key_rows, summary_from_values, term_from_values, term_row
+from .rows import SUMMARY_COLUMNS as _SUMMARY_COLUMNS
 from .schema import Meta, SearchKey, TermRow
-from .search import KEY_MAX, QueryKind, explain, match_kind, read_query, scan_plan
-from .terms import Domain, Status, Term
+from .search import KEY_MAX, Query, QueryKind, explain, match_kind, read_query, scan_plan
+from .terms import Domain, Status, Term, TermSummary
 
 if TYPE_CHECKING:  # imported when first used: the web app's searches never build a matcher
     from .matcher import Match, Matcher
@@ -219,27 +220,55 @@ class Glossary:
         ('community-with-a-shared-future', 'superseded')
         """
         parsed = read_query(query)
+        with self.engine.connect() as connection:
+            best, revision = self._rank(connection, parsed, limit, domain)
+            terms = self._fetch(connection, list(best), revision)
+        return [t.with_hit(explain(t, parsed, *best[t.id])) for t in terms]
+
+    def search(self, query: str, limit: int = 20, domain: Domain | str | None = None) -> list[TermSummary]:
+        """``lookup``, with each result a ``TermSummary``: the headline fields a result list
+        shows, read straight from the store's columns. Decoding and serialising whole records
+        is most of a lookup's cost on a big store; the site and the API's search use this, and
+        ``get`` gives a result's full record.
+
+        >>> import glossary
+        >>> [(s.id, s.preferred.text) for s in glossary.open("sqlite://").search("mingyun gongtongti")][:1]
+        [('community-with-a-shared-future', 'community with a shared future')]
+        """
+        parsed = read_query(query)
+        with self.engine.connect() as connection:
+            best, _revision = self._rank(connection, parsed, limit, domain)
+            if not best:
+                return []
+            sql = (f"SELECT {', '.join(_SUMMARY_COLUMNS)} FROM terms "
+                   f"WHERE id IN ({', '.join('?' * len(best))})")
+            rows = {row[0]: row for row in db_read(connection, sql, tuple(best))}
+        return [summary_from_values(rows[term_id], parsed, *how) for term_id, how in best.items() if term_id in rows]
+
+    def _rank(self, connection: Any, parsed: Query, limit: int,
+              domain: Domain | str | None) -> tuple[dict[str, tuple[str, str, int]], int]:
+        """The best ``limit`` term ids for a query, best first, each with the search field,
+        kind of match and key rank that found it (see ``explain``); and the store revision
+        (read in the same statement)."""
         limit = max(1, min(limit, 200))
         domain_value = Domain(domain).value if domain else None
         found: dict[str, tuple[tuple[Any, ...], str, str]] = {}  # id -> (sort key, field, kind)
         stages = scan_plan(parsed)
         if not stages:
-            return []
-        with self.engine.connect() as connection:
-            scanned, revision = self._scan(connection, stages, domain_value, limit * 2)
-            for (order, field, key), rows in zip(stages, scanned):
-                for term_id, matched, rank in rows:
-                    kind, klass = match_kind(field, matched == key)
-                    sort = (klass, rank, order, len(matched), term_id)
-                    if term_id not in found or sort < found[term_id][0]:
-                        found[term_id] = (sort, field, kind)
-            exact = any(entry[0][0] == 0 for entry in found.values())
-            if QueryKind.ENGLISH in parsed.kinds and len(parsed.words) > 1 and len(found) < limit and not exact:
-                for term_id in self._all_words(connection, parsed.words, domain_value, limit * 2):
-                    found.setdefault(term_id, ((3, 9, 9, 0, term_id), "enw", "words"))
-            best = sorted(found.items(), key=lambda item: item[1][0])[:limit]
-            terms = self._fetch(connection, [term_id for term_id, _ in best], revision)
-        return [t.with_hit(explain(t, parsed, found[t.id][1], found[t.id][2])) for t in terms]
+            return {}, -1
+        scanned, revision = self._scan(connection, stages, domain_value, limit * 2)
+        for (order, field, key), rows in zip(stages, scanned):
+            for term_id, matched, rank in rows:
+                kind, klass = match_kind(field, matched == key)
+                sort = (klass, rank, order, len(matched), term_id)
+                if term_id not in found or sort < found[term_id][0]:
+                    found[term_id] = (sort, field, kind)
+        exact = any(entry[0][0] == 0 for entry in found.values())
+        if QueryKind.ENGLISH in parsed.kinds and len(parsed.words) > 1 and len(found) < limit and not exact:
+            for term_id in self._all_words(connection, parsed.words, domain_value, limit * 2):
+                found.setdefault(term_id, ((3, 9, 9, 0, term_id), "enw", "words"))
+        best = sorted(found.items(), key=lambda item: item[1][0])[:limit]
+        return {term_id: (field, kind, sort[1]) for term_id, (sort, field, kind) in best}, revision
 
     def _scan(self, connection: Any, stages: Sequence[tuple[int, str, str]], domain: str | None,
               limit: int) -> tuple[list[list[tuple[str, str, int]]], int]:

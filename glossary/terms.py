@@ -12,7 +12,7 @@ from . import pinyin as _pinyin
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
-__all__ = ["Status", "Domain", "FormKind", "Form", "Rendering", "Hit", "Term"]
+__all__ = ["Status", "Domain", "FormKind", "Form", "Rendering", "Hit", "Term", "TermSummary"]
 
 
 class Status(str, enum.Enum):
@@ -40,6 +40,9 @@ class Status(str, enum.Enum):
 _STATUS_RANK = {status: index for index, status in enumerate(Status)}
 #: Iterating an Enum is slow; term records list the styles on every call.
 _PINYIN_STYLES = tuple(_pinyin.PinyinStyle)
+#: Where a stored term keeps its pinyin in other styles: index into ``pinyin_styles`` (PinyinStyle
+#: is a str enum: its members and their values are the same keys).
+_STORED_STYLES: dict[str, int] = {"plain": 0, "numbers": 1}
 
 
 class Domain(str, enum.Enum):
@@ -178,12 +181,10 @@ class Term:
         'hexin liyi'
         """
         if self.pinyin_styles is not None:  # from the store: the stored form is the marks style
-            if style in (_pinyin.PinyinStyle.MARKS, "marks"):
+            if style == "marks":
                 return self.pinyin
-            if style in (_pinyin.PinyinStyle.PLAIN, "plain"):
-                return self.pinyin_styles[0]
-            if style in (_pinyin.PinyinStyle.NUMBERS, "numbers"):
-                return self.pinyin_styles[1]
+            if style in _STORED_STYLES:
+                return self.pinyin_styles[_STORED_STYLES[style]]
         return _pinyin.render(self.pinyin, style)
 
     def citation(self, rendering: Rendering) -> str | None:
@@ -236,8 +237,7 @@ class Term:
             record = memo["record"] = self._record()
         data = dict(record)
         if self.hit is not None:
-            data["match"] = {"field": self.hit.field, "kind": self.hit.kind, "text": self.hit.text,
-                             "status": self.hit.status.value if self.hit.status else None}
+            data["match"] = _hit_dict(self.hit)
         return data
 
     def _record(self) -> dict[str, Any]:
@@ -265,4 +265,49 @@ class Term:
             "created_at": self.created_at.isoformat() if self.created_at else None,
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
         }
+        return data
+
+
+def _hit_dict(hit: Hit) -> dict[str, Any]:
+    return {"field": hit.field, "kind": hit.kind, "text": hit.text,
+            "status": hit.status.value if hit.status else None}
+
+
+@dataclass(frozen=True)
+class TermSummary:
+    """A search result: the headline fields a result list shows and what matched.
+
+    ``Glossary.search`` reads these straight from the store's columns, without decoding whole
+    records; ``Glossary.get(summary.id)`` gives the full ``Term``. Reads like a ``Term`` for
+    what they share (``preferred``, ``pinyin_as``, ``hit``).
+    """
+
+    id: str
+    simplified: str
+    traditional: str
+    pinyin: str  # tone marks
+    domain: Domain
+    preferred: Rendering
+    hit: Hit | None = None
+    #: (plain, numbers), as the store keeps them
+    pinyin_styles: tuple[str, str] | None = field(default=None, compare=False, repr=False)
+
+    def pinyin_as(self, style: _pinyin.PinyinStyle | str = _pinyin.PinyinStyle.MARKS) -> str:
+        """The pinyin in a style."""
+        if style == "marks":
+            return self.pinyin
+        if self.pinyin_styles is not None and style in _STORED_STYLES:
+            return self.pinyin_styles[_STORED_STYLES[style]]
+        return _pinyin.render(self.pinyin, style)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The headline part of ``Term.to_dict()`` (same keys and shapes), with the match."""
+        data: dict[str, Any] = {
+            "id": self.id, "simplified": self.simplified, "traditional": self.traditional,
+            "pinyin": {"marks": self.pinyin, "plain": self.pinyin_as(_pinyin.PinyinStyle.PLAIN),
+                       "numbers": self.pinyin_as(_pinyin.PinyinStyle.NUMBERS)},
+            "english": {"preferred": self.preferred.text}, "domain": self.domain.value,
+        }
+        if self.hit is not None:
+            data["match"] = _hit_dict(self.hit)
         return data

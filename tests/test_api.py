@@ -76,6 +76,16 @@ def test_search_finds_by_toneless_pinyin_with_page_url(client: FlaskClient) -> N
     assert data["count"] == len(data["results"])
 
 
+def test_search_results_are_summaries_with_the_full_record_one_request_away(client: FlaskClient) -> None:
+    first = client.get("/api/v1/search", query_string={"q": "core interests"}).get_json()["results"][0]
+    assert list(first) == ["id", "simplified", "traditional", "pinyin", "english", "domain", "match", "url", "notice"]
+    assert first["english"] == {"preferred": "core interests"}
+    record = client.get(f"/api/v1/terms/{first['id']}").get_json()
+    assert {key: record[key] for key in ("id", "simplified", "traditional", "pinyin", "domain")} == {
+        key: first[key] for key in ("id", "simplified", "traditional", "pinyin", "domain")}
+    assert record["renderings"] and "renderings" not in first
+
+
 def test_search_on_a_superseded_rendering_carries_the_notice(client: FlaskClient) -> None:
     data = client.get("/api/v1/search", query_string={"q": "community of common destiny"}).get_json()
     first = data["results"][0]

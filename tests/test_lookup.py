@@ -8,7 +8,7 @@ import pytest
 
 import glossary
 from glossary import Status
-from glossary.search import QueryKind, read_query
+from glossary.search import QueryKind, explain, read_query
 
 from conftest import DATA
 
@@ -105,3 +105,34 @@ def test_with_hit_copies_the_term_and_leaves_the_original_alone(curated: glossar
     assert copy.hit == hit and term.hit is None
     assert copy == term and copy.to_dict()["match"]["text"] == "core interests"
     assert "match" not in term.to_dict()
+
+
+SUMMARY_QUERIES = [c["query"] for c in CASES] + [
+    "partnership", "e:belt road", "community", "interest", "interests", "policies", "mygtt", "hexin", "核心",
+    "伙伴关系", "p:gongtongti", "security", "strategy", "one belt", "c:一带"]
+
+
+def test_search_summaries_agree_with_lookup(store: glossary.Glossary) -> None:
+    for query in SUMMARY_QUERIES:
+        full, brief = store.lookup(query), store.search(query)
+        assert [(s.id, s.hit) for s in brief] == [(t.id, t.hit) for t in full], query
+        for summary, term in zip(brief, full):
+            record = term.to_dict()
+            record["english"] = {"preferred": record["english"]["preferred"]}
+            assert summary.to_dict() == {key: record[key] for key in summary.to_dict()}
+            assert (summary.preferred.text, summary.pinyin_as("numbers")) == (
+                term.preferred.text, term.pinyin_as("numbers"))
+
+
+def test_a_hit_explained_from_its_key_rank_names_the_rendering_a_full_explanation_finds(
+        curated: glossary.Glossary) -> None:
+    checked = 0
+    for query in SUMMARY_QUERIES:
+        parsed = read_query(query)
+        with curated.engine.connect() as connection:
+            best, _revision = curated._rank(connection, parsed, 20, None)
+        for term in curated.get_many(list(best)):
+            field, kind, rank = best[term.id]
+            assert explain(term, parsed, field, kind, rank) == explain(term, parsed, field, kind), (query, term.id)
+            checked += field in ("en", "enw") and rank == Status.PREFERRED.rank
+    assert checked > 10  # the shortcut was taken

@@ -72,8 +72,8 @@ def search() -> Response:
     key = (cache.revision(glossary, current_app.config["SEARCH_CACHE_SECONDS"]), query, domain, int(raw_limit))
     body = cache.get(key)
     if body is None:
-        terms = glossary.lookup(query, limit=int(raw_limit), domain=domain) if query.strip() else []
-        results = search_results(terms)
+        found = glossary.search(query, limit=int(raw_limit), domain=domain) if query.strip() else []
+        results = search_results(found)
         body = current_app.json.dumps({"query": query, "domain": domain.value if domain else None,
                                        "count": len(results), "results": results}).encode()
         cache.put(key, body, current_app.config["SEARCH_CACHE_SIZE"])

@@ -25,6 +25,9 @@ def _values(enum_type: Any) -> list[str]:
 
 def _schemas() -> dict[str, Any]:
     string_list = {"type": "array", "items": {"type": "string"}}
+    match = {"type": "object", "required": ["field", "kind", "text"],
+             "properties": {"field": {"type": "string"}, "kind": {"type": "string"},
+                            "text": {"type": "string"}, "status": NULLABLE_STRING}}
     return {
         "Error": {
             "type": "object", "required": ["error"], "additionalProperties": False,
@@ -54,14 +57,20 @@ def _schemas() -> dict[str, Any]:
                 "domain": {"enum": _values(Domain)}, "definition": {"type": "string"},
                 "sources": string_list, "related": string_list,
                 "created_at": NULLABLE_STRING, "updated_at": NULLABLE_STRING,
-                "match": {"type": "object", "required": ["field", "kind", "text"],
-                          "properties": {"field": {"type": "string"}, "kind": {"type": "string"},
-                                         "text": {"type": "string"}, "status": NULLABLE_STRING}},
+                "match": match,
             },
         },
-        "SearchResult": {"allOf": [{"$ref": "#/components/schemas/Term"}, {
-            "type": "object", "required": ["url", "notice"],
-            "properties": {"url": {"type": "string"}, "notice": NULLABLE_STRING}}]},
+        "SearchResult": {
+            "type": "object", "description": "A term's headline fields (the Term shape, in part), what matched, "
+                                             "the term's page and any notice; the full record is at /terms/{id}.",
+            "required": ["id", "simplified", "traditional", "pinyin", "english", "domain", "match", "url", "notice"],
+            "properties": {
+                "id": {"type": "string"}, "simplified": {"type": "string"}, "traditional": {"type": "string"},
+                "pinyin": {"type": "object", "required": _values(PinyinStyle),
+                           "properties": {v: {"type": "string"} for v in _values(PinyinStyle)}},
+                "english": {"type": "object", "required": ["preferred"], "properties": {"preferred": {"type": "string"}}},
+                "domain": {"enum": _values(Domain)}, "match": match,
+                "url": {"type": "string"}, "notice": NULLABLE_STRING}},
         "Finding": {"type": "object", "description": "One terminology-check finding (see the library's Finding)."},
     }
 

@@ -63,7 +63,7 @@ def suggestions(query: str) -> list[tuple[str, str]]:
 def home() -> str:
     query = request.args.get("q", "")[: current_app.config["MAX_QUERY_LENGTH"]]
     domain = domain_arg()
-    results = store().lookup(query, limit=current_app.config["SEARCH_LIMIT"], domain=domain) if query.strip() else []
+    results = store().search(query, limit=current_app.config["SEARCH_LIMIT"], domain=domain) if query.strip() else []
     return render_template("home.html", query=query, domain=domain, results=results,
                            suggestions=suggestions(query) if query.strip() and not results else [],
                            examples=EXAMPLES)

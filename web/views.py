@@ -11,11 +11,11 @@ from urllib.parse import quote
 
 from flask import current_app, request, url_for
 
-from glossary import Domain, PinyinStyle, Status, Term
+from glossary import Domain, PinyinStyle, Status, Term, TermSummary
 from glossary.pinyin import is_hanzi
 
 
-def outdated_notice(term: Term) -> str | None:
+def outdated_notice(term: Term | TermSummary) -> str | None:
     """What to tell a user whose query matched a superseded or deprecated rendering.
 
     >>> from glossary import Hit, Rendering
@@ -49,8 +49,8 @@ def citation_forms(term: Term) -> list[tuple[str, str, str]]:
     ]
 
 
-def search_results(terms: list[Term]) -> list[dict[str, Any]]:
-    """Search results for the API: the shared term JSON plus its page and any notice."""
+def search_results(terms: list[TermSummary]) -> list[dict[str, Any]]:
+    """Search results for the API: each summary's JSON plus its page and any notice."""
     page = _term_page_prefix()
     out = []
     for term in terms:
