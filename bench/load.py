@@ -38,8 +38,10 @@ sys.path.insert(0, str(ROOT))
 
 KINDS = ["trivial", "hanzi exact", "hanzi prefix", "pinyin toneless", "pinyin tone numbers", "English word",
          "popular (cached)", "trivial (again)"]
-#: Search kinds measured cold: each phase walks a pool too large to repeat, so the app's response
-#: cache cannot help; "popular (cached)" repeats 200 queries, as a team looking up the same terms would.
+#: Search kinds measured cold: each phase sends distinct queries, each at most once, about terms
+#: no other phase asks for, so neither the app's response cache nor its per-term caches carry
+#: over from another phase; "popular (cached)" repeats 200 queries, as a team looking up the same
+#: terms would.
 SEARCH_KINDS = KINDS[1:6]
 #: The trivial endpoint runs first and last: on a shared 2-core machine one phase can be off by a
 #: factor of two, and the ratios are taken against the faster of the two runs (the stricter).
@@ -96,44 +98,47 @@ def build_store(path: Path, rebuild: bool) -> str:
 
 
 def queries(url: str, count: int, seed: int = 4) -> dict[str, list[str]]:
-    """Request paths per kind, sampled from the store's own entries."""
+    """Request paths per kind: distinct queries, each kind's from its own sample of the store's
+    entries, so that no phase finds the terms an earlier one read already cached."""
     import glossary
 
     store = glossary.open(url, seed=False)
     terms = store.terms()
     store.engine.dispose()
     pick = random.Random(seed)
-    sample = pick.sample(terms, min(count * 3, len(terms)))
-    long_words = [t for t in sample if len(t.simplified) >= 3]
-    english = []
-    for term in sample:
+    shuffled = pick.sample(terms, len(terms))
+    own = [shuffled[k::5] for k in range(5)]  # five disjoint samples, one per search kind
+    english: list[str] = []
+    for term in own[4]:
         words = [w for w in term.preferred.text.replace("(", " ").replace(")", " ").split()
                  if w.isalpha() and w.isascii() and len(w) >= 4]
         if words:
             english.append(pick.choice(words).lower())
     raw = {
-        "hanzi exact": [t.simplified for t in sample[:count]],
-        "hanzi prefix": [t.simplified[:2] for t in long_words[:count]],
-        "pinyin toneless": [t.pinyin_as("plain") for t in sample[:count]],
-        "pinyin tone numbers": [t.pinyin_as("numbers") for t in sample[:count]],
-        "English word": english[:count],
+        "hanzi exact": [t.simplified for t in own[0]],
+        "hanzi prefix": [t.simplified[:size] for t in own[1] for size in (2, 3) if len(t.simplified) > size],
+        "pinyin toneless": [t.pinyin_as("plain") for t in own[2]],
+        "pinyin tone numbers": [t.pinyin_as("numbers") for t in own[3]],
+        "English word": english,
     }
-    paths = {"trivial": ["/api/v1/health"]}
+    paths: dict[str, list[str]] = {"trivial": ["/api/v1/health"], "popular (cached)": []}
     for kind, values in raw.items():
-        paths[kind] = [f"/api/v1/search?{urllib.parse.urlencode({'q': v, 'limit': 20})}" for v in values]
-    paths["popular (cached)"] = [p for kind in raw for p in paths[kind][:40]]
+        distinct = [f"/api/v1/search?{urllib.parse.urlencode({'q': v, 'limit': 20})}" for v in dict.fromkeys(values)]
+        paths["popular (cached)"] += distinct[:40]  # 40 of each kind, never sent in the cold phases
+        paths[kind] = distinct[40:40 + count]
     paths["trivial (again)"] = paths["trivial"]
     return paths
 
 
-def _thread(port: int, paths: list[str], deadline: float, budget: int, offset: int, out: Sample) -> None:
+def _thread(port: int, paths: list[str], deadline: float, budget: int, cycle: bool, out: Sample) -> None:
+    """Send ``paths`` in order until the deadline or the budget: round and round when ``cycle``,
+    else each once (a cold phase: a repeated query would be answered from the response cache)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    index = offset
-    for _ in range(budget):  # bounded: a time limit and a request limit
+    count = budget if cycle else min(budget, len(paths))
+    for index in range(count):  # bounded: a time limit and a request limit
         if time.perf_counter() >= deadline:
             break
         path = paths[index % len(paths)]
-        index += 1
         started = time.perf_counter()
         try:
             connection.request("GET", path)
@@ -156,12 +161,13 @@ def _thread(port: int, paths: list[str], deadline: float, budget: int, offset: i
     connection.close()
 
 
-def _process(args: tuple[int, list[str], float, int, int, int]) -> Sample:
-    port, paths, seconds, threads, budget, first = args
+def _process(args: tuple[int, list[list[str]], float, int, bool]) -> Sample:
+    """One client process: a thread per connection, each with its own list of paths."""
+    port, lists, seconds, budget, cycle = args
     deadline = time.perf_counter() + seconds
-    samples = [Sample() for _ in range(threads)]
-    workers = [threading.Thread(target=_thread, args=(port, paths, deadline, budget, (first + i) * 7919, samples[i]))
-               for i in range(threads)]
+    samples = [Sample() for _ in lists]
+    workers = [threading.Thread(target=_thread, args=(port, paths, deadline, budget, cycle, sample))
+               for paths, sample in zip(lists, samples)]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -177,10 +183,18 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def run_phase(pool: multiprocessing.pool.Pool, port: int, paths: list[str], seconds: float, connections: int,
-              processes: int, budget: int) -> tuple[Sample, float]:
+              processes: int, budget: int, cycle: bool) -> tuple[Sample, float]:
+    """One phase: ``connections`` connections over ``processes`` client processes. Cold phases
+    (``cycle`` false) deal the paths out, so that no query is sent twice; the others start
+    each connection at a different place in the list."""
+    if cycle:
+        lists = [paths[(c * 7919) % len(paths):] + paths[:(c * 7919) % len(paths)] for c in range(connections)]
+    else:
+        lists = [paths[c::connections] for c in range(connections)]
     per_process = connections // processes
     started = time.perf_counter()
-    parts = pool.map(_process, [(port, paths, seconds, per_process, budget, p * per_process) for p in range(processes)])
+    parts = pool.map(_process, [(port, lists[p * per_process:(p + 1) * per_process], seconds, budget, cycle)
+                                for p in range(processes)])
     wall = time.perf_counter() - started
     return Sample.merged(parts), wall
 
@@ -203,7 +217,9 @@ def wait_until_up(port: int, server: subprocess.Popen[bytes], timeout: float = 1
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60 / len(KINDS),
-                        help=f"length of each of the {len(KINDS)} phases (default: a 60 s run in all)")
+                        help=f"longest length of each of the {len(KINDS)} phases (a cold phase ends sooner "
+                             f"when it has sent each of its queries); the last phase makes up the run to "
+                             f"{len(KINDS)} x this (default: a 60 s run in all)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--processes", type=int, default=2, help="client processes sharing the connections")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: as glossary serve, one per core)")
@@ -240,8 +256,9 @@ def main() -> None:
         context = multiprocessing.get_context("fork")
         with context.Pool(options.processes) as pool:
             for kind in KINDS:
-                sample, wall = run_phase(pool, port, paths[kind], options.seconds, options.connections,
-                                         options.processes, options.budget)
+                seconds = options.seconds if kind != KINDS[-1] else options.seconds * len(KINDS) - run_seconds
+                sample, wall = run_phase(pool, port, paths[kind], max(seconds, options.seconds), options.connections,
+                                         options.processes, options.budget, cycle=kind not in SEARCH_KINDS)
                 rates[kind] = len(sample.latencies) / wall
                 rows.append((kind, sample))
                 total_errors += sample.errors

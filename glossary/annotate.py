@@ -118,12 +118,15 @@ def _html(text: str, spans: Spans, notes: _Notes) -> str:
                 f"<ruby>", f"<rp> (</rp><rt>{escape(term.pinyin_as(notes.style))}</rt><rp>)</rp></ruby></a>")
 
     gaps: Iterable[str] = map(text.__getitem__, map(slice, chain((0,), ends), starts))
-    if any(char in text for char in "<>&\"'"):
+    special = any(char in text for char in "<>&\"'")  # else nothing in the text needs escaping
+    if special:
         gaps = map(escape, gaps)
     marked: Iterable[str]
     if odd is None:  # matches read otherwise than their patterns (traditional text): slice each
         wraps = notes.per_pattern("html", pids, wrap)
-        bodies = map(escape, map(text.__getitem__, map(slice, starts, ends)))
+        bodies: Iterable[str] = map(text.__getitem__, map(slice, starts, ends))
+        if special:
+            bodies = map(escape, bodies)
         marked = map("".join, zip(map(itemgetter(0), map(wraps.__getitem__, pids)), bodies,
                                   map(itemgetter(1), map(wraps.__getitem__, pids))))
     else:  # a match reads its pattern: one string per pattern, made once

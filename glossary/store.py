@@ -85,6 +85,39 @@ def open(url: str | None = None, seed: bool = True) -> Glossary:  # noqa: A001 -
 #: How many decoded term records a Glossary keeps for lookups (per revision). Kept modest:
 #: every record is objects the garbage collector walks.
 _RECORD_CACHE_SIZE = 10_000
+#: How many search-result rows (SUMMARY_COLUMNS: a tuple of strings each) it keeps.
+_SUMMARY_CACHE_SIZE = 50_000
+
+
+class _ByRevision:
+    """Values per term id for one store revision (decoded records, search-result rows), so a
+    popular term is read once. At most ``size`` values: when full it starts again (cheap, and
+    popular terms come back first)."""
+
+    def __init__(self, size: int) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[str, Any] = {}
+        self._revision = -1
+        self._size = size
+
+    def read(self, term_ids: Sequence[str], revision: int,
+             load: Callable[[list[str]], dict[str, Any]]) -> dict[str, Any]:
+        """The values of those ``term_ids`` that exist, the missing ones from ``load(ids)``."""
+        with self._lock:
+            if self._revision != revision:
+                self._values, self._revision = {}, revision
+            values = self._values
+        found = {i: values[i] for i in term_ids if i in values}
+        missing = [i for i in term_ids if i not in found]
+        if missing:
+            loaded = load(missing)
+            with self._lock:
+                if self._revision == revision:  # not if a newer revision came meanwhile
+                    if len(self._values) + len(loaded) > self._size:
+                        self._values = {}
+                    self._values.update(loaded)
+            found.update(loaded)
+        return found
 
 
 class Glossary:
@@ -103,8 +136,8 @@ class Glossary:
                              f"{str(error).splitlines()[0]}; check GLOSSARY_DATABASE_URL") from error
         self._cache_lock = threading.RLock()  # re-entrant: a cached build may read other cached values
         self._cache: dict[str, tuple[int, Any]] = {}
-        self._records: dict[str, Term] = {}
-        self._records_revision = -1
+        self._records = _ByRevision(_RECORD_CACHE_SIZE)
+        self._summary_rows = _ByRevision(_SUMMARY_CACHE_SIZE)
 
     def __repr__(self) -> str:
         return f"<Glossary {safe_url(self.url)}>"
@@ -237,12 +270,16 @@ class Glossary:
         """
         parsed = read_query(query)
         with self.engine.connect() as connection:
-            best, _revision = self._rank(connection, parsed, limit, domain)
+            best, revision = self._rank(connection, parsed, limit, domain)
             if not best:
                 return []
-            sql = (f"SELECT {', '.join(_SUMMARY_COLUMNS)} FROM terms "
-                   f"WHERE id IN ({', '.join('?' * len(best))})")
-            rows = {row[0]: row for row in db_read(connection, sql, tuple(best))}
+
+            def load(missing: list[str]) -> dict[str, tuple[Any, ...]]:
+                sql = (f"SELECT {', '.join(_SUMMARY_COLUMNS)} FROM terms "
+                       f"WHERE id IN ({', '.join('?' * len(missing))})")
+                return {row[0]: tuple(row) for row in db_read(connection, sql, tuple(missing))}
+
+            rows = self._summary_rows.read(list(best), revision, load)
         return [summary_from_values(rows[term_id], parsed, *how) for term_id, how in best.items() if term_id in rows]
 
     def _rank(self, connection: Any, parsed: Query, limit: int,
@@ -321,21 +358,13 @@ class Glossary:
             return []
         if revision is None:
             revision = self._revision(connection)
-        with self._cache_lock:
-            if self._records_revision != revision:
-                self._records, self._records_revision = {}, revision
-            records = self._records
-        missing = [i for i in term_ids if i not in records]
-        if missing:
-            columns = ", ".join(TERM_COLUMNS)
-            sql = f"SELECT {columns} FROM terms WHERE id IN ({', '.join('?' * len(missing))})"
-            fetched = {row[0]: term_from_values(dict(zip(TERM_COLUMNS, row)))
-                       for row in db_read(connection, sql, tuple(missing))}
-            with self._cache_lock:
-                if len(self._records) + len(fetched) > _RECORD_CACHE_SIZE:
-                    self._records = {}  # full: start again (cheap, and popular terms come back first)
-                self._records.update(fetched)
-            records = {**{i: records[i] for i in term_ids if i in records}, **fetched}
+
+        def load(missing: list[str]) -> dict[str, Term]:
+            sql = f"SELECT {', '.join(TERM_COLUMNS)} FROM terms WHERE id IN ({', '.join('?' * len(missing))})"
+            return {row[0]: term_from_values(dict(zip(TERM_COLUMNS, row)))
+                    for row in db_read(connection, sql, tuple(missing))}
+
+        records = self._records.read(term_ids, revision, load)
         return [records[i] for i in term_ids if i in records]
 
     def select(self, domain: Domain | str | None = None, status: Status | str | None = None) -> list[Term]:

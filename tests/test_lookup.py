@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 
 import pytest
 
@@ -136,3 +137,13 @@ def test_a_hit_explained_from_its_key_rank_names_the_rendering_a_full_explanatio
             assert explain(term, parsed, field, kind, rank) == explain(term, parsed, field, kind), (query, term.id)
             checked += field in ("en", "enw") and rank == Status.PREFERRED.rank
     assert checked > 10  # the shortcut was taken
+
+
+def test_search_after_a_write_reads_the_written_term_not_a_kept_row(empty_store: glossary.Glossary) -> None:
+    term = replace(next(t for t in glossary.open("sqlite://").terms() if t.id == "core-interests"), related=())
+    empty_store.import_terms([term])
+    assert empty_store.search("hexin liyi")[0].preferred.text == "core interests"  # the row is kept now
+    renamed = replace(term, renderings=tuple(
+        replace(r, text="vital core interests") if r.status is Status.PREFERRED else r for r in term.renderings))
+    empty_store.import_terms([renamed], on_conflict="replace")
+    assert empty_store.search("hexin liyi")[0].preferred.text == "vital core interests"
