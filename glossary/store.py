@@ -293,13 +293,17 @@ class Glossary:
         stages = scan_plan(parsed)
         if not stages:
             return {}, -1
-        scanned, revision = self._scan(connection, stages, domain_value, limit * 2)
-        for (order, field, key), rows in zip(stages, scanned):
-            for term_id, matched, rank in rows:
-                kind, klass = match_kind(field, matched == key)
-                sort = (klass, rank, order, len(matched), term_id)
-                if term_id not in found or sort < found[term_id][0]:
-                    found[term_id] = (sort, field, kind)
+        rows, revision = self._scan(connection, stages, domain_value, limit * 2)
+        # per stage: (order, field, key, (kind, class) of an exact match, of a longer one)
+        plans = [(order, field, key, match_kind(field, True), match_kind(field, False))
+                 for order, field, key in stages]
+        for stage, term_id, matched, rank in rows:
+            order, field, key, exact_match, longer_match = plans[stage]
+            kind, klass = exact_match if matched == key else longer_match
+            sort = (klass, rank, order, len(matched), term_id)
+            current = found.get(term_id)
+            if current is None or sort < current[0]:
+                found[term_id] = (sort, field, kind)
         exact = any(entry[0][0] == 0 for entry in found.values())
         if QueryKind.ENGLISH in parsed.kinds and len(parsed.words) > 1 and len(found) < limit and not exact:
             for term_id in self._all_words(connection, parsed.words, domain_value, limit * 2):
@@ -308,9 +312,10 @@ class Glossary:
         return {term_id: (field, kind, sort[1]) for term_id, (sort, field, kind) in best}, revision
 
     def _scan(self, connection: Any, stages: Sequence[tuple[int, str, str]], domain: str | None,
-              limit: int) -> tuple[list[list[tuple[str, str, int]]], int]:
+              limit: int) -> tuple[list[tuple[int, str, str, int]], int]:
         """Range scans of the search index, one per stage (keys starting with the stage's key,
-        in key order), and the store revision: all in one statement, one round trip.
+        in key order) as (stage index, term id, key, rank) rows, and the store revision: all in
+        one statement, one round trip.
 
         Lookups use the driver directly: SQLAlchemy's statement handling costs more than the
         index scans themselves; and a server thread gives up the interpreter on every call
@@ -328,14 +333,8 @@ class Glossary:
             parts.append(f"SELECT {index} AS stage, s{index}.* FROM ({one}) AS s{index}")
             params += [field, key, key + KEY_MAX] + ([domain] if domain else []) + [limit]
         rows = db_read(connection, " UNION ALL ".join(parts), tuple(params))
-        scanned: list[list[tuple[str, str, int]]] = [[] for _ in stages]
-        revision = 0
-        for stage, term_id, key, rank in rows:
-            if stage < 0:
-                revision = int(term_id)
-            else:
-                scanned[stage].append((term_id, key, rank))
-        return scanned, revision
+        revision = next((int(row[1]) for row in rows if row[0] < 0), 0)
+        return [row for row in rows if row[0] >= 0], revision
 
     def _all_words(self, connection: Any, words: Sequence[str], domain: str | None, limit: int) -> list[str]:
         """Ids of terms having every word (in any of their renderings)."""
