@@ -160,7 +160,10 @@ class Match(tuple):  # type: ignore[type-arg]
 
     @property
     def text(self) -> str:
-        return self[3].text[self[1]:self[2]]  # type: ignore[no-any-return]
+        pid, start, end, reading = self
+        if reading.odd is None or start in reading.odd:
+            return reading.text[start:end]  # type: ignore[no-any-return]
+        return reading.patterns[pid]  # type: ignore[no-any-return]  # it reads as its pattern
 
     @property
     def term(self) -> Term:
@@ -168,8 +171,10 @@ class Match(tuple):  # type: ignore[type-arg]
 
     @property
     def form(self) -> FormKind:
-        reading: _Reading = self[3]
-        return reading.matcher.form_of(self[0], reading.text[self[1]:self[2]], reading.across_newlines)
+        pid, start, end, reading = self
+        if reading.odd is None or start in reading.odd:
+            return reading.matcher.form_of(pid, reading.text[start:end], reading.across_newlines)  # type: ignore[no-any-return]
+        return reading.kinds[pid]  # type: ignore[no-any-return]
 
     def _key(self) -> tuple[int, int, str, FormKind, Term]:
         return self.start, self.end, self.text, self.form, self.term
@@ -208,11 +213,14 @@ class Match(tuple):  # type: ignore[type-arg]
 class _Reading:
     """What the matches of one ``find`` call read their text, form and term from."""
 
-    __slots__ = ("text", "matcher", "terms", "across_newlines")
+    __slots__ = ("text", "matcher", "across_newlines", "odd", "terms", "patterns", "kinds")
 
-    def __init__(self, text: str, matcher: Matcher, across_newlines: bool) -> None:
+    def __init__(self, text: str, matcher: Matcher, across_newlines: bool, odd: frozenset[int] | None) -> None:
         self.text, self.matcher, self.across_newlines = text, matcher, across_newlines
-        self.terms = matcher._terms
+        #: where the matches start that may read other than their pattern (None: any of them)
+        self.odd = odd
+        # the matcher's columns, one attribute away for Match's properties
+        self.terms, self.patterns, self.kinds = matcher._terms, matcher.patterns, matcher._pattern_kinds
 
 
 class Matcher:
@@ -259,6 +267,9 @@ class Matcher:
         self._terms: list[Term] = [entry[1] for entry in owned]
         self._kinds: list[FormKind] = [entry[2] for entry in owned]
         self._forms: list[dict[str, FormKind]] = [forms[pattern] for pattern in self.patterns]
+        #: the form of a match that reads exactly its pattern
+        self._pattern_kinds: list[FormKind] = [_written_kind(pattern, forms[pattern], entry[2])
+                                               for pattern, entry in zip(self.patterns, owned)]
         self._bulk_table: Any = None  # built on the first long text, see _fold
         self._used: frozenset[int] = frozenset()  # code points that occur in patterns
         #: Per-matcher caches for renderers (e.g. HTML wrappers per term and pinyin style).
@@ -350,15 +361,19 @@ class Matcher:
         """Every term in ``text``, leftmost-longest, in order; see ``Glossary.find``.
 
         Each match is the automaton's ``(pattern id, start, end)`` tuple plus one shared
-        ``_Reading`` of this call, copied into a ``Match`` by C-level ``map`` calls, with the
+        ``_Reading`` of this call (which also says which matches may read other than their
+        pattern), copied into a ``Match`` by C-level ``map`` calls, with the
         cyclic garbage collector paused meanwhile: a big text yields hundreds of thousands of
         them, and this keeps ``find`` close to the raw scan (see ``Match``).
         """
         with collector_paused():
-            found = self._scan(text, across_newlines)[0]
+            found, changed = self._scan(text, across_newlines)
             if not found:
                 return []
-            matches = list(map(Match, map(add, found, repeat((_Reading(text, self, across_newlines),)))))
+            odd = self._odd(found, changed)
+            starts = None if odd is None else frozenset(found[index][1] for index in odd)
+            reading = _Reading(text, self, across_newlines, starts)
+            matches = list(map(Match, map(add, found, repeat((reading,)))))
             del found  # freed while the collector is paused: its tuples leave no work for it
             return matches
 
