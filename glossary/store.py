@@ -82,11 +82,10 @@ def open(url: str | None = None, seed: bool = True) -> Glossary:  # noqa: A001 -
     return glossary
 
 
-#: How many decoded term records a Glossary keeps for lookups (per revision). Kept modest:
-#: every record is objects the garbage collector walks.
+#: How many decoded term records, and how many search-result rows, a Glossary keeps (per
+#: revision). Kept modest: a record is objects the garbage collector walks, a CC-CEDICT row
+#: about a kilobyte.
 _RECORD_CACHE_SIZE = 10_000
-#: How many search-result rows (SUMMARY_COLUMNS: a tuple of strings each) it keeps.
-_SUMMARY_CACHE_SIZE = 50_000
 
 
 class _ByRevision:
@@ -137,7 +136,7 @@ class Glossary:
         self._cache_lock = threading.RLock()  # re-entrant: a cached build may read other cached values
         self._cache: dict[str, tuple[int, Any]] = {}
         self._records = _ByRevision(_RECORD_CACHE_SIZE)
-        self._summary_rows = _ByRevision(_SUMMARY_CACHE_SIZE)
+        self._summary_rows = _ByRevision(_RECORD_CACHE_SIZE)
 
     def __repr__(self) -> str:
         return f"<Glossary {safe_url(self.url)}>"
