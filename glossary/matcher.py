@@ -173,7 +173,8 @@ class Match(tuple):  # type: ignore[type-arg]
     def form(self) -> FormKind:
         pid, start, end, reading = self
         if reading.odd is None or start in reading.odd:
-            return reading.matcher.form_of(pid, reading.text[start:end], reading.across_newlines)  # type: ignore[no-any-return]
+            matcher: Matcher = reading.matcher
+            return matcher.form_of(pid, reading.text[start:end], reading.across_newlines)
         return reading.kinds[pid]  # type: ignore[no-any-return]
 
     def _key(self) -> tuple[int, int, str, FormKind, Term]:

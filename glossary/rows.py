@@ -96,7 +96,8 @@ SUMMARY_COLUMNS = ("id", "simplified", "traditional", "pinyin", "pinyin_plain", 
                    "preferred", "variants", "renderings")
 
 
-def summary_from_values(row: Sequence[Any], query: Query, field: str, kind: str, rank: int | None = None) -> TermSummary:
+def summary_from_values(row: Sequence[Any], query: Query, field: str, kind: str,
+                        rank: int | None = None) -> TermSummary:
     """A TermSummary from a row of SUMMARY_COLUMNS (JSON as text on SQLite, decoded on PostgreSQL),
     with the hit that ``field``, ``kind`` and the key's ``rank`` describe (see
     ``search.explain_parts``). The JSON is decoded only when the hit needs it."""
