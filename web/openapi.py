@@ -25,6 +25,8 @@ def _values(enum_type: Any) -> list[str]:
 
 def _schemas() -> dict[str, Any]:
     string_list = {"type": "array", "items": {"type": "string"}}
+    pinyin = {"type": "object", "required": _values(PinyinStyle),
+              "properties": {v: {"type": "string"} for v in _values(PinyinStyle)}}
     match = {"type": "object", "required": ["field", "kind", "text"],
              "properties": {"field": {"type": "string"}, "kind": {"type": "string"},
                             "text": {"type": "string"}, "status": NULLABLE_STRING}}
@@ -45,8 +47,7 @@ def _schemas() -> dict[str, Any]:
                 "variants": {"type": "array", "items": {
                     "type": "object", "required": ["text", "kind"],
                     "properties": {"text": {"type": "string"}, "kind": {"type": "string"}}}},
-                "pinyin": {"type": "object", "required": _values(PinyinStyle),
-                           "properties": {v: {"type": "string"} for v in _values(PinyinStyle)}},
+                "pinyin": pinyin,
                 "english": {"type": "object", "required": ["preferred", "admitted", "deprecated", "superseded"],
                             "properties": {"preferred": {"type": "string"}, "admitted": string_list,
                                            "deprecated": string_list, "superseded": string_list}},
@@ -66,8 +67,7 @@ def _schemas() -> dict[str, Any]:
             "required": ["id", "simplified", "traditional", "pinyin", "english", "domain", "match", "url", "notice"],
             "properties": {
                 "id": {"type": "string"}, "simplified": {"type": "string"}, "traditional": {"type": "string"},
-                "pinyin": {"type": "object", "required": _values(PinyinStyle),
-                           "properties": {v: {"type": "string"} for v in _values(PinyinStyle)}},
+                "pinyin": pinyin,
                 "english": {"type": "object", "required": ["preferred"],
                             "properties": {"preferred": {"type": "string"}}},
                 "domain": {"enum": _values(Domain)}, "match": match,
