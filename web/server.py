@@ -3,8 +3,8 @@
 Python runs one thread at a time in a process, and a thread that calls into the database gives
 up the interpreter lock and then waits for it again behind the others: on the two-core machine
 of ``bench/load.py``, one waitress process with 4 threads served 400-700 cold searches a
-second (by query kind) at a server p99 of 16-30 ms; two gunicorn workers serve 1,200-2,000 at
-3-7 ms. Each worker builds its own app (``create_app``) after the fork, so no database
+second (by query kind) at a server p99 of 16-30 ms; two gunicorn workers serve 700-2,100 at
+4-7 ms. Each worker builds its own app (``create_app``) after the fork, so no database
 connection is shared between processes.
 """
 
