@@ -86,6 +86,11 @@ def test_search_results_are_summaries_with_the_full_record_one_request_away(clie
     assert record["renderings"] and "renderings" not in first
 
 
+def test_search_responses_are_compact_json_like_the_others(client: FlaskClient) -> None:
+    body = client.get("/api/v1/search", query_string={"q": "hexin"}).data
+    assert body.startswith(b'{"query":"hexin","domain":null,"count":1,"results":[{"id":"core-interests",')
+
+
 def test_search_on_a_superseded_rendering_carries_the_notice(client: FlaskClient) -> None:
     data = client.get("/api/v1/search", query_string={"q": "community of common destiny"}).get_json()
     first = data["results"][0]

@@ -74,8 +74,9 @@ def search() -> Response:
     if body is None:
         found = glossary.search(query, limit=int(raw_limit), domain=domain) if query.strip() else []
         results = search_results(found)
+        # compact, as jsonify writes the other responses (dumps alone puts a space after , and :)
         body = current_app.json.dumps({"query": query, "domain": domain.value if domain else None,
-                                       "count": len(results), "results": results}).encode()
+                                       "count": len(results), "results": results}, separators=(",", ":")).encode()
         cache.put(key, body, current_app.config["SEARCH_CACHE_SIZE"])
     return Response(body, mimetype="application/json")
 
