@@ -6,6 +6,7 @@ import csv
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import glossary
 from glossary import Status
@@ -147,3 +148,19 @@ def test_search_after_a_write_reads_the_written_term_not_a_kept_row(empty_store:
         replace(r, text="vital core interests") if r.status is Status.PREFERRED else r for r in term.renderings))
     empty_store.import_terms([renamed], on_conflict="replace")
     assert empty_store.search("hexin liyi")[0].preferred.text == "vital core interests"
+
+
+_CURATED = glossary.open("sqlite://")
+#: Pieces of real queries (headwords, pinyin, English words) and noise to combine them with.
+_PIECES = sorted({piece for t in _CURATED.terms() for piece in (
+    t.simplified[:2], t.traditional, t.pinyin_as("plain").split(" ")[0], t.pinyin_as("numbers"),
+    *t.preferred.text.split()[:2], *(r.text for r in t.renderings[1:2]))})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(_PIECES) | st.lists(st.sampled_from(_PIECES) | st.text(max_size=4), min_size=1,
+                                              max_size=3).map(" ".join),
+       st.sampled_from(["", "", "c:", "p:", "e:"]))
+def test_search_and_lookup_agree_on_any_query(curated: glossary.Glossary, query: str, prefix: str) -> None:
+    query = prefix + query
+    assert [(s.id, s.hit) for s in curated.search(query)] == [(t.id, t.hit) for t in curated.lookup(query)]
