@@ -191,3 +191,15 @@ def test_a_match_reads_the_callers_text_and_compares_by_what_it_found() -> None:
                             "term='community-with-a-shared-future')")
     assert second.to_dict() == {"start": 9, "end": 14, "text": "命運共同體", "form": "traditional",
                                 "term": "community-with-a-shared-future"}
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=6), st.sampled_from(FORMS), st.sampled_from(["“", "”", "「", "爲", "\n"])),
+                min_size=1, max_size=12))
+def test_in_a_long_text_each_match_reads_what_the_text_says_there(pieces: list[str]) -> None:
+    unit = "".join(pieces) + "发展。"
+    text = unit * (matcher_module._BULK_FROM // len(unit) + 1)  # long: folded in bulk, positions listed
+    for match in MATCHER.find(text):
+        written = text[match.start:match.end]
+        assert match.text == written
+        assert match.form is MATCHER.form_of(match[0], written)  # match[0]: the pattern id
