@@ -79,12 +79,17 @@ def aware(moment: datetime) -> datetime:
 _decode_json = json.JSONDecoder().decode
 
 
+def _json_list(value: Any) -> list[Any]:
+    """A JSON column's list: SQLite gives its text, PostgreSQL the decoded value."""
+    if isinstance(value, str):
+        return [] if value == "[]" else _decode_json(value)
+    return value  # type: ignore[no-any-return]
+
+
 def term_from_values(values: dict[str, Any]) -> Term:
     """A Term from raw driver values (JSON as text on SQLite, decoded on PostgreSQL)."""
     for name in ("variants", "renderings", "sources", "related"):
-        value = values[name]
-        if isinstance(value, str):
-            values[name] = [] if value == "[]" else _decode_json(value)
+        values[name] = _json_list(values[name])
     for name in ("created_at", "updated_at"):
         if isinstance(values[name], str):
             values[name] = datetime.fromisoformat(values[name])
@@ -104,12 +109,10 @@ def summary_from_values(row: Sequence[Any], query: Query, field: str, kind: str,
     term_id, simplified, traditional, marks, plain, numbers, domain, preferred, variants, renderings = row
 
     def forms() -> list[str]:
-        listed = _decode_json(variants) if isinstance(variants, str) else variants
-        return [simplified, traditional] + [v["text"] for v in listed]
+        return [simplified, traditional] + [v["text"] for v in _json_list(variants)]
 
     def english() -> list[tuple[str, Status]]:
-        listed = _decode_json(renderings) if isinstance(renderings, str) else renderings
-        return [(r["text"], _STATUS[r["status"]]) for r in listed]
+        return [(r["text"], _STATUS[r["status"]]) for r in _json_list(renderings)]
 
     return TermSummary(term_id, simplified, traditional, marks, _DOMAIN[domain], Rendering(preferred, Status.PREFERRED),
                        explain_parts(query, field, kind, forms, marks, preferred, english, rank), (plain, numbers))

@@ -180,12 +180,7 @@ class Term:
         >>> t.pinyin_as("plain")
         'hexin liyi'
         """
-        if self.pinyin_styles is not None:  # from the store: the stored form is the marks style
-            if style == "marks":
-                return self.pinyin
-            if style in _STORED_STYLES:
-                return self.pinyin_styles[_STORED_STYLES[style]]
-        return _pinyin.render(self.pinyin, style)
+        return _pinyin_in(style, self.pinyin, self.pinyin_styles)
 
     def citation(self, rendering: Rendering) -> str | None:
         """The rendering's source as a citation, resolving numbered references."""
@@ -268,6 +263,16 @@ class Term:
         return data
 
 
+def _pinyin_in(style: _pinyin.PinyinStyle | str, marks: str, stored: tuple[str, str] | None) -> str:
+    """Pinyin in a style: the marks form itself, the store's other forms when given (a term read
+    from the store), or rendered (and cached) from the marks."""
+    if style == "marks":
+        return marks
+    if stored is not None and style in _STORED_STYLES:
+        return stored[_STORED_STYLES[style]]
+    return _pinyin.render(marks, style)
+
+
 def _hit_dict(hit: Hit) -> dict[str, Any]:
     return {"field": hit.field, "kind": hit.kind, "text": hit.text,
             "status": hit.status.value if hit.status else None}
@@ -294,11 +299,7 @@ class TermSummary:
 
     def pinyin_as(self, style: _pinyin.PinyinStyle | str = _pinyin.PinyinStyle.MARKS) -> str:
         """The pinyin in a style."""
-        if style == "marks":
-            return self.pinyin
-        if self.pinyin_styles is not None and style in _STORED_STYLES:
-            return self.pinyin_styles[_STORED_STYLES[style]]
-        return _pinyin.render(self.pinyin, style)
+        return _pinyin_in(style, self.pinyin, self.pinyin_styles)
 
     def to_dict(self) -> dict[str, Any]:
         """The headline part of ``Term.to_dict()`` (same keys and shapes), with the match."""
