@@ -285,10 +285,6 @@ class Matcher:
         """The term a pattern (by index) belongs to."""
         return self._terms[pattern_id]
 
-    def scan(self, text: str, across_newlines: bool = False) -> list[tuple[int, int, int]]:
-        """Raw matches as (pattern index, start, end), offsets into ``text``."""
-        return self._scan(text, across_newlines)[0]
-
     def _scan(self, text: str, across_newlines: bool) -> tuple[list[tuple[int, int, int]], list[int] | None]:
         """The raw matches, and the positions folding changed (None: not worked out, or lines
         joined, so that any match may read other than its pattern)."""

@@ -276,7 +276,7 @@ class Glossary:
             def load(missing: list[str]) -> dict[str, tuple[Any, ...]]:
                 sql = (f"SELECT {', '.join(_SUMMARY_COLUMNS)} FROM terms "
                        f"WHERE id IN ({', '.join('?' * len(missing))})")
-                return {row[0]: tuple(row) for row in db_read(connection, sql, tuple(missing))}
+                return {row[0]: row for row in db_read(connection, sql, tuple(missing))}
 
             rows = self._summary_rows.read(list(best), revision, load)
         return [summary_from_values(rows[term_id], parsed, *how) for term_id, how in best.items() if term_id in rows]
