@@ -6,6 +6,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from json.encoder import encode_basestring as _json_string  # what json.dumps(ensure_ascii=False) uses
 from typing import Any
 
 from . import pinyin as _pinyin
@@ -312,3 +313,25 @@ class TermSummary:
         if self.hit is not None:
             data["match"] = _hit_dict(self.hit)
         return data
+
+    def to_json(self) -> str:
+        """``to_dict()`` as compact JSON text with non-ASCII kept, i.e. ``json.dumps(s.to_dict(),
+        ensure_ascii=False, separators=(",", ":"))``, written directly: a result list encodes
+        many, and building the dicts first costs more than finding them.
+
+        >>> summary = TermSummary("yi", "一", "一", "yī", Domain.GENERAL, Rendering("one", Status.PREFERRED))
+        >>> summary.to_json()[:68]
+        '{"id":"yi","simplified":"一","traditional":"一","pinyin":{"marks":"yī"'
+        """
+        text = (f'{{"id":{_json_string(self.id)},"simplified":{_json_string(self.simplified)},'
+                f'"traditional":{_json_string(self.traditional)},"pinyin":{{"marks":{_json_string(self.pinyin)},'
+                f'"plain":{_json_string(self.pinyin_as("plain"))},'
+                f'"numbers":{_json_string(self.pinyin_as("numbers"))}}},'
+                f'"english":{{"preferred":{_json_string(self.preferred.text)}}},'
+                f'"domain":{_json_string(self.domain.value)}')
+        hit = self.hit
+        if hit is None:
+            return text + "}"
+        status = _json_string(hit.status.value) if hit.status else "null"
+        return (f'{text},"match":{{"field":{_json_string(hit.field)},"kind":{_json_string(hit.kind)},'
+                f'"text":{_json_string(hit.text)},"status":{status}}}}}')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,17 @@ def test_search_results_are_summaries_with_the_full_record_one_request_away(clie
 def test_search_responses_are_compact_json_like_the_others(client: FlaskClient) -> None:
     body = client.get("/api/v1/search", query_string={"q": "hexin"}).data
     assert body.startswith(b'{"query":"hexin","domain":null,"count":1,"results":[{"id":"core-interests",')
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "mingyun"}, {"q": "community of common destiny"}, {"q": "e:partnership", "domain": "diplomacy"},
+    {"q": '核心 "\\ </script>'}, {"q": "zzzz"},
+])
+def test_search_responses_are_the_json_of_their_documented_object(client: FlaskClient, params: dict[str, str]) -> None:
+    # written directly rather than through json.dumps: check it is exactly what an encoder writes
+    body = client.get("/api/v1/search", query_string=params).get_data(as_text=True)
+    assert body == json.dumps(json.loads(body), ensure_ascii=False, separators=(",", ":"))
+    assert json.loads(body)["query"] == params["q"]
 
 
 def test_search_on_a_superseded_rendering_carries_the_notice(client: FlaskClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import replace
 
 import pytest
@@ -124,6 +125,21 @@ def test_search_summaries_agree_with_lookup(store: glossary.Glossary) -> None:
             assert summary.to_dict() == {key: record[key] for key in summary.to_dict()}
             assert (summary.preferred.text, summary.pinyin_as("numbers")) == (
                 term.preferred.text, term.pinyin_as("numbers"))
+
+
+_ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
+    ['"', "\\", "\n\t\x00\x1f", "命運共同體", "“quoted”", "\u2028", "𠀀"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(_ANY_TEXT, min_size=7, max_size=7), domain=st.sampled_from(list(glossary.Domain)),
+       hit=st.none() | st.builds(glossary.Hit, _ANY_TEXT, _ANY_TEXT, _ANY_TEXT, st.none() | st.sampled_from(list(Status))))
+def test_a_summary_writes_the_json_that_encoding_its_dict_writes(
+        texts: list[str], domain: glossary.Domain, hit: glossary.Hit | None) -> None:
+    term_id, simplified, traditional, marks, plain, numbers, english = texts
+    summary = glossary.TermSummary(term_id, simplified, traditional, marks, domain,
+                                   glossary.Rendering(english, Status.PREFERRED), hit, (plain, numbers))
+    assert summary.to_json() == json.dumps(summary.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def test_a_hit_explained_from_its_key_rank_names_the_rendering_a_full_explanation_finds(

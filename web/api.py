@@ -14,7 +14,7 @@ from glossary import Domain, Glossary, Status
 from glossary.formats import EXPORTS
 
 from . import annotation, openapi
-from .views import search_results
+from .views import search_json
 
 bp = Blueprint("api", __name__)
 
@@ -73,10 +73,7 @@ def search() -> Response:
     body = cache.get(key)
     if body is None:
         found = glossary.search(query, limit=int(raw_limit), domain=domain) if query.strip() else []
-        results = search_results(found)
-        # compact, as jsonify writes the other responses (dumps alone puts a space after , and :)
-        body = current_app.json.dumps({"query": query, "domain": domain.value if domain else None,
-                                       "count": len(results), "results": results}, separators=(",", ":")).encode()
+        body = search_json(query, domain, found).encode()
         cache.put(key, body, current_app.config["SEARCH_CACHE_SIZE"])
     return Response(body, mimetype="application/json")
 
