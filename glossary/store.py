@@ -288,7 +288,9 @@ class Glossary:
         (read in the same statement)."""
         limit = max(1, min(limit, 200))
         domain_value = Domain(domain).value if domain else None
-        found: dict[str, tuple[tuple[Any, ...], str, str]] = {}  # id -> (sort key, field, kind)
+        # id -> (sort key, field, kind, key rank); the sort key packs (class, key rank, stage order,
+        # key length) in one int, so sorting compares ints and then ids, not 5-tuples
+        found: dict[str, tuple[int, str, str, int]] = {}
         stages = scan_plan(parsed)
         if not stages:
             return {}, -1
@@ -299,16 +301,16 @@ class Glossary:
         for stage, term_id, matched, rank in rows:
             order, field, key, exact_match, longer_match = plans[stage]
             kind, klass = exact_match if matched == key else longer_match
-            sort = (klass, rank, order, len(matched), term_id)
+            sort = (((klass << 4 | rank) << 4 | order) << 8) | min(len(matched), 255)
             current = found.get(term_id)
             if current is None or sort < current[0]:
-                found[term_id] = (sort, field, kind)
-        exact = any(entry[0][0] == 0 for entry in found.values())
+                found[term_id] = (sort, field, kind, rank)
+        exact = any(entry[0] >> 16 == 0 for entry in found.values())
         if QueryKind.ENGLISH in parsed.kinds and len(parsed.words) > 1 and len(found) < limit and not exact:
             for term_id in self._all_words(connection, parsed.words, domain_value, limit * 2):
-                found.setdefault(term_id, ((3, 9, 9, 0, term_id), "enw", "words"))
-        best = sorted(found.items(), key=lambda item: item[1][0])[:limit]
-        return {term_id: (field, kind, sort[1]) for term_id, (sort, field, kind) in best}, revision
+                found.setdefault(term_id, (((3 << 4 | 9) << 4 | 9) << 8, "enw", "words", 9))
+        best = sorted([(entry[0], term_id) for term_id, entry in found.items()])[:limit]
+        return {term_id: found[term_id][1:] for _sort, term_id in best}, revision
 
     def _scan(self, connection: Any, stages: Sequence[tuple[int, str, str]], domain: str | None,
               limit: int) -> tuple[list[tuple[int, str, str, int]], int]:
