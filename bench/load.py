@@ -5,7 +5,8 @@ the ~120k-entry CC-CEDICT store (bench/cedict.py), then drives it with 32 keep-a
 connections (client processes x threads), one phase per request kind, each phase bounded in
 time and in requests. It prints, per kind: requests/s, client p50/p99, server p99 (from the
 app's ``Server-Timing`` header) and errors, and search throughput as a share of the trivial
-endpoint's (``/api/v1/health``).
+endpoint's (``/api/v1/health``); and, to tell where the time went, CPU per request of the
+server's workers and of the client (both from /proc on Linux) and how much of the machine sat idle.
 
     .venv/bin/python bench/load.py                 # 8 phases, a 60 s run
     .venv/bin/python bench/load.py --seconds 3     # a quick look
@@ -56,6 +57,7 @@ class Sample:
     server: list[float] = field(default_factory=list)  # milliseconds, from Server-Timing
     errors: int = 0
     first_error: str = ""
+    cpu: float = 0.0  # client CPU seconds (user + system) of the processes that sent these
 
     @classmethod
     def merged(cls, samples: list[Sample]) -> Sample:
@@ -66,6 +68,7 @@ class Sample:
             total.server += sample.server
             total.errors += sample.errors
             total.first_error = total.first_error or sample.first_error
+            total.cpu += sample.cpu
         return total
 
 
@@ -165,6 +168,7 @@ def _process(args: tuple[int, list[list[str]], float, int, bool]) -> Sample:
     """One client process: a thread per connection, each with its own list of paths."""
     port, lists, seconds, budget, cycle = args
     deadline = time.perf_counter() + seconds
+    cpu = time.process_time()
     samples = [Sample() for _ in lists]
     workers = [threading.Thread(target=_thread, args=(port, paths, deadline, budget, cycle, sample))
                for paths, sample in zip(lists, samples)]
@@ -172,7 +176,9 @@ def _process(args: tuple[int, list[list[str]], float, int, bool]) -> Sample:
         worker.start()
     for worker in workers:
         worker.join()
-    return Sample.merged(samples)
+    total = Sample.merged(samples)
+    total.cpu = time.process_time() - cpu
+    return total
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -197,6 +203,32 @@ def run_phase(pool: multiprocessing.pool.Pool, port: int, paths: list[str], seco
                                 for p in range(processes)])
     wall = time.perf_counter() - started
     return Sample.merged(parts), wall
+
+
+def _server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server's worker processes (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return float("nan")
+    total = 0
+    for child in children:
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def _idle() -> tuple[float, float]:
+    """(idle, all) CPU time of the machine so far, in clock ticks (Linux /proc/stat)."""
+    try:
+        fields = [float(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return float("nan"), float("nan")
+    return fields[3] + fields[4], sum(fields[:8])
 
 
 def wait_until_up(port: int, server: subprocess.Popen[bytes], timeout: float = 120) -> None:
@@ -249,28 +281,33 @@ def main() -> None:
               f"keep-alive connections in {options.processes} processes; {options.seconds:g} s per phase; "
               f"{os.cpu_count()} CPUs shared by client and server\n")
         print(f"{'kind':<22}{'req/s':>9}{'vs trivial':>12}{'p50 ms':>9}{'p99 ms':>9}{'server p99':>12}"
-              f"{'requests':>10}{'errors':>8}")
+              f"{'requests':>10}{'errors':>8}{'CPU ms/req: server':>20}{'client':>8}{'idle':>7}")
         total_errors, run_seconds, search_p99 = 0, 0.0, 0.0
         rates: dict[str, float] = {}
-        rows: list[tuple[str, Sample]] = []
+        rows: list[tuple[str, Sample, float, float]] = []  # kind, sample, server CPU s, idle share
         context = multiprocessing.get_context("fork")
         with context.Pool(options.processes) as pool:
             for kind in KINDS:
                 seconds = options.seconds if kind != KINDS[-1] else options.seconds * len(KINDS) - run_seconds
+                cpu_before, (idle_before, all_before) = _server_cpu(server.pid), _idle()
                 sample, wall = run_phase(pool, port, paths[kind], max(seconds, options.seconds), options.connections,
                                          options.processes, options.budget, cycle=kind not in SEARCH_KINDS)
+                cpu_after, (idle_after, all_after) = _server_cpu(server.pid), _idle()
                 rates[kind] = len(sample.latencies) / wall
-                rows.append((kind, sample))
+                idle_share = (idle_after - idle_before) / max(all_after - all_before, 1)
+                rows.append((kind, sample, cpu_after - cpu_before, idle_share))
                 total_errors += sample.errors
                 run_seconds += wall
         trivial_rate = max(rates[kind] for kind in TRIVIAL_KINDS)
-        for kind, sample in rows:
+        for kind, sample, server_cpu, idle_share in rows:
+            done = max(1, len(sample.latencies) + sample.errors)
             server_p99 = percentile(sample.server, 0.99)
             if kind in SEARCH_KINDS:
                 search_p99 = max(search_p99, server_p99)
             print(f"{kind:<22}{rates[kind]:>9.0f}{rates[kind] / trivial_rate:>11.2f}x"
                   f"{percentile(sample.latencies, 0.50) * 1000:>9.1f}{percentile(sample.latencies, 0.99) * 1000:>9.1f}"
-                  f"{server_p99:>10.1f}ms{len(sample.latencies):>10}{sample.errors:>8}")
+                  f"{server_p99:>10.1f}ms{len(sample.latencies):>10}{sample.errors:>8}"
+                  f"{server_cpu / done * 1000:>20.2f}{sample.cpu / done * 1000:>8.2f}{idle_share:>7.0%}")
             if sample.first_error:
                 print(f"  first error: {sample.first_error}")
         search_rates = [rates[kind] for kind in SEARCH_KINDS]
