@@ -275,8 +275,8 @@ def main() -> None:
                              f"{len(KINDS)} x this (default: a 60 s run in all)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--processes", type=int, default=2, help="client processes sharing the connections")
-    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: as glossary serve, one per core)")
-    parser.add_argument("--threads", type=int, default=2, help="threads per worker (as glossary serve)")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: as glossary serve, two per core)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (as glossary serve)")
     parser.add_argument("--budget", type=int, default=200_000, help="most requests per connection per phase")
     parser.add_argument("--store", type=Path, default=ROOT / "bench" / "results" / "cedict.sqlite3")
     parser.add_argument("--rebuild", action="store_true", help="build the CC-CEDICT store again")
@@ -297,7 +297,7 @@ def main() -> None:
             connection.request("GET", path)
             connection.getresponse().read()
         connection.close()
-        print(f"server: gunicorn, {options.workers or 'one per core,'} workers x {options.threads} threads, "
+        print(f"server: gunicorn, {options.workers or 'two per core,'} workers x {options.threads} threads, "
               f"127.0.0.1:{port}; client: {options.connections} "
               f"keep-alive connections in {options.processes} processes; {options.seconds:g} s per phase; "
               f"{os.cpu_count()} CPUs shared by client and server\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -303,3 +304,19 @@ def test_serve_runs_the_app_on_gunicorn_with_host_port_workers_and_threads(
     app = server.load()  # what each worker runs
     assert isinstance(app, Flask) and app.extensions["glossary"].url == url
     assert app.test_client().get("/api/v1/terms/core-interests").status_code == 200
+
+
+def test_serve_defaults_to_two_single_threaded_workers_per_core(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from glossary.cli import cli
+    from web.server import Server
+
+    started: list[Server] = []
+    monkeypatch.setattr(Server, "run", lambda server: started.append(server))
+    result = CliRunner().invoke(cli, ["--db", f"sqlite:///{tmp_path / 'serve.sqlite3'}", "serve"])
+    assert result.exit_code == 0, result.output
+    [server] = started
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert (server.cfg.bind, server.cfg.workers, server.cfg.threads) == (["127.0.0.1:5000"], 2 * cores, 1)

@@ -1,11 +1,13 @@
-"""The production server: gunicorn, one worker process per core, a few threads in each.
+"""The production server: gunicorn, two single-threaded worker processes per core.
 
 Python runs one thread at a time in a process, and a thread that calls into the database gives
-up the interpreter lock and then waits for it again behind the others: on the two-core machine
-of ``bench/load.py``, one waitress process with 4 threads served 400-700 cold searches a
-second (by query kind) at a server p99 of 16-30 ms; two gunicorn workers serve 700-2,100 at
-4-7 ms. Each worker builds its own app (``create_app``) after the fork, so no database
-connection is shared between processes.
+up the interpreter lock and then waits for it again behind the others. Two threads searching in
+one process served 39% fewer English-word searches than one thread alone, at twice the CPU per
+search; under ``bench/load.py`` on two cores, two workers of two threads each left the cores
+10-30% idle in some cold phases, while four workers of one thread kept them busy, served as much
+or more of every query kind and ran the trivial endpoint as fast. A long request (a big export or
+annotation) holds one worker of four, as it held one thread of four before. Each worker builds
+its own app (``create_app``) after the fork, so no database connection is shared between processes.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ __all__ = ["Server", "default_workers"]
 
 
 def default_workers() -> int:
-    """One worker per core the process may use."""
+    """Two workers per core the process may use."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    return 2 * max(1, cores)
 
 
 class Server(BaseApplication):  # type: ignore[misc]
@@ -37,7 +40,7 @@ class Server(BaseApplication):  # type: ignore[misc]
             "bind": f"{host}:{port}",
             "workers": workers,
             "threads": threads,
-            "worker_class": "gthread",  # threads in each worker; keeps connections alive
+            "worker_class": "gthread",  # keeps connections alive (with one thread or more per worker)
             "keepalive": 30,
             "accesslog": None,
             "errorlog": "-",

@@ -11,10 +11,10 @@ from . import cli
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, help="Port to listen on.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes (gunicorn). Default: one per CPU core.")
-@click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Threads in each worker. Python runs one thread at a time per process: more than a "
-                   "few only add waiting (measured with bench/load.py).")
+              help="Worker processes (gunicorn). Default: two per CPU core.")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Threads in each worker. Python runs one thread at a time per process: a second "
+                   "thread makes searches wait for each other (measured with bench/load.py).")
 @click.option("--debug", is_flag=True, help="Use Flask's development server with reloading and tracebacks.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads: int, debug: bool) -> None:
