@@ -166,6 +166,17 @@ def test_search_after_a_write_reads_the_written_term_not_a_kept_row(empty_store:
     assert empty_store.search("hexin liyi")[0].preferred.text == "vital core interests"
 
 
+def test_among_equal_matches_the_shorter_key_ranks_first_whatever_the_ids(empty_store: glossary.Glossary) -> None:
+    base = replace(next(t for t in glossary.open("sqlite://").terms() if t.id == "core-interests"), related=(),
+                   variants=())
+    longer = replace(base, id="a-security-and-stability", simplified="安全稳定", traditional="安全穩定",
+                     pinyin="ānquán wěndìng")
+    shorter = replace(base, id="z-security", simplified="安全", traditional="安全", pinyin="ānquán")
+    empty_store.import_terms([longer, shorter])
+    for query in ("安", "anq", "an1quan2"):  # hanzi, pinyin and toned pinyin prefixes
+        assert [t.id for t in empty_store.search(query)][:2] == ["z-security", "a-security-and-stability"], query
+
+
 _CURATED = glossary.open("sqlite://")
 #: Pieces of real queries (headwords, pinyin, English words) and noise to combine them with.
 _PIECES = sorted({piece for t in _CURATED.terms() for piece in (
