@@ -131,9 +131,12 @@ _ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | 
     ['"', "\\", "\n\t\x00\x1f", "命運共同體", "“quoted”", "\u2028", "𠀀"])
 
 
+_ANY_HIT = st.builds(glossary.Hit, _ANY_TEXT, _ANY_TEXT, _ANY_TEXT, st.none() | st.sampled_from(list(Status)))
+
+
 @settings(max_examples=300, deadline=None)
 @given(texts=st.lists(_ANY_TEXT, min_size=7, max_size=7), domain=st.sampled_from(list(glossary.Domain)),
-       hit=st.none() | st.builds(glossary.Hit, _ANY_TEXT, _ANY_TEXT, _ANY_TEXT, st.none() | st.sampled_from(list(Status))))
+       hit=st.none() | _ANY_HIT)
 def test_a_summary_writes_the_json_that_encoding_its_dict_writes(
         texts: list[str], domain: glossary.Domain, hit: glossary.Hit | None) -> None:
     term_id, simplified, traditional, marks, plain, numbers, english = texts
