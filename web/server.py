@@ -3,10 +3,10 @@
 Python runs one thread at a time in a process, and a thread that calls into the database gives
 up the interpreter lock and then waits for it again behind the others. Two threads searching in
 one process served 39% fewer English-word searches than one thread alone, at twice the CPU per
-search; under ``bench/load.py`` on two cores, two workers of two threads each left the cores
-10-30% idle in some cold phases, while four workers of one thread kept them busy, served as much
-or more of every query kind and ran the trivial endpoint as fast. A long request (a big export or
-annotation) holds one worker of four, as it held one thread of four before. Each worker builds
+search; under ``bench/load.py`` on two cores, two workers of two threads each often left the
+cores 15-30% idle through a cold phase, while four workers of one thread did so more rarely,
+served as much or more of every query kind and ran the trivial endpoint as fast. A long request (a big export or
+annotation) holds one worker (of four on two cores), as it held one thread of four before. Each worker builds
 its own app (``create_app``) after the fork, so no database connection is shared between processes.
 """
 
