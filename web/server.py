@@ -5,9 +5,10 @@ up the interpreter lock and then waits for it again behind the others. Two threa
 one process served 39% fewer English-word searches than one thread alone, at twice the CPU per
 search; under ``bench/load.py`` on two cores, two workers of two threads each often left the
 cores 15-30% idle through a cold phase, while four workers of one thread did so more rarely,
-served as much or more of every query kind and ran the trivial endpoint as fast. A long request (a big export or
-annotation) holds one worker (of four on two cores), as it held one thread of four before. Each worker builds
-its own app (``create_app``) after the fork, so no database connection is shared between processes.
+served as much or more of every query kind and ran the trivial endpoint as fast. A long request
+(a big export or annotation) holds one worker (of four on two cores), as it held one thread of
+four before. Each worker builds its own app (``create_app``) after the fork, so no database
+connection is shared between processes.
 """
 
 from __future__ import annotations
