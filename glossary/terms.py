@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -303,21 +304,15 @@ class TermSummary:
         return _pinyin_in(style, self.pinyin, self.pinyin_styles)
 
     def to_dict(self) -> dict[str, Any]:
-        """The headline part of ``Term.to_dict()`` (same keys and shapes), with the match."""
-        data: dict[str, Any] = {
-            "id": self.id, "simplified": self.simplified, "traditional": self.traditional,
-            "pinyin": {"marks": self.pinyin, "plain": self.pinyin_as(_pinyin.PinyinStyle.PLAIN),
-                       "numbers": self.pinyin_as(_pinyin.PinyinStyle.NUMBERS)},
-            "english": {"preferred": self.preferred.text}, "domain": self.domain.value,
-        }
-        if self.hit is not None:
-            data["match"] = _hit_dict(self.hit)
+        """The headline part of ``Term.to_dict()`` (same keys and shapes), with the match: read
+        back from ``to_json``, the one place that writes a summary."""
+        data: dict[str, Any] = json.loads(self.to_json())
         return data
 
     def to_json(self) -> str:
-        """``to_dict()`` as compact JSON text with non-ASCII kept, i.e. ``json.dumps(s.to_dict(),
-        ensure_ascii=False, separators=(",", ":"))``, written directly: a result list encodes
-        many, and building the dicts first costs more than finding them.
+        """``to_dict()`` as compact JSON text with non-ASCII kept (what ``json.dumps(...,
+        ensure_ascii=False, separators=(",", ":"))`` writes), written directly: a result list
+        encodes many, and building dicts to encode costs more than finding the results.
 
         >>> summary = TermSummary("yi", "一", "一", "yī", Domain.GENERAL, Rendering("one", Status.PREFERRED))
         >>> summary.to_json()[:68]

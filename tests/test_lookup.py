@@ -137,12 +137,20 @@ _ANY_HIT = st.builds(glossary.Hit, _ANY_TEXT, _ANY_TEXT, _ANY_TEXT, st.none() | 
 @settings(max_examples=300, deadline=None)
 @given(texts=st.lists(_ANY_TEXT, min_size=7, max_size=7), domain=st.sampled_from(list(glossary.Domain)),
        hit=st.none() | _ANY_HIT)
-def test_a_summary_writes_the_json_that_encoding_its_dict_writes(
+def test_a_summary_writes_compact_json_of_its_fields(
         texts: list[str], domain: glossary.Domain, hit: glossary.Hit | None) -> None:
     term_id, simplified, traditional, marks, plain, numbers, english = texts
     summary = glossary.TermSummary(term_id, simplified, traditional, marks, domain,
                                    glossary.Rendering(english, Status.PREFERRED), hit, (plain, numbers))
-    assert summary.to_json() == json.dumps(summary.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    written = summary.to_json()
+    data = json.loads(written)
+    assert written == json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact, nothing escaped twice
+    assert data == {
+        "id": term_id, "simplified": simplified, "traditional": traditional,
+        "pinyin": {"marks": marks, "plain": plain, "numbers": numbers},
+        "english": {"preferred": english}, "domain": domain.value,
+        **({} if hit is None else {"match": {"field": hit.field, "kind": hit.kind, "text": hit.text,
+                                             "status": hit.status.value if hit.status else None}})}
 
 
 def test_a_hit_explained_from_its_key_rank_names_the_rendering_a_full_explanation_finds(
