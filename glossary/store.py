@@ -119,6 +119,19 @@ class _ByRevision:
         return found
 
 
+def _sort_key(klass: int, rank: int, order: int, length: int) -> int:
+    """How good a match is, lower first: (class, key rank, stage order, key length) packed in
+    one int, so ranking sorts ints and then ids rather than 5-tuples. Each part is < 16 (the
+    length < 256: keys are at most KEY_LENGTH characters)."""
+    return (((klass << 4 | rank) << 4 | order) << 8) | min(length, 255)
+
+
+def _rows_by_id(connection: Any, columns: Sequence[str], term_ids: Sequence[str]) -> list[Any]:
+    """``columns`` of the terms with these ids, in no particular order."""
+    sql = f"SELECT {', '.join(columns)} FROM terms WHERE id IN ({', '.join('?' * len(term_ids))})"
+    return db_read(connection, sql, tuple(term_ids))
+
+
 class Glossary:
     """A glossary store: lookup, get, import and export (and annotation, see annotate.py).
 
@@ -274,9 +287,7 @@ class Glossary:
                 return []
 
             def load(missing: list[str]) -> dict[str, tuple[Any, ...]]:
-                sql = (f"SELECT {', '.join(_SUMMARY_COLUMNS)} FROM terms "
-                       f"WHERE id IN ({', '.join('?' * len(missing))})")
-                return {row[0]: row for row in db_read(connection, sql, tuple(missing))}
+                return {row[0]: row for row in _rows_by_id(connection, _SUMMARY_COLUMNS, missing)}
 
             rows = self._summary_rows.read(list(best), revision, load)
         return [summary_from_values(rows[term_id], parsed, *how) for term_id, how in best.items() if term_id in rows]
@@ -288,8 +299,7 @@ class Glossary:
         (read in the same statement)."""
         limit = max(1, min(limit, 200))
         domain_value = Domain(domain).value if domain else None
-        # id -> (sort key, field, kind, key rank); the sort key packs (class, key rank, stage order,
-        # key length) in one int, so sorting compares ints and then ids, not 5-tuples
+        # id -> (sort key, field, kind, key rank)
         found: dict[str, tuple[int, str, str, int]] = {}
         stages = scan_plan(parsed)
         if not stages:
@@ -301,14 +311,14 @@ class Glossary:
         for stage, term_id, matched, rank in rows:
             order, field, key, exact_match, longer_match = plans[stage]
             kind, klass = exact_match if matched == key else longer_match
-            sort = (((klass << 4 | rank) << 4 | order) << 8) | min(len(matched), 255)
+            sort = _sort_key(klass, rank, order, len(matched))
             current = found.get(term_id)
             if current is None or sort < current[0]:
                 found[term_id] = (sort, field, kind, rank)
-        exact = any(entry[0] >> 16 == 0 for entry in found.values())
+        exact = any(entry[0] < _sort_key(1, 0, 0, 0) for entry in found.values())  # class 0
         if QueryKind.ENGLISH in parsed.kinds and len(parsed.words) > 1 and len(found) < limit and not exact:
             for term_id in self._all_words(connection, parsed.words, domain_value, limit * 2):
-                found.setdefault(term_id, (((3 << 4 | 9) << 4 | 9) << 8, "enw", "words", 9))
+                found.setdefault(term_id, (_sort_key(3, 9, 9, 0), "enw", "words", 9))
         best = sorted([(entry[0], term_id) for term_id, entry in found.items()])[:limit]
         return {term_id: found[term_id][1:] for _sort, term_id in best}, revision
 
@@ -360,9 +370,8 @@ class Glossary:
             revision = self._revision(connection)
 
         def load(missing: list[str]) -> dict[str, Term]:
-            sql = f"SELECT {', '.join(TERM_COLUMNS)} FROM terms WHERE id IN ({', '.join('?' * len(missing))})"
             return {row[0]: term_from_values(dict(zip(TERM_COLUMNS, row)))
-                    for row in db_read(connection, sql, tuple(missing))}
+                    for row in _rows_by_id(connection, TERM_COLUMNS, missing)}
 
         records = self._records.read(term_ids, revision, load)
         return [records[i] for i in term_ids if i in records]
