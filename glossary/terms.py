@@ -50,22 +50,28 @@ _STORED_STYLES: dict[str, int] = {"plain": 0, "numbers": 1}
 class Domain(str, enum.Enum):
     """Subject field of a term (closed list; documented in the README)."""
 
-    #: Partnerships, diplomatic formulas, principles of foreign policy, summit language.
+    #: Party ideology and the political system: guiding thought, party building, slogans.
+    PARTY = "party"
+    #: Economy, development and reform, trade, finance, development cooperation.
+    ECONOMY = "economy"
+    #: Partnerships, diplomatic formulas, principles of foreign policy, global governance.
     DIPLOMACY = "diplomacy"
-    #: Security concepts, counter-terrorism, military and regional security.
+    #: Security and defence: security concepts, counter-terrorism, the armed forces.
     SECURITY = "security"
+    #: Hong Kong, Macao, Taiwan, sovereignty, territorial integrity, core interests.
+    SOVEREIGNTY = "sovereignty"
+    #: Environment, science and technology, society, education, health, rural policy.
+    SOCIETY = "society"
+    #: Law, the rule of law, anti-corruption, administration and governance.
+    GOVERNANCE = "governance"
     #: The Belt and Road Initiative family and connectivity.
     BELT_AND_ROAD = "belt-and-road"
-    #: Economy, trade, finance, development cooperation.
-    ECONOMY = "economy"
-    #: Party ideology, governance concepts, domestic political slogans.
-    GOVERNANCE = "governance"
-    #: Sovereignty, territorial integrity, core interests, Taiwan, Hong Kong.
-    SOVEREIGNTY = "sovereignty"
+    #: Organisations, state bodies, mechanisms, forums, programmes and their proper names.
+    INSTITUTIONS = "institutions"
+    #: Four-character formulas and classical idioms used in official speeches.
+    IDIOMS = "idioms"
     #: Ethnic and religious policy, Xinjiang and Tibet policy language.
     ETHNICITY_RELIGION = "ethnicity-religion"
-    #: Organisations, mechanisms, forums, programmes and their proper names.
-    INSTITUTIONS = "institutions"
     #: Countries, regions, cities and geographic names.
     PLACES = "places"
     #: Anything else (imported general vocabulary, e.g. from a dictionary).
