@@ -26,6 +26,7 @@ __all__ = [
     "QueryPinyin",
     "parse_query",
     "toneless_key",
+    "spelled_key",
     "toned_key",
     "initials_key",
 ]
@@ -70,6 +71,7 @@ _LONGEST = max(map(len, SYLLABLES))
 #: Combining tone marks (after NFD decomposition) and the tone each stands for.
 _TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 _UMLAUT = "\u0308"
+_CIRCUMFLEX = "\u0302"
 #: Characters that separate words or syllables in the stored form and are kept as written.
 _SEPARATORS = " -,\"“”·"
 _WORD = re.compile(r"[^\s\-,\"“”·']+(?:'[^\s\-,\"“”·']+)*")
@@ -103,8 +105,9 @@ class Syllable:
 
 
 def _mark_position(letters: str) -> int:
-    """Where the tone mark goes: on a or e, on the o of ou, else on the last vowel."""
-    for vowel in "ae":
+    """Where the tone mark goes: on a or e (or ê), on the o of ou, else on the last vowel; in
+    the interjections without a vowel, on the n or m (ńg, hm̀)."""
+    for vowel in "aeê":
         if vowel in letters:
             return letters.index(vowel)
     if "ou" in letters:
@@ -112,7 +115,7 @@ def _mark_position(letters: str) -> int:
     for index in range(len(letters) - 1, -1, -1):
         if letters[index] in "iouü":
             return index
-    return 0
+    return next((index for index, letter in enumerate(letters) if letter in "nm"), 0)
 
 
 # A parsed pinyin string is a sequence of Syllables and separator strings (" ", "-", "'", ", ").
@@ -128,6 +131,8 @@ def _decompose(word: str) -> tuple[str, dict[int, int]]:
             tones[len(letters) - 1] = _TONE_MARKS[char]
         elif char == _UMLAUT and letters and letters[-1] == "u":
             letters[-1] = "v"
+        elif char == _CIRCUMFLEX and letters and letters[-1] == "e":
+            letters[-1] = "ê"
         elif unicodedata.combining(char):
             continue
         else:
@@ -209,9 +214,12 @@ def _separator(between: str, text: str) -> str:
 
 def _parse_word(word: str, text: str) -> list[Syllable]:
     letters, tones = _decompose(word)
-    if not letters.isascii() or not letters.isalpha():
+    if letters.lower() in INTERJECTIONS:  # ń, ňg, ḿ, hm, hng, ê: a word of their own
+        pieces: list[str] | None = [letters]
+    elif not letters.isascii() or not letters.isalpha():
         raise PinyinError(text, f"{word!r} is not pinyin")
-    pieces = _segment(letters)
+    else:
+        pieces = _segment(letters)
     if pieces is None:
         raise PinyinError(text, f"{word!r} does not split into pinyin syllables")
     result: list[Syllable] = []
@@ -404,76 +412,202 @@ def _readings(lazy_pinyin: object, style: object, chunk: str) -> list[Syllable]:
 
 def toneless_key(text: str) -> str:
     """Search key without tones: syllables lowercased, ü → u, run together: ``zhanluehuoban``."""
-    return "".join(s.letters.replace("v", "u") for s in syllables(text))
+    return "".join(_key(s.letters) for s in syllables(text))
+
+
+def spelled_key(text: str) -> str:
+    """Search key without tones, syllables joined by ``'``: ``xi'an``, ``jiu'er'gong'shi``."""
+    return "'".join(_key(s.letters) for s in syllables(text))
 
 
 def toned_key(text: str) -> str:
     """Search key with tone numbers, ü as v: ``zhan4lve4huo3ban4``."""
-    return "".join(f"{s.letters}{s.tone}" for s in syllables(text))
+    return "".join(f"{_key(s.letters, toned=True)}{s.tone}" for s in syllables(text))
 
 
 def initials_key(text: str) -> str:
     """First letter of every syllable: 命运共同体 → ``mygtt``."""
-    return "".join(s.letters[0] for s in syllables(text))
+    return "".join(_key(s.letters)[0] for s in syllables(text))
 
 
 @dataclass(frozen=True)
 class QueryPinyin:
-    """A user's pinyin query reduced to comparable keys.
+    """A user's pinyin query reduced to the keys it is searched under.
 
-    ``toned`` is set when the query carries tones for every syllable (the last may lack one,
-    as it is still being typed); otherwise only ``toneless`` is used.
+    A run of letters can often be read as syllables in more than one way (``xian`` is xian or
+    xi'an, ``fangan`` fang'an or fan'gan); every reading the query allows is kept:
+
+    - ``letters``: the toneless letters run together, the ``py`` key. It stands for every
+      reading at once, so a query that fixes no syllable boundary is searched by it alone.
+    - ``spelled``: when the query fixes syllable boundaries (a space, an apostrophe, a hyphen,
+      a quote…), one toneless key per reading, syllables joined by ``'`` (the ``pyb`` key):
+      ``xi'an`` is then only xi+an. Empty when the query fixes none, or allows too many
+      readings to list (``letters`` is searched instead: it finds them all).
+    - ``toned``: when the query carries tones (marks or numbers) on every syllable but the last
+      (still being typed), one toned key per reading (``pyt``), e.g. ``xi1an1``.
+    - ``loose``: tone marks were left off some syllable: the toneless keys are searched too.
+    - ``complete``: every syllable is whole (not a prefix being typed) in some reading.
     """
 
-    toneless: str
-    toned: str | None
-    complete: bool  # every syllable is whole (not a prefix being typed)
+    letters: str
+    spelled: tuple[str, ...] = ()
+    toned: tuple[str, ...] = ()
+    loose: bool = False
+    complete: bool = True
 
 
-_QUERY_TOKEN = re.compile(r"([a-zv]+)([1-5]?)")
+#: Interjection syllables (ń ňg ḿ hm hng ê…): valid, but only as a word of their own, never
+#: split out of a longer run of letters (where ``ng`` or ``m`` would read ``ming`` as mi+ng).
+INTERJECTIONS = frozenset({"n", "ng", "m", "hm", "hng", "ê"})
+_WITH_INTERJECTIONS = _QUERY_SYLLABLES | INTERJECTIONS
+#: Most readings a query is searched under, one index scan each; past it, the toneless letters
+#: (which find every reading, only without the boundaries the query fixed).
+MAX_READINGS = 8
+#: Characters that separate syllables in a query: any space or punctuation (apostrophes, hyphens,
+#: quotes, commas, middle dots as our own pinyin shows them, and their full-width forms).
+_QUERY_PIECE = re.compile(r"((?:[^\W\d_]|[\u0300-\u036f])+)([0-9]?)|((?:[^\w\u0300-\u036f]|_)+)")
+
+
+def _split_readings(letters: str, partial_end: bool = False,
+                    inventory: frozenset[str] = _QUERY_SYLLABLES) -> list[tuple[str, ...]]:
+    """Every way to split a run of toneless letters (ü as v) into syllables of ``inventory``,
+    zero-initial ones (an, er, ou…) anywhere; with ``partial_end`` the last piece may be the
+    start of a syllable. At most ``MAX_READINGS + 1`` readings (more means: too many to list).
+
+    >>> _split_readings("xian")
+    [('xian',), ('xi', 'an')]
+    >>> _split_readings("mingyungongt", True)
+    [('ming', 'yun', 'gong', 't')]
+    """
+    size = len(letters)
+    prefixes = _syllable_prefixes()
+    memo: dict[int, list[tuple[str, ...]]] = {}
+
+    def tails(start: int) -> list[tuple[str, ...]]:
+        if start == size:
+            return [()]
+        if start in memo:
+            return memo[start]
+        found: list[tuple[str, ...]] = []
+        for end in range(min(size, start + _LONGEST), start, -1):
+            piece = letters[start:end]
+            if piece in inventory:
+                found += [(piece, *rest) for rest in tails(end)]
+            elif partial_end and end == size and piece in prefixes:
+                found.append((piece,))
+            if len(found) > MAX_READINGS:
+                break
+        memo[start] = found[:MAX_READINGS + 1]
+        return memo[start]
+
+    return tails(0)
 
 
 @lru_cache(maxsize=4096)
 def parse_query(query: str) -> QueryPinyin | None:
-    """Read pinyin as users type it: marks, numbers, none, spaced or not, ü as ü/v/u:/u.
-
-    Returns None when the text cannot be pinyin.
+    """Read pinyin as users type it: marks, numbers or none; spaced, joined, or with our own
+    pinyin's apostrophes, hyphens, quotes and commas; ü as ü, v, u: or u. Returns None when
+    the text cannot be pinyin.
 
     >>> parse_query("Ming4yun4 gong4tong2ti3").toned
-    'ming4yun4gong4tong2ti3'
-    >>> parse_query("lu:e").toneless
-    'lue'
+    ('ming4yun4gong4tong2ti3',)
+    >>> parse_query("jiu'er gongshi").spelled
+    ("jiu'er'gong'shi",)
+    >>> parse_query("xian").spelled, parse_query("xian").letters
+    ((), 'xian')
+    >>> parse_query("fāngàn").toned
+    ('fang1an4', 'fan1gan4')
     """
-    text = unicodedata.normalize("NFC", query.strip()).lower()
-    text = text.replace("u:", "v").replace("ü", "v")
-    letters, tones = _decompose(re.sub(r"[\s'’\-]+", "", text))
-    if not letters or not re.fullmatch(r"[a-zv1-5]+", letters):
-        return None
-    # tone marks become digits after their syllable; digits already there stay
-    groups = _QUERY_TOKEN.findall(letters)
-    if "".join(a + b for a, b in groups) != letters:
-        return None
-    syls: list[tuple[str, int | None]] = []
-    offset = 0
-    for group_letters, digit in groups:
-        pieces = _segment(group_letters, allow_partial=True, inventory=_QUERY_SYLLABLES)
-        if pieces is None:
+    text = unicodedata.normalize("NFD", query.strip().lower()).replace("u:", "v")
+    pieces = _QUERY_PIECE.findall(text)
+    if not pieces or "".join(word + digit + between for word, digit, between in pieces) != text:
+        return None  # stray digits: "12", "ming44"
+    chunks: list[tuple[str, dict[int, int], int | None]] = []  # letters, {index: marked tone}, digit
+    bounded = False  # the query fixes a syllable boundary (a separator, or a tone number)
+    for word, digit, between in pieces:
+        if between:
+            bounded = bounded or bool(chunks)
+            continue
+        letters, tones = _decompose(word)
+        if (not letters.isascii() and letters != "ê") or digit in ("0", "6", "7", "8", "9"):
             return None
-        for index, piece in enumerate(pieces):
-            start = offset
-            offset += len(piece)
-            marked = [t for i, t in tones.items() if start <= i < offset]
-            tone = marked[0] if marked else None
-            if digit and index == len(pieces) - 1:
-                tone = int(digit)
-            syls.append((_fix_lue(piece), tone))
-        offset += len(digit)
-    complete = syls[-1][0] in _QUERY_SYLLABLES
-    toneless = "".join(s.replace("v", "u") for s, _ in syls)
-    toned: str | None = None
-    if any(t is not None for _, t in syls) and all(t is not None for _, t in syls[:-1]):
-        toned = "".join(s + (str(t) if t is not None else "") for s, t in syls)
-    return QueryPinyin(toneless, toned, complete)
+        bounded = bounded or bool(chunks)
+        chunks.append((letters, tones, int(digit) if digit else None))
+    if not chunks:
+        return None
+    per_chunk: list[list[tuple[tuple[str, int | None], ...]]] = []
+    for index, (letters, tones, digit) in enumerate(chunks):
+        partial = index == len(chunks) - 1 and digit is None  # the last syllable may be half typed
+        # Readings with interjections (ng, m, hm…) only when there is no other (or "ming" would be
+        # mi+ng too); a half-typed last syllable only when the letters end no syllable (the keys
+        # are searched by prefix: "ming yun" also finds ming'yun'ge…).
+        options: list[tuple[tuple[str, int | None], ...]] = []
+        for half, inventory in ((False, _QUERY_SYLLABLES), (False, _WITH_INTERJECTIONS), (partial, _WITH_INTERJECTIONS)):
+            options = [read for reading in _split_readings(letters, half, inventory)
+                       if (read := _tones_of(reading, tones, digit)) is not None]
+            if options:
+                break
+        if not options:
+            return None
+        per_chunk.append(options)
+    letters = _key("".join(chunk[0] for chunk in chunks))
+    readings = _combine(per_chunk)
+    if readings is None:  # too many readings to list: the toneless letters find them all
+        return QueryPinyin(letters, loose=True)
+    complete = any(r[-1][0] in _WITH_INTERJECTIONS for r in readings)
+    spelled = tuple(dict.fromkeys("'".join(_key(s) for s, _ in r) for r in readings)) if bounded else ()
+    marked = any(tones for _, tones, _ in chunks)
+    toned: list[str] = []
+    loose = False
+    if marked or any(digit for _, _, digit in chunks):
+        for reading in readings:
+            untoned = any(tone is None for _, tone in reading[:-1])
+            if untoned and not marked:
+                continue  # tone numbers missing in the middle: search without tones
+            # with tone marks, a syllable written without one has the neutral tone, or the
+            # typist left it off: both are searched
+            loose = loose or untoned
+            head = "".join(_key(s, toned=True) + str(tone or 5) for s, tone in reading[:-1])
+            last, tone = reading[-1]
+            toned.append(head + _key(last, toned=True) + (str(tone) if tone else ""))
+    return QueryPinyin(letters, spelled, tuple(dict.fromkeys(toned)), loose or not toned, complete)
+
+
+def _tones_of(reading: tuple[str, ...], tones: dict[int, int],
+              digit: int | None) -> tuple[tuple[str, int | None], ...] | None:
+    """A reading's syllables with their tones (marks by position, the digit on the last);
+    None when a syllable would carry two marks."""
+    out: list[tuple[str, int | None]] = []
+    start = 0
+    for index, piece in enumerate(reading):
+        end = start + len(piece)
+        marks = [tone for position, tone in tones.items() if start <= position < end]
+        if len(marks) > 1:
+            return None
+        tone = marks[0] if marks else None
+        if digit is not None and index == len(reading) - 1:
+            tone = digit
+        out.append((_fix_lue(piece), tone))
+        start = end
+    return tuple(out)
+
+
+def _combine(per_chunk: list[list[tuple[tuple[str, int | None], ...]]]
+             ) -> list[tuple[tuple[str, int | None], ...]] | None:
+    """Every reading of the whole query, one per choice of reading per chunk; None past
+    MAX_READINGS."""
+    readings: list[tuple[tuple[str, int | None], ...]] = [()]
+    for options in per_chunk:
+        readings = [done + option for done in readings for option in options]
+        if len(readings) > MAX_READINGS:
+            return None
+    return readings
+
+
+def _key(letters: str, toned: bool = False) -> str:
+    """Letters as the search keys write them: ü as u without tones, as v with them; ê as e."""
+    letters = letters.replace("ê", "e")
+    return letters if toned else letters.replace("v", "u")
 
 
 def _fix_lue(piece: str) -> str:

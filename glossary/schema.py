@@ -46,7 +46,8 @@ class SearchKey(Base):
     """A normalised key under which a term is found.
 
     Fields: ``hz`` folded Chinese forms, ``hzs`` their proper suffixes (substring search),
-    ``py`` toneless pinyin, ``pyt`` toned pinyin, ``pyi`` initials, ``en`` whole English
+    ``py`` toneless pinyin run together, ``pyb`` toneless pinyin with its syllables
+    marked (``xi'an``), ``pyt`` toned pinyin, ``pyi`` initials, ``en`` whole English
     renderings, ``enw`` English words. ``rank`` is the rendering status rank for English keys.
     """
 

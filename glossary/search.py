@@ -17,9 +17,12 @@ from . import pinyin as _pinyin
 from .script import fold
 from .terms import Hit, Status, Term
 
-__all__ = ["QueryKind", "Query", "read_query", "term_keys", "normalize_english", "english_words", "KEY_MAX",
+__all__ = ["QueryKind", "Query", "read_query", "term_keys", "KEYS_VERSION", "normalize_english", "english_words", "KEY_MAX",
            "scan_plan", "match_kind", "explain", "explain_parts"]
 
+#: The version of ``term_keys``: a store whose index was written by another version rebuilds it
+#: when opened. Raise it whenever the keys a term gets change.
+KEYS_VERSION = "2"
 #: Appended to a key to make the upper bound of a prefix range (compares above any character).
 KEY_MAX = "\U0010ffff"
 KEY_LENGTH = 200
@@ -52,7 +55,9 @@ class Query:
 
 
 _PREFIXES = {"c:": QueryKind.HANZI, "p:": QueryKind.PINYIN, "e:": QueryKind.ENGLISH}
-_TONED = re.compile(r"[a-zü]+[1-5]|[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", re.IGNORECASE)
+_INITIALS_IGNORED = re.compile(r"['’\-]")
+#: Longest initials query: a headword of 30 syllables (the longest names of bodies and policies).
+_MAX_INITIALS = 30
 
 
 def read_query(text: str) -> Query:
@@ -72,12 +77,14 @@ def read_query(text: str) -> Query:
         return Query(text, (QueryKind.HANZI,), hanzi=hanzi)
     kinds: list[QueryKind] = []
     parsed = _pinyin.parse_query(text) if forced in (None, QueryKind.PINYIN) else None
-    letters = re.sub(r"[\s'’-]", "", text).lower()
+    # initials are typed as one run of letters (mygtt), perhaps with our apostrophes or hyphens
+    letters = _INITIALS_IGNORED.sub("", text).lower()
     initials = letters if forced in (None, QueryKind.PINYIN) and letters.isascii() and letters.isalpha() \
-        and 2 <= len(letters) <= 12 else ""
+        and 2 <= len(letters) <= _MAX_INITIALS else ""
     if parsed is not None or initials:
         kinds.append(QueryKind.PINYIN)
-    toned = bool(_TONED.search(text))
+    # a query with tones on syllables is pinyin only; "C5" or "G20" is not pinyin at all
+    toned = parsed is not None and bool(parsed.toned)
     if forced is QueryKind.ENGLISH or (forced is None and not toned):
         kinds.append(QueryKind.ENGLISH)
     english = normalize_english(text)
@@ -126,11 +133,11 @@ def term_keys(term: Term) -> list[tuple[str, str, int]]:
             slot = ("hzs" if start else "hz", folded[start:])
             if keys.get(slot, 9) > rank:
                 keys[slot] = rank
-    syllables = _pinyin.syllables(term.pinyin)
-    keys[("py", "".join(s.letters for s in syllables).replace("v", "u")[:KEY_LENGTH])] = 0
-    keys[("pyt", "".join(f"{s.letters}{s.tone}" for s in syllables)[:KEY_LENGTH])] = 0
-    if len(syllables) > 1:
-        keys[("pyi", "".join(s.letters[0] for s in syllables)[:KEY_LENGTH])] = 0
+    keys[("py", _pinyin.toneless_key(term.pinyin)[:KEY_LENGTH])] = 0
+    keys[("pyb", _pinyin.spelled_key(term.pinyin)[:KEY_LENGTH])] = 0
+    keys[("pyt", _pinyin.toned_key(term.pinyin)[:KEY_LENGTH])] = 0
+    if len(_pinyin.syllables(term.pinyin)) > 1:
+        keys[("pyi", _pinyin.initials_key(term.pinyin)[:KEY_LENGTH])] = 0
     for rendering in term.renderings:
         rank = rendering.status.rank
         normal = normalize_english(rendering.text)
@@ -147,7 +154,9 @@ def scan_plan(q: Query) -> list[tuple[int, str, str]]:
         stages += [(0, "hz", q.hanzi), (0, "hzs", q.hanzi)]
     if QueryKind.PINYIN in q.kinds:
         if q.pinyin is not None:
-            stages.append((1, "pyt", q.pinyin.toned) if q.pinyin.toned else (1, "py", q.pinyin.toneless))
+            stages += [(1, "pyt", key) for key in q.pinyin.toned]
+            if q.pinyin.loose:  # no tones, or some left off: the toneless keys
+                stages += [(1, "pyb", key) for key in q.pinyin.spelled] or [(1, "py", q.pinyin.letters)]
         if q.initials:
             stages.append((3, "pyi", q.initials))
     if QueryKind.ENGLISH in q.kinds and q.english:

@@ -26,7 +26,7 @@ from .gcpause import collector_paused
 from .rows import TERM_COLUMNS, aware, checksum, key_rows, summary_from_values, term_from_values, term_row
 from .rows import SUMMARY_COLUMNS as _SUMMARY_COLUMNS
 from .schema import Meta, SearchKey, TermRow
-from .search import KEY_MAX, Query, QueryKind, explain, match_kind, read_query, scan_plan
+from .search import KEY_MAX, KEYS_VERSION, Query, QueryKind, explain, match_kind, read_query, scan_plan
 from .terms import Domain, Status, Term, TermSummary
 
 if TYPE_CHECKING:  # imported when first used: the web app's searches never build a matcher
@@ -146,6 +146,7 @@ class Glossary:
         except SQLAlchemyError as error:
             raise StoreError(f"cannot open the store at {safe_url(url)}: {error.__class__.__name__}: "
                              f"{str(error).splitlines()[0]}; check GLOSSARY_DATABASE_URL") from error
+        self._refresh_keys()
         self._cache_lock = threading.RLock()  # re-entrant: a cached build may read other cached values
         self._cache: dict[str, tuple[int, Any]] = {}
         self._records = _ByRevision(_RECORD_CACHE_SIZE)
@@ -172,6 +173,29 @@ class Glossary:
             if MigrationContext.configure(connection).get_current_revision() != head:
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "head")
+
+    def _refresh_keys(self) -> None:
+        """Rebuild the search index when it was written by another version of the key functions
+        (``search.KEYS_VERSION``), so a store made before a change of keys finds what a new one
+        finds. Once per store, under the import lock."""
+        with Session(self.engine) as session:
+            if self._meta(session, "keys_version") == KEYS_VERSION:
+                return
+        with Session(self.engine) as session, session.begin(), collector_paused():
+            connection = session.connection()
+            advisory_lock(connection)
+            if self._meta(session, "keys_version") == KEYS_VERSION:
+                return
+            sql = f"SELECT {', '.join(TERM_COLUMNS)} FROM terms"
+            rows = db_read(connection, sql, ())
+            if rows:
+                log.warning("rebuilding the search index of %s for this version (%d terms)", self, len(rows))
+                session.execute(delete(SearchKey))
+                writer = BulkInserter(connection, SearchKey.__table__)
+                for chunk in chunks(rows, 20000):
+                    writer.write(key_rows([term_from_values(dict(zip(TERM_COLUMNS, row))) for row in chunk]))
+                self._set_meta(session, "revision", str(int(self._meta(session, "revision") or 0) + 1))
+            self._set_meta(session, "keys_version", KEYS_VERSION)
 
     def _meta(self, session: Session, key: str) -> str | None:
         return session.scalar(select(Meta.value).where(Meta.key == key))

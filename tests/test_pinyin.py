@@ -94,32 +94,94 @@ def test_readable_count_counts_digits_read_out() -> None:
 ])
 def test_toned_input_in_any_form_gives_one_key(typed: str) -> None:
     parsed = parse_query(typed)
-    assert parsed is not None and parsed.toned == "ming4yun4gong4tong2ti3"
+    assert parsed is not None and parsed.toned == ("ming4yun4gong4tong2ti3",) and not parsed.loose
 
 
 @pytest.mark.parametrize("typed", ["mingyun gongtongti", "mingyungongtongti", "MingYun GongTongTi", "ming-yun gong'tongti"])
 def test_toneless_input_in_any_form_gives_one_key(typed: str) -> None:
     parsed = parse_query(typed)
-    assert parsed is not None and parsed.toneless == "mingyungongtongti" and parsed.toned is None
+    assert parsed is not None and parsed.letters == "mingyungongtongti" and parsed.toned == () and parsed.loose
+    assert parsed.spelled in ((), ("ming'yun'gong'tong'ti",))
 
 
 @pytest.mark.parametrize("typed", ["zhanlüe", "zhanlve", "zhanlu:e", "zhanlue", "ZHANLÜE"])
 def test_u_umlaut_typed_any_way_gives_one_key(typed: str) -> None:
     parsed = parse_query(typed)
-    assert parsed is not None and parsed.toneless == "zhanlue"
+    assert parsed is not None and parsed.letters == "zhanlue"
 
 
 @pytest.mark.parametrize("typed", ["zhànlüè", "zhan4lve4", "zhan4lu:e4", "zhan4lüe4", "zhan4lue4"])
 def test_u_umlaut_with_tones_gives_one_key(typed: str) -> None:
     parsed = parse_query(typed)
-    assert parsed is not None and parsed.toned == "zhan4lve4"
+    assert parsed is not None and "zhan4lve4" in parsed.toned
 
 
 def test_partial_last_syllable_is_accepted_while_typing() -> None:
     parsed = parse_query("mingyun gongt")
-    assert parsed is not None and parsed.toneless == "mingyungongt" and not parsed.complete
+    assert parsed is not None and parsed.spelled == ("ming'yun'gong't",) and not parsed.complete
 
 
-@pytest.mark.parametrize("typed", ["core interests", "hello world", "xyzzy", "", "12"])
+@pytest.mark.parametrize("typed, spelled", [
+    ("jiu'er gongshi", {"jiu'er'gong'shi"}),            # a zero-initial syllable after another
+    ("jiuer gongshi", {"jiu'er'gong'shi"}),             # ... with the apostrophe left out
+    ("quanqiu anquan", {"quan'qiu'an'quan", "quan'qiu'an'qu'an", "qu'an'qiu'an'quan", "qu'an'qiu'an'qu'an"}),
+    ("xi'an", {"xi'an"}),                               # the apostrophe fixes xi|an
+    ("xi an", {"xi'an"}),
+    ("Zhōng-Ōu", {"zhong'ou"}),                         # a hyphen is a boundary
+    ('"Yīdài Yīlù"', {"yi'dai'yi'lu"}),                 # quotes our pinyin mirrors from the headword
+    ("gòngtóng, zōnghé", {"gong'tong'zong'he"}),        # so are commas
+    ("fang an", {"fang'an"}),
+])
+def test_every_reading_the_boundaries_allow_is_kept(typed: str, spelled: set[str]) -> None:
+    parsed = parse_query(typed)
+    assert parsed is not None and set(parsed.spelled) == spelled
+
+
+@pytest.mark.parametrize("typed, letters", [
+    ("xian", "xian"), ("fangan", "fangan"), ("zhouer", "zhouer"), ("konge", "konge"), ("yaerfa", "yaerfa"),
+    ("dawoeryu", "dawoeryu"), ("nierse", "nierse"), ("jiuergongshi", "jiuergongshi"),
+])
+def test_letters_without_boundaries_are_one_key_for_every_reading(typed: str, letters: str) -> None:
+    parsed = parse_query(typed)
+    assert parsed is not None and parsed.letters == letters and parsed.spelled == ()
+
+
+@pytest.mark.parametrize("typed, toned", [
+    ("fāngàn", {"fang1an4", "fan1gan4"}),   # marks allow both readings
+    ("Xī'ān", {"xi1an1"}),                   # xian would carry two marks
+    ("jiǔ'èr", {"jiu3er4"}),
+    ("jiǔèr", {"jiu3er4"}),
+    ("xi1an1", {"xi1an1"}),
+    ("dōngxi", {"dong1xi"}),                 # last syllable unmarked: a prefix, any tone
+])
+def test_tones_choose_among_readings(typed: str, toned: set[str]) -> None:
+    parsed = parse_query(typed)
+    assert parsed is not None and set(parsed.toned) == toned
+
+
+def test_unmarked_syllable_in_marked_query_is_neutral_or_left_off() -> None:
+    parsed = parse_query("guānxi wǎng")
+    assert parsed is not None and "guan1xi5wang3" in parsed.toned and parsed.loose
+
+
+@pytest.mark.parametrize("typed, toned", [("ń", "n2"), ("ňg", "ng3"), ("ḿ", "m2"), ("hm", None), ("hng", None),
+                                          ("ê̄", "e1"), ("ế", "e2")])
+def test_interjections_are_syllables_of_their_own(typed: str, toned: str | None) -> None:
+    parsed = parse_query(typed)
+    assert parsed is not None and parsed.toned == ((toned,) if toned else ())
+
+
+def test_interjections_are_not_split_out_of_longer_syllables() -> None:
+    parsed = parse_query("ming yun")
+    assert parsed is not None and parsed.spelled == ("ming'yun",)  # not mi'ng'yun
+
+
+@pytest.mark.parametrize("stored, numbers", [("ń", "n2"), ("ňg", "ng3"), ("hm", "hm5"), ("ê̄", "ê1"), ("ǹg", "ng4")])
+def test_stored_interjections_parse_and_render(stored: str, numbers: str) -> None:
+    assert render(stored, "numbers") == numbers
+    assert render(render(stored, "marks"), "marks") == stored
+
+
+@pytest.mark.parametrize("typed", ["core interests", "hello world", "xyzzy", "", "12", "c5", "ming44", "G20"])
 def test_text_that_is_not_pinyin_is_refused(typed: str) -> None:
     assert parse_query(typed) is None
