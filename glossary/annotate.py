@@ -28,16 +28,19 @@ TERM_LINK = "/terms/{id}"
 class AnnotationFormat(str, enum.Enum):
     """Output formats of ``annotate``."""
 
-    #: ``<ruby>`` with pinyin above the term, the English in a tooltip, a link to the term's
-    #: page; everything else escaped. Elements: a, ruby, rp, rt; attributes: class, href, title.
+    #: ``<ruby>`` with pinyin above the term (an abbreviation's own pinyin), then the English in
+    #: ``<span class="gloss">`` (shown inline, hidden by a style where unwanted) and in the
+    #: link's title, a link to the term's page; everything else escaped. Elements: a, ruby, rp,
+    #: rt, span; attributes: class, href, title, lang.
     HTML = "html"
-    #: Inline: ``命运共同体 (mìngyùn gòngtóngtǐ, “community with a shared future”)``.
+    #: Inline: ``命运共同体 (mìngyùn gòngtóngtǐ, “community with a shared future”)``; a variant says
+    #: what it stands for: ``亚投行 (Yàtóuháng, abbreviation of 亚洲基础设施投资银行, “…”)``.
     BRACKETS = "brackets"
     #: Markdown with a footnote ``[^term-id]`` at each term's first occurrence (always first
     #: occurrence only: one footnote per term) and the footnotes at the end. The text is taken
     #: to be Markdown already and passes through unescaped.
     MARKDOWN = "markdown"
-    #: JSON: ``{"text", "spans": [{start, end, text, form, term}], "terms": {id: term record}}``;
+    #: JSON: ``{"text", "spans": [{start, end, text, form, term, pinyin}], "terms": {id: record}}``;
     #: offsets count code points, term records have the ``Term.to_dict()`` shape.
     JSON = "json"
 
@@ -107,15 +110,27 @@ class _Notes:
     def href(self, term: Term) -> str:
         return self.link.format(id=quote(term.id, safe=""))
 
+    def reading(self, pid: int) -> tuple[Term, str, str]:
+        """What a match of pattern ``pid`` is glossed with: its term, the pinyin of the form that
+        matched (an abbreviation's own: 亚投行 Yàtóuháng) and, for a variant, what it stands for
+        ("abbreviation of 亚洲基础设施投资银行"; empty for a headword)."""
+        term, form = self.matcher.term(pid), self.matcher.variant(pid)
+        if form is None:
+            return term, term.pinyin_as(self.style), ""
+        return term, form.pinyin_as(self.style), f"{form.relation} {term.simplified}"
+
 
 def _html(text: str, spans: Spans, notes: _Notes) -> str:
     pids, starts, ends, odd = spans
     if not pids:
         return escape(text)
 
-    def wrap(term: Term) -> tuple[str, str]:
-        return (f'<a class="glossary-term" href="{escape(notes.href(term))}" title="{escape(term.preferred.text)}">'
-                f"<ruby>", f"<rp> (</rp><rt>{escape(term.pinyin_as(notes.style))}</rt><rp>)</rp></ruby></a>")
+    def wrap(pid: int) -> tuple[str, str]:
+        term, pinyin, relation = notes.reading(pid)
+        title = f"{term.preferred.text} ({relation})" if relation else term.preferred.text
+        return (f'<a class="glossary-term" href="{escape(notes.href(term))}" title="{escape(title)}"><ruby>',
+                f"<rp> (</rp><rt>{escape(pinyin)}</rt><rp>)</rp></ruby>"
+                f'<span class="gloss" lang="en"> {escape(term.preferred.text)}</span></a>')
 
     gaps: Iterable[str] = map(text.__getitem__, map(slice, chain((0,), ends), starts))
     special = any(char in text for char in "<>&\"'")  # else nothing in the text needs escaping
@@ -123,18 +138,18 @@ def _html(text: str, spans: Spans, notes: _Notes) -> str:
         gaps = map(escape, gaps)
     marked: Iterable[str]
     if odd is None:  # matches read otherwise than their patterns (traditional text): slice each
-        wraps = notes.per_pattern("html", pids, wrap)
+        wraps = notes.per_pattern_id("html", pids, wrap)
         bodies: Iterable[str] = map(text.__getitem__, map(slice, starts, ends))
         if special:
             bodies = map(escape, bodies)
         marked = map("".join, zip(map(itemgetter(0), map(wraps.__getitem__, pids)), bodies,
                                   map(itemgetter(1), map(wraps.__getitem__, pids))))
     else:  # a match reads its pattern: one string per pattern, made once
-        patterns, term = notes.matcher.patterns, notes.matcher.term
-        whole = notes.per_pattern_id("html-marked", pids, lambda pid: escape(patterns[pid]).join(wrap(term(pid))))
+        patterns = notes.matcher.patterns
+        whole = notes.per_pattern_id("html-marked", pids, lambda pid: escape(patterns[pid]).join(wrap(pid)))
         marked = list(map(whole.__getitem__, pids))
         for index in odd:
-            marked[index] = escape(text[starts[index]:ends[index]]).join(wrap(term(pids[index])))
+            marked[index] = escape(text[starts[index]:ends[index]]).join(wrap(pids[index]))
     return "".join(chain(chain.from_iterable(zip(gaps, marked)), (escape(text[ends[-1]:]),)))
 
 
@@ -142,8 +157,11 @@ def _brackets(text: str, spans: Spans, notes: _Notes) -> str:
     pids, starts, ends, _ = spans
     if not pids:
         return text
-    glosses = notes.per_pattern(
-        "brackets", pids, lambda term: f" ({term.pinyin_as(notes.style)}, “{term.preferred.text}”)")
+    def gloss(pid: int) -> str:
+        term, pinyin, relation = notes.reading(pid)
+        return f" ({pinyin}, {relation + ', ' if relation else ''}“{term.preferred.text}”)"
+
+    glosses = notes.per_pattern_id("brackets", pids, gloss)
     pieces = map(text.__getitem__, map(slice, chain((0,), ends), ends))
     return "".join(chain(chain.from_iterable(zip(pieces, map(glosses.__getitem__, pids))), (text[ends[-1]:],)))
 
@@ -152,10 +170,11 @@ def _markdown(text: str, spans: Spans, notes: _Notes) -> str:
     out: list[str] = []
     footnotes: list[str] = []
     position = 0
-    for pid, end in zip(spans.pids, spans.ends):
-        term = notes.matcher.term(pid)
+    for pid, start, end in zip(spans.pids, spans.starts, spans.ends):
+        term, pinyin, relation = notes.reading(pid)
+        written = term.simplified if not relation else text[start:end]
         out += [text[position:end], f"[^{term.id}]"]
-        footnotes.append(f"[^{term.id}]: {term.simplified} *{_md(term.pinyin_as(notes.style))}*: "
+        footnotes.append(f"[^{term.id}]: {written} *{_md(pinyin)}*{', ' + relation if relation else ''}: "
                          f"“{_md(term.preferred.text)}” ([glossary]({notes.href(term)}))")
         position = end
     out.append(text[position:])
@@ -171,11 +190,14 @@ def _md(text: str) -> str:
 
 def _json(text: str, matches: list[Any], style: PinyinStyle) -> str:
     terms: dict[str, dict[str, Any]] = {}
+    spans = []
     for match in matches:
         if match.term.id not in terms:
             terms[match.term.id] = match.term.to_dict()
-    return json.dumps({"text": text, "pinyin": style.value, "spans": [m.to_dict() for m in matches],
-                       "terms": terms}, ensure_ascii=False)
+        variant = match[3].matcher.variant(match[0])  # the pattern's form: its own pinyin
+        pinyin = variant.pinyin_as(style) if variant is not None else match.term.pinyin_as(style)
+        spans.append({**match.to_dict(), "pinyin": pinyin})
+    return json.dumps({"text": text, "pinyin": style.value, "spans": spans, "terms": terms}, ensure_ascii=False)
 
 
 Renderer = Callable[[str, Spans, _Notes], str]

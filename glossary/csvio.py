@@ -131,20 +131,40 @@ def format_rendering(rendering: Rendering) -> str:
     return escape(rendering.text) + (f" [{'; '.join(qualifiers)}]" if qualifiers else "")
 
 
+_FORM_KINDS = {FormKind.VARIANT.value, FormKind.ABBREVIATION.value, FormKind.SHORT.value}
+
+
 def parse_form(item: str) -> Form:
-    rendering = _ITEM.fullmatch(item.strip())
-    if not rendering or not rendering.group("text"):
+    """Read ``上合组织 [abbreviation; pinyin: Shànghé Zǔzhī]`` (kind and pinyin both optional).
+
+    >>> parse_form("亚投行 [abbreviation; pinyin: Yàtóuháng]")
+    Form(text='亚投行', kind=<FormKind.ABBREVIATION: 'abbreviation'>, pinyin='Yàtóuháng')
+    """
+    match = _ITEM.fullmatch(item.strip())
+    if not match or not match.group("text"):
         raise ValueError(f"cannot read variant {item!r}: write '上合组织 [abbreviation]'")
-    kind = (rendering.group("qualifiers") or "variant").strip().lower()
-    allowed = {FormKind.VARIANT.value, FormKind.ABBREVIATION.value, FormKind.SHORT.value}
-    if kind not in allowed:
-        raise ValueError(f"variant kind {kind!r} in {item!r}: use one of {', '.join(sorted(allowed))}")
-    return Form(unescape(rendering.group("text").strip()), FormKind(kind))
+    text = unescape(match.group("text").strip())
+    kind, pinyin = FormKind.VARIANT, ""
+    for qualifier in filter(None, _split(match.group("qualifiers") or "", ";")):
+        key, _, value = (part.strip() for part in qualifier.partition(":"))
+        if key.lower() in _FORM_KINDS and not value:
+            kind = FormKind(key.lower())
+        elif key.lower() == "pinyin" and value:
+            pinyin = _pinyin.render(unescape(value), "marks")  # normal form; PinyinError if unreadable
+            problems = _pinyin.count_problems(text, pinyin)
+            if problems:
+                raise ValueError(f"variant {text}: {problems[0]}")
+        else:
+            raise ValueError(f"cannot read {qualifier!r} in variant {item!r}: give a kind "
+                             f"({', '.join(sorted(_FORM_KINDS))}) and/or 'pinyin: …'")
+    return Form(text, kind, pinyin)
 
 
 def format_form(form: Form) -> str:
-    text = escape(form.text)
-    return text if form.kind is FormKind.VARIANT else f"{text} [{form.kind.value}]"
+    """Write a form back in the cell syntax (the inverse of parse_form)."""
+    qualifiers = [form.kind.value] if form.kind is not FormKind.VARIANT else []
+    qualifiers += [f"pinyin: {form.pinyin}"] if form.pinyin else []
+    return escape(form.text) + (f" [{'; '.join(qualifiers)}]" if qualifiers else "")
 
 
 @dataclass
@@ -177,7 +197,7 @@ def row_to_term(cells: dict[str, str], row: _Row) -> Term | None:
     for item in split_cell(get("variants")):
         try:
             variants.append(parse_form(item))
-        except ValueError as error:
+        except (ValueError, PinyinError) as error:
             row.problem("variants", str(error))
     stored_pinyin = get("pinyin")
     if simplified and not stored_pinyin:

@@ -28,7 +28,7 @@ import ahocorasick_rs
 from .gcpause import collector_paused
 from .pinyin import is_hanzi
 from .script import EXTRA_FOLDS, fold_char, to_simplified
-from .terms import FormKind, Term
+from .terms import Form, FormKind, Term
 
 __all__ = ["Match", "Matcher", "Spans", "fold_for_matching"]
 
@@ -271,6 +271,9 @@ class Matcher:
         #: the form of a match that reads exactly its pattern
         self._pattern_kinds: list[FormKind] = [_written_kind(pattern, forms[pattern], entry[2])
                                                for pattern, entry in zip(self.patterns, owned)]
+        #: the variant a pattern is, for patterns of abbreviations, short forms and variants
+        self._variants: list[Form | None] = [_variant(entry[1], forms[pattern], entry[2])
+                                             for pattern, entry in zip(self.patterns, owned)]
         self._bulk_table: Any = None  # built on the first long text, see _fold
         self._used: frozenset[int] = frozenset()  # code points that occur in patterns
         #: Per-matcher caches for renderers (e.g. HTML wrappers per term and pinyin style).
@@ -284,6 +287,11 @@ class Matcher:
     def term(self, pattern_id: int) -> Term:
         """The term a pattern (by index) belongs to."""
         return self._terms[pattern_id]
+
+    def variant(self, pattern_id: int) -> Form | None:
+        """The variant, abbreviation or short form a pattern is; None for a headword (either
+        script). Its pinyin, not the headword's, is what a match of it reads."""
+        return self._variants[pattern_id]
 
     def _scan(self, text: str, across_newlines: bool) -> tuple[list[tuple[int, int, int]], list[int] | None]:
         """The raw matches, and the positions folding changed (None: not worked out, or lines
@@ -407,6 +415,13 @@ def _learn(codes: Iterable[int]) -> None:
         char = chr(code)
         folded = EXTRA_FOLDS.get(char) or (simple if len(simple) == 1 else char)
         _FOLD[code] = ord(EXTRA_FOLDS.get(folded, folded))
+
+
+def _variant(term: Term, written: dict[str, FormKind], kind: FormKind) -> Form | None:
+    """The term's Form behind a pattern of kind ``kind`` written as ``written``'s keys."""
+    if kind in (FormKind.SIMPLIFIED, FormKind.TRADITIONAL):
+        return None
+    return next((form for form in term.variants if form.text in written), None)
 
 
 def _written_kind(written: str, forms: dict[str, FormKind], kind: FormKind) -> FormKind:

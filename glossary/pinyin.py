@@ -23,6 +23,7 @@ __all__ = [
     "syllables",
     "read_digits",
     "count_readable",
+    "count_problems",
     "QueryPinyin",
     "parse_query",
     "toneless_key",
@@ -270,17 +271,22 @@ _DIGITS = "零一二三四五六七八九"
 
 
 def read_digits(text: str) -> str:
-    """Replace runs of ASCII digits with Chinese numerals as they are read: 21 → 二十一.
+    """Replace runs of ASCII digits with Chinese numerals as they are read: 21 → 二十一; a year
+    digit by digit (four digits from 1900 to 2099, or any four before 年): 2030 → 二零三零.
 
-    >>> read_digits("21世纪")
-    '二十一世纪'
+    >>> read_digits("21世纪"), read_digits("中国制造2025"), read_digits("黄金30年")
+    ('二十一世纪', '中国制造二零二五', '黄金三十年')
     """
-    return re.sub(r"\d+", lambda m: _number(m.group()), text)
+    return _DIGIT_RUN.sub(lambda m: _number(m.group(), year=bool(m.group("year"))), text)
 
 
-def _number(digits: str) -> str:
+#: A run of digits; a year (read digit by digit) is four digits from 1900 to 2099 or before 年.
+_DIGIT_RUN = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d(?!\d)|\d{4}(?=年))|\d+")
+
+
+def _number(digits: str, year: bool = False) -> str:
     value = int(digits)
-    if (digits.startswith("0") and len(digits) > 1) or value >= 10000:
+    if year or (digits.startswith("0") and len(digits) > 1) or value >= 10000:
         return "".join(_DIGITS[int(d)] for d in digits)  # read digit by digit
     if value < 10:
         return _DIGITS[value]
@@ -309,6 +315,24 @@ def is_hanzi(char: str) -> bool:
 def count_readable(hanzi: str) -> int:
     """How many syllables a headword is read with: its characters, digits read out."""
     return sum(1 for char in read_digits(hanzi) if is_hanzi(char))
+
+
+def count_problems(hanzi: str, pinyin: str) -> list[str]:
+    """What is wrong with ``pinyin`` as the reading of ``hanzi``: unreadable, or not one
+    syllable per character (digits read out). Empty when it fits.
+
+    >>> count_problems("亚投行", "Yàtóu")
+    ['pinyin Yàtóu has 2 syllables but 亚投行 is read with 3; give one syllable per character (digits read out)']
+    """
+    try:
+        count = len(syllables(pinyin))
+    except PinyinError as error:
+        return [str(error)]
+    expected = count_readable(hanzi)
+    if count != expected:
+        return [f"pinyin {pinyin} has {count} syllables but {hanzi} is read with {expected}; give one syllable "
+                "per character (digits read out)"]
+    return []
 
 
 # --- suggestion -----------------------------------------------------------------------------

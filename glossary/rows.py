@@ -29,7 +29,8 @@ def term_row(term: Term, now: datetime, digest: str) -> tuple[Any, ...]:
     values = {
         "id": term.id, "simplified": term.simplified, "traditional": term.traditional,
         "traditional_curated": term.traditional_curated,
-        "variants": [{"text": f.text, "kind": f.kind.value} for f in term.variants],
+        "variants": [{"text": f.text, "kind": f.kind.value, **({"pinyin": f.pinyin} if f.pinyin else {})}
+                     for f in term.variants],
         "pinyin": term.pinyin, "pinyin_plain": _pinyin.render(term.pinyin, "plain"),
         "pinyin_numbers": _pinyin.render(term.pinyin, "numbers"), "pinyin_curated": term.pinyin_curated,
         "pinyin_note": term.pinyin_note,
@@ -63,7 +64,7 @@ def term_from_row(row: TermRow) -> Term:
         domain=_DOMAIN[row.domain], definition=row.definition,
         renderings=tuple([Rendering(r["text"], _STATUS[r["status"]], r.get("years"), r.get("note"), r.get("source"))
                           for r in row.renderings]),
-        variants=tuple([Form(v["text"], _FORM_KIND[v["kind"]]) for v in row.variants]),
+        variants=tuple([Form(v["text"], _FORM_KIND[v["kind"]], v.get("pinyin", "")) for v in row.variants]),
         sources=tuple(row.sources), related=tuple(row.related), traditional_curated=bool(row.traditional_curated),
         pinyin_curated=bool(row.pinyin_curated), pinyin_note=row.pinyin_note,
         created_at=aware(row.created_at), updated_at=aware(row.updated_at),

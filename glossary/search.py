@@ -22,7 +22,7 @@ __all__ = ["QueryKind", "Query", "read_query", "term_keys", "KEYS_VERSION", "nor
 
 #: The version of ``term_keys``: a store whose index was written by another version rebuilds it
 #: when opened. Raise it whenever the keys a term gets change.
-KEYS_VERSION = "2"
+KEYS_VERSION = "3"
 #: Appended to a key to make the upper bound of a prefix range (compares above any character).
 KEY_MAX = "\U0010ffff"
 KEY_LENGTH = 200
@@ -133,9 +133,13 @@ def term_keys(term: Term) -> list[tuple[str, str, int]]:
             slot = ("hzs" if start else "hz", folded[start:])
             if keys.get(slot, 9) > rank:
                 keys[slot] = rank
-    keys[("py", _pinyin.toneless_key(term.pinyin)[:KEY_LENGTH])] = 0
-    keys[("pyb", _pinyin.spelled_key(term.pinyin)[:KEY_LENGTH])] = 0
-    keys[("pyt", _pinyin.toned_key(term.pinyin)[:KEY_LENGTH])] = 0
+    # the headword's pinyin, then each variant's (an abbreviation has its own: 亚投行 Yàtóuháng)
+    for rank, pinyin in enumerate([term.pinyin] + [form.pinyin_as() for form in term.variants]):
+        rank = min(rank, 1)
+        for field, key in (("py", _pinyin.toneless_key(pinyin)), ("pyb", _pinyin.spelled_key(pinyin)),
+                           ("pyt", _pinyin.toned_key(pinyin))):
+            if keys.get((field, key[:KEY_LENGTH]), 9) > rank:
+                keys[(field, key[:KEY_LENGTH])] = rank
     if len(_pinyin.syllables(term.pinyin)) > 1:
         keys[("pyi", _pinyin.initials_key(term.pinyin)[:KEY_LENGTH])] = 0
     for rendering in term.renderings:

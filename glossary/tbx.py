@@ -176,13 +176,15 @@ def _entry(dialect: Dialect, term: Term, present: set[str]) -> etree._Element:
     notes += [PINYIN_NOTE + term.pinyin_note] if term.pinyin_note else []
     _term_sec(dialect, section, term.simplified, status=Status.PREFERRED, term_type="fullForm", notes=notes)
     for number, form in hans:
-        _term_sec(dialect, section, form.text, term_type=TERM_TYPE[form.kind], ident=f"{xml_id(term.id)}.v{number}")
+        _term_sec(dialect, section, form.text, term_type=TERM_TYPE[form.kind], ident=f"{xml_id(term.id)}.v{number}",
+                  notes=[_form_pinyin_note(form)])
     section = sub(entry, t(dialect.lang))
     section.set(XML_LANG, "zh-Hant")
     _term_sec(dialect, section, term.traditional, status=Status.PREFERRED, term_type="fullForm",
               notes=[] if term.traditional_curated else [OPENCC_NOTE])
     for number, form in hant:
-        _term_sec(dialect, section, form.text, term_type=TERM_TYPE[form.kind], ident=f"{xml_id(term.id)}.v{number}")
+        _term_sec(dialect, section, form.text, term_type=TERM_TYPE[form.kind], ident=f"{xml_id(term.id)}.v{number}",
+                  notes=[_form_pinyin_note(form)])
 
     section = sub(entry, t(dialect.lang))
     section.set(XML_LANG, "en")
@@ -196,6 +198,11 @@ def _entry(dialect: Dialect, term: Term, present: set[str]) -> etree._Element:
         _term_sec(dialect, section, rendering.text, status=rendering.status, source=term.citation(rendering),
                   notes=notes)
     return entry
+
+
+def _form_pinyin_note(form: Form) -> str:
+    """A variant's pinyin as a note: ``Pinyin: …`` when curated, ``Pinyin (generated): …``."""
+    return PINYIN + form.pinyin if form.pinyin else PINYIN_GENERATED + form.pinyin_as()
 
 
 def _term_sec(dialect: Dialect, section: etree._Element, text: str, *, status: Status | None = None,
@@ -333,7 +340,9 @@ class _Reader:
                     headword = text
                     candidates.append(sec)
                 elif text:
-                    variants.append((_variant_order(sec), len(variants), Form(text, kind or FormKind.VARIANT)))
+                    pinyin = next((note[len(PINYIN):].strip() for note in self._texts(sec, "note")
+                                   if note.startswith(PINYIN)), "")
+                    variants.append((_variant_order(sec), len(variants), Form(text, kind or FormKind.VARIANT, pinyin)))
         return headword, candidates
 
     def _term_secs(self, section: etree._Element) -> list[etree._Element]:

@@ -99,10 +99,32 @@ class FormKind(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Form:
-    """Another Chinese form of a term: variant, abbreviation or short form."""
+    """Another Chinese form of a term: variant, abbreviation or short form, with its own pinyin
+    (``pinyin``: curated, tone marks; empty when generated)."""
 
     text: str
     kind: FormKind = FormKind.VARIANT
+    pinyin: str = ""
+
+    def pinyin_as(self, style: _pinyin.PinyinStyle | str = _pinyin.PinyinStyle.MARKS) -> str:
+        """The form's pinyin in a style: the curated one, else suggested by pypinyin.
+
+        >>> Form("上合组织", FormKind.ABBREVIATION).pinyin_as("plain")
+        'shanghe zuzhi'
+        >>> Form("亚投行", FormKind.ABBREVIATION, "Yàtóuháng").pinyin_as("plain")
+        'Yatouhang'
+        """
+        marks = self.pinyin or _pinyin.suggest(self.text)
+        return marks if style == "marks" else _pinyin.render(marks, style)
+
+    @property
+    def relation(self) -> str:
+        """How the form relates to its headword, as glosses say it: "abbreviation of"."""
+        return _RELATION[self.kind]
+
+
+_RELATION = {FormKind.ABBREVIATION: "abbreviation of", FormKind.SHORT: "short for",
+             FormKind.VARIANT: "variant of", FormKind.SIMPLIFIED: "", FormKind.TRADITIONAL: "traditional form of"}
 
 
 @dataclass(frozen=True)
@@ -218,15 +240,10 @@ class Term:
             found.append(("simplified", "the simplified headword has no Chinese characters"))
         if sum(r.status is Status.PREFERRED for r in self.renderings) != 1:
             found.append(("english", "give exactly one preferred rendering"))
-        try:
-            count = len(_pinyin.syllables(self.pinyin))
-        except ValueError as error:
-            found.append(("pinyin", str(error)))
-        else:
-            expected = _pinyin.count_readable(self.simplified)
-            if count != expected:
-                found.append(("pinyin", f"pinyin has {count} syllables but {self.simplified} is read with "
-                                        f"{expected}; give one syllable per character (digits read out)"))
+        found += [("pinyin", message) for message in _pinyin.count_problems(self.simplified, self.pinyin)]
+        for form in self.variants:
+            if form.pinyin:
+                found += [("variants", message) for message in _pinyin.count_problems(form.text, form.pinyin)]
         return found
 
     def to_dict(self) -> dict[str, Any]:
@@ -248,7 +265,7 @@ class Term:
             "id": self.id,
             "simplified": self.simplified,
             "traditional": self.traditional,
-            "variants": [{"text": f.text, "kind": f.kind.value} for f in self.variants],
+            "variants": [{"text": f.text, "kind": f.kind.value, "pinyin": f.pinyin_as()} for f in self.variants],
             "pinyin": {style.value: self.pinyin_as(style) for style in _PINYIN_STYLES},
             "english": {
                 "preferred": self.preferred.text,

@@ -26,7 +26,7 @@ HOSTILE = ["<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "&amp;
            "<!--", "]]>", "\r\n", "\x00", "[^1]", " (", "“", "”"]
 TEXTS = st.lists(st.one_of(st.text(max_size=6), st.sampled_from(FORMS), st.sampled_from(HOSTILE)),
                  max_size=10).map("".join)
-EMITTED = {"a": {"class", "href", "title"}, "ruby": set(), "rp": set(), "rt": set()}
+EMITTED = {"a": {"class", "href", "title"}, "ruby": set(), "rp": set(), "rt": set(), "span": {"class", "lang"}}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[glossary.Glossar
 
 
 class _Reader(HTMLParser):
-    """Collects the elements and attributes of HTML and its text outside <rt> and <rp>."""
+    """Collects the elements and attributes of HTML and its text outside <rt>, <rp> and the
+    English gloss (<span class="gloss">)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -49,10 +50,10 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, {name for name, _ in attrs}))
-        self.hidden += tag in ("rt", "rp")
+        self.hidden += tag in ("rt", "rp") or (tag == "span" and ("class", "gloss") in attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        self.hidden -= tag in ("rt", "rp")
+        self.hidden -= tag in ("rt", "rp", "span")
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
@@ -81,6 +82,9 @@ def strip(output: str, format: AnnotationFormat, style: str = "marks") -> str:
         return re.sub(rf"\[\^(?:{ids})\]", "", output)
     for term in TERMS:
         output = output.replace(f" ({term.pinyin_as(style)}, “{term.preferred.text}”)", "")
+        for form in term.variants:
+            output = output.replace(f" ({form.pinyin_as(style)}, {form.relation} {term.simplified}, "
+                                    f"“{term.preferred.text}”)", "")
     return output
 
 
@@ -116,7 +120,8 @@ def test_lone_surrogates_and_control_characters_do_not_break_annotation() -> Non
 def test_html_marks_a_term_with_ruby_pinyin_english_title_and_link() -> None:
     assert annotate("维护核心利益。", MATCHER, "html") == (
         '维护<a class="glossary-term" href="/terms/core-interests" title="core interests"><ruby>核心利益'
-        "<rp> (</rp><rt>héxīn lìyì</rt><rp>)</rp></ruby></a>。")
+        "<rp> (</rp><rt>héxīn lìyì</rt><rp>)</rp></ruby>"
+        '<span class="gloss" lang="en"> core interests</span></a>。')
 
 
 def test_html_escapes_markup_around_and_inside_terms() -> None:
@@ -209,3 +214,21 @@ def test_first_only_on_a_long_text_marks_the_first_paragraph_only() -> None:
     copies = matcher_module._BULK_FROM // len(PARAGRAPH) + 2
     expected = annotate(PARAGRAPH, MATCHER, "brackets", first_only=True) + PARAGRAPH * (copies - 1)
     assert annotate(PARAGRAPH * copies, MATCHER, "brackets", first_only=True) == expected
+
+
+def test_an_abbreviation_reads_its_own_pinyin_and_says_what_it_abbreviates() -> None:
+    term = glossary.Term("aiib", "亚洲基础设施投资银行", "亞洲基礎設施投資銀行", "Yàzhōu Jīchǔ Shèshī Tóuzī Yínháng",
+                         glossary.Domain.INSTITUTIONS, "",
+                         (glossary.Rendering("Asian Infrastructure Investment Bank", glossary.Status.PREFERRED),),
+                         variants=(glossary.Form("亚投行", glossary.FormKind.ABBREVIATION, "Yàtóuháng"),
+                                   glossary.Form("外部势力干涉")))
+    matcher = Matcher([term])
+    assert annotate("加入亚投行", matcher, "brackets") == (
+        "加入亚投行 (Yàtóuháng, abbreviation of 亚洲基础设施投资银行, “Asian Infrastructure Investment Bank”)")
+    assert "<rt>Yàtóuháng</rt>" in annotate("加入亚投行", matcher, "html")
+    assert 'title="Asian Infrastructure Investment Bank (abbreviation of 亚洲基础设施投资银行)"' in annotate(
+        "加入亚投行", matcher, "html")
+    assert "亚投行 *Yàtóuháng*, abbreviation of 亚洲基础设施投资银行" in annotate("加入亚投行", matcher, "markdown")
+    spans = json.loads(annotate("反对外部势力干涉", matcher, "json"))["spans"]
+    assert spans[0]["pinyin"] == "wàibù shìlì gānshè" and spans[0]["form"] == "variant"  # generated, not curated
+    assert "(Yatouhang," in annotate("亚投行", matcher, "brackets", pinyin="plain")

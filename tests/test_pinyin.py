@@ -78,7 +78,8 @@ def test_suggestion_reads_digits_out_as_one_word() -> None:
 
 @pytest.mark.parametrize("digits, chinese", [
     ("5", "五"), ("10", "十"), ("21", "二十一"), ("100", "一百"), ("105", "一百零五"), ("110", "一百一十"),
-    ("2019", "二千零一十九"), ("007", "零零七"),
+    ("2019", "二零一九"), ("2030年", "二零三零年"), ("1000", "一千"), ("3000年", "三零零零年"),
+    ("30年", "三十年"), ("12000", "一二零零零"), ("007", "零零七"),
 ])
 def test_digits_are_read_as_chinese_numerals(digits: str, chinese: str) -> None:
     assert read_digits(digits) == chinese

@@ -24,6 +24,8 @@ def forms_shown(term: Term) -> list[tuple[str, str]]:
     """(what, query) for every form of the term a user can see on its page or in an export."""
     shown = [("simplified", term.simplified), ("traditional", term.traditional)]
     shown += [(f"variant {form.text}", form.text) for form in term.variants]
+    shown += [(f"variant pinyin {form.pinyin_as(style)}", form.pinyin_as(style))
+              for form in term.variants for style in ("marks", "plain")]
     shown += [(f"{r.status.value} rendering", r.text) for r in term.renderings]
     for style in ("marks", "plain", "numbers"):
         written = term.pinyin_as(style)

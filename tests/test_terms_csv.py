@@ -62,6 +62,16 @@ def test_curated_pinyin_agrees_with_generator_unless_row_explains(term: Term) ->
         "or explain the difference in pinyin_note")
 
 
+@pytest.mark.parametrize("term", [t for t in TERMS if t.variants], ids=lambda t: t.id)
+def test_every_variant_has_curated_pinyin_and_differences_from_the_generator_are_explained(term: Term) -> None:
+    for form in term.variants:
+        assert form.pinyin, f"{term.id}: give {form.text} its pinyin ('{form.text} [pinyin: …]')"
+        curated = [(s.letters, s.tone) for s in syllables(form.pinyin)]
+        generated = [(s.letters, s.tone) for s in syllables(suggest(form.text))]
+        assert curated == generated or form.text in term.pinyin_note, (
+            f"{term.id}: {form.text} is {form.pinyin!r}, generated {suggest(form.text)!r}; say why in pinyin_note")
+
+
 @pytest.mark.parametrize("term", TERMS, ids=lambda t: t.id)
 def test_curated_pinyin_is_already_in_normal_form(term: Term) -> None:
     assert render(term.pinyin, "marks") == term.pinyin
