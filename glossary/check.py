@@ -10,7 +10,7 @@ from typing import Any
 
 from .english import EnglishMatcher
 from .matcher import Matcher
-from .terms import Status, Term
+from .terms import Rendering, Status, Term
 
 __all__ = ["FindingKind", "Finding", "Combination", "RULED_OUT", "check"]
 
@@ -24,6 +24,14 @@ class FindingKind(str, enum.Enum):
     RULED_OUT = "ruled-out"
     #: A term of the Chinese source whose preferred or admitted rendering the translation lacks.
     MISSING = "missing"
+    #: A rendering right for one concept and wrong for another ("one-China policy" names the US
+    #: position, not 一个中国原则), checked without the Chinese source: advice, not an error.
+    ADVICE = "advice"
+
+    @property
+    def is_error(self) -> bool:
+        """Whether the finding is a problem (advice is a question for the translator)."""
+        return self is not FindingKind.ADVICE
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,7 @@ class Combination:
     reason: str
 
 
-_BR = r"(?:Belt\s+and\s+Road|B&R|One\s+Belt,?\s+One\s+Road|OBOR)"
+_BR = r"(?:Belt\s*(?:and|&)\s*Road|B\s*&\s*R|One\s+Belt[,;]?\s+One\s+Road|OBOR)"
 
 #: Ruled-out combinations, keyed by the id of the term whose preferred rendering replaces them.
 RULED_OUT: Mapping[str, Sequence[Combination]] = {
@@ -65,7 +73,7 @@ RULED_OUT: Mapping[str, Sequence[Combination]] = {
         Combination(rf"\bthe\s+{_BR}\s+project",
                     "the 2015 guidance rules out calling the initiative a “project” "
                     "(individual “Belt and Road projects” are fine)"),
-        Combination(r"Belt\s+and\s+Road\s+initiatives",
+        Combination(r"Belt\s*(?:and|&)\s*Road\s+initiatives",
                     "the 2015 guidance writes “initiative” in the singular"),
     ),
 }
@@ -83,16 +91,26 @@ def check(text: str, english: EnglishMatcher, terms: Sequence[Term], source: str
     ['“One Belt, One Road” is deprecated for 一带一路: write “Belt and Road Initiative”']
     """
     findings: list[Finding] = []
+    in_source = {m.term.id for m in chinese.find(source)} if source is not None and chinese is not None else None
     for pid, start, end in english.scan(text):
         owners = english.owners[pid]
         term, rendering = owners[0]
-        if not rendering.status.outdated:
-            continue  # current for at least one term
-        years = f" ({rendering.years})" if rendering.years else ""
-        findings.append(Finding(
-            FindingKind.OUTDATED, start, end, text[start:end], term.id,
-            f"“{text[start:end]}” is {rendering.status.value}{years} for {term.simplified}: "
-            f"write “{term.preferred.text}”", term.preferred.text, rendering.status))
+        written = text[start:end]
+        if rendering.status.outdated:
+            findings.append(_outdated(written, start, end, term, rendering))
+            continue
+        # current for ``term``, but outdated for another concept it is mistaken for
+        current = {t.id for t, r in owners if not r.status.outdated}
+        for other, wrong in owners:
+            if not wrong.status.outdated or other.id in current:
+                continue
+            if in_source is None:
+                findings.append(Finding(
+                    FindingKind.ADVICE, start, end, written, other.id,
+                    f"“{written}” is right for {term.simplified} ({term.preferred.text}); if the original says "
+                    f"{other.simplified}, write “{other.preferred.text}”", other.preferred.text, wrong.status))
+            elif other.id in in_source and not current & in_source:
+                findings.append(_outdated(written, start, end, other, wrong, f"; it names {term.simplified}"))
     by_id = {t.id: t for t in terms}
     for term_id, combinations in rules.items():
         ruled = by_id.get(term_id)
@@ -113,6 +131,13 @@ def check(text: str, english: EnglishMatcher, terms: Sequence[Term], source: str
     if source is not None and chinese is not None:
         findings += _missing(text, english, source, chinese)
     return findings
+
+
+def _outdated(written: str, start: int, end: int, term: Term, rendering: Rendering, why: str = "") -> Finding:
+    years = f" ({rendering.years})" if rendering.years else ""
+    return Finding(FindingKind.OUTDATED, start, end, written, term.id,
+                   f"“{written}” is {rendering.status.value}{years} for {term.simplified}{why}: "
+                   f"write “{term.preferred.text}”", term.preferred.text, rendering.status)
 
 
 def _missing(text: str, english: EnglishMatcher, source: str, chinese: Matcher) -> list[Finding]:

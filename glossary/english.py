@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any, NamedTuple, Protocol
 
 import ahocorasick_rs
 
 from .pinyin import PinyinStyle, is_hanzi
 from .terms import Rendering, Status, Term
 
-__all__ = ["EnglishMatch", "EnglishMatcher", "annotate_english", "fold_english"]
+__all__ = ["EnglishMatch", "EnglishMatcher", "EnglishFormat", "annotate_english", "fold_english", "spelling_variants"]
 
+#: Hyphens read as spaces, so "one-China" and "one China", "Community-of-Common-Destiny" and
+#: "community of common destiny" match alike.
 _SAME_AS = {**dict.fromkeys("“”„‟″", '"'), **dict.fromkeys("‘’‚‛′", "'"),
-            **dict.fromkeys("\u2010\u2011", "-")}
+            **dict.fromkeys("-\u2010\u2011", " ")}
 
 
 class _EnglishFold(dict[int, int]):
@@ -84,6 +87,25 @@ def number_variants(rendering: str) -> set[str]:
     return forms
 
 
+#: How people also write a rendering: "&" for "and" (and back), commas left out (hyphens and
+#: spaces are alike already: see _SAME_AS).
+_RESPELLINGS = ((" and ", " & "), (" & ", " and "), (", ", " "), (",", ""))
+
+
+def spelling_variants(rendering: str) -> set[str]:
+    """The rendering as drafts also spell it, so that a check catches every spelling.
+
+    >>> sorted(spelling_variants("One Belt, One Road"))
+    ['One Belt One Road', 'One Belt, One Road']
+    >>> sorted(spelling_variants("Belt and Road strategy"))
+    ['Belt & Road strategy', 'Belt and Road strategy']
+    """
+    forms = {rendering}
+    for written, respelled in _RESPELLINGS:
+        forms |= {form.replace(written, respelled) for form in forms if written in form}
+    return forms
+
+
 class EnglishMatch(NamedTuple):
     """A rendering found in English text: offsets into the caller's text, the term and rendering."""
 
@@ -108,7 +130,8 @@ class EnglishMatcher:
         owners: dict[str, list[tuple[Term, Rendering]]] = {}
         for term in terms:
             for rendering in term.renderings:
-                for form in number_variants(rendering.text):
+                for form in {spelled for number in number_variants(rendering.text)
+                             for spelled in spelling_variants(number)}:
                     pattern = fold_english(form).strip()
                     if pattern and (term, rendering) not in owners.setdefault(pattern, []):
                         owners[pattern].append((term, rendering))
@@ -161,14 +184,42 @@ class _Place(enum.Enum):
     BRACKETED = 3
 
 
+class Flag(Protocol):
+    """What annotation needs of a terminology finding (``glossary.check.Finding``)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def replacement(self) -> str | None: ...
+    @property
+    def kind(self) -> Any: ...  # FindingKind; .value "outdated", "ruled-out", "advice", "missing"
+
+
+class EnglishFormat(str, enum.Enum):
+    """Output formats of ``annotate_english``."""
+
+    #: Plain text: “ (中文, pinyin)” after terms, “ [→ replacement]” after flagged wording.
+    TEXT = "text"
+    #: HTML: the same, escaped, with findings in ``<mark class="finding finding-<kind>" title="…">``,
+    #: replacements in ``<ins class="replacement">`` and glosses in ``<span class="gloss-zh">``.
+    HTML = "html"
+
+
 def annotate_english(text: str, matcher: EnglishMatcher, pinyin: PinyinStyle | str = PinyinStyle.PLAIN,
-                     first_only: bool = True) -> str:
-    """Insert “ (中文, pinyin)” after the first occurrence of each term, as analysts write it.
+                     first_only: bool = True, findings: Sequence[Flag] = (),
+                     format: EnglishFormat | str = EnglishFormat.TEXT) -> str:
+    """Insert “ (中文, pinyin)” after the first occurrence of each term, as analysts write it, and
+    mark the terminology check's ``findings`` in the text.
 
     After the closing quote when the rendering is quoted; after a possessive ’s, or an acronym in
     brackets that follows it ("Belt and Road Initiative (BRI)"); never where the Chinese already
     follows, never inside brackets. Mentions inside a longer quotation are passed over for a
-    later one standing on its own.
+    later one standing on its own. Outdated or ruled-out wording (a finding) is not glossed as if
+    it were right: the replacement follows it instead, “ [→ Belt and Road Initiative]”.
 
     >>> from glossary.terms import Domain
     >>> term = Term("core-interests", "核心利益", "核心利益", "héxīn lìyì", Domain.SOVEREIGNTY, "",
@@ -177,44 +228,68 @@ def annotate_english(text: str, matcher: EnglishMatcher, pinyin: PinyinStyle | s
     'not to harm “core interests” (核心利益, hexin liyi) such as'
     """
     style = PinyinStyle(pinyin)
+    html = EnglishFormat(format) is EnglishFormat.HTML
+    flagged = [f for f in findings if f.kind.value in ("outdated", "ruled-out") and f.end <= len(text)]
+    advised = [f for f in findings if f.kind.value == "advice" and f.end <= len(text)]
     quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     brackets = [(m.start(), m.end()) for m in _BRACKETED.finditer(text)]
     by_term: dict[str, list[tuple[int, _Place]]] = {}  # term id -> [(insert at, place)]
     terms: dict[str, Term] = {}
     for match in matcher.find(text):
+        if any(f.start <= match.start and match.end <= f.end for f in flagged):
+            continue  # outdated wording: its replacement is shown instead of a gloss
         terms[match.term.id] = match.term
         by_term.setdefault(match.term.id, []).append(_insertion_point(text, match, quotes, brackets))
-    inserts: list[tuple[int, str]] = []
+    # (position, order, piece): order puts closing marks before glosses before opening marks
+    pieces: list[tuple[int, int, str]] = []
     for term_id, places in by_term.items():
         if any(_chinese_follows(text, at) for at, _ in places):
             continue  # the Chinese is given already: never gloss the term twice
         term = terms[term_id]
         gloss = f" ({term.simplified}, {term.pinyin_as(style)})"
+        if html:
+            gloss = f'<span class="gloss-zh" lang="zh-Hans">{escape(gloss)}</span>'
         usable = [(at, place) for at, place in places if place is not _Place.BRACKETED]
         if first_only:
             free = [at for at, place in usable if place is _Place.FREE]
-            inserts += [(free[0], gloss)] if free else [(usable[0][0], gloss)] if usable else []
+            chosen = free[:1] or [at for at, _ in usable[:1]]
         else:
-            inserts.extend((at, gloss) for at, _ in usable)
+            chosen = [at for at, _ in usable]
+        pieces += [(at, 1, gloss) for at in chosen]
+    for finding in flagged + advised:
+        advice = finding.kind.value == "advice"
+        after, _ = _insertion_point(text, finding, quotes, brackets)  # after a closing quote, say
+        if html:
+            pieces.append((finding.start, 2, f'<mark class="finding finding-{escape(finding.kind.value)}" '
+                                             f'title="{escape(finding.message)}">'))
+            pieces.append((finding.end, 0, "</mark>"))
+            if finding.replacement and not advice:
+                pieces.append((after, 1, f'<ins class="replacement"> → {escape(finding.replacement)}</ins>'))
+        elif advice:
+            pieces.append((after, 1, f" [? {finding.message}]"))
+        elif finding.replacement:
+            pieces.append((after, 1, f" [→ {finding.replacement}]"))
     out: list[str] = []
     position = 0
-    for at, gloss in sorted(inserts, key=lambda item: item[0]):
-        out += [text[position:at], gloss]
+    for at, _order, piece in sorted(pieces, key=lambda item: (item[0], item[1])):
+        out += [escape(text[position:at]) if html else text[position:at], piece]
         position = at
-    out.append(text[position:])
+    out.append(escape(text[position:]) if html else text[position:])
     return "".join(out)
 
 
-def _insertion_point(text: str, match: EnglishMatch, quotes: list[tuple[int, int]],
+def _insertion_point(text: str, match: EnglishMatch | Flag, quotes: list[tuple[int, int]],
                      brackets: list[tuple[int, int]]) -> tuple[int, _Place]:
-    """Where the gloss for a mention would go, and where the mention stands."""
+    """Where the gloss for a mention (or the replacement for a finding) would go, and where the
+    mention stands."""
     if any(start < match.start and match.end < end for start, end in brackets):
         return match.end, _Place.BRACKETED
     at, place = match.end, _Place.FREE
+    written = text[match.start:match.end]
     for start, end in quotes:
         if start < match.start and match.end < end:
             inner = _ARTICLE.sub("", text[start + 1:end - 1]).rstrip(_TRAILING)
-            if fold_english(inner) == fold_english(_ARTICLE.sub("", match.text)):
+            if fold_english(inner) == fold_english(_ARTICLE.sub("", written)):
                 at = end
             else:
                 place = _Place.QUOTED

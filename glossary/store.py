@@ -459,16 +459,24 @@ class Glossary:
 
         return annotate(text, self._matcher(domain), format, pinyin, first_only, across_newlines)
 
-    def annotate_english(self, text: str, pinyin: str = "plain", first_only: bool = True) -> str:
-        """Insert “(中文, pinyin)” after the first occurrence of each known English rendering.
+    def annotate_english(self, text: str, pinyin: str = "plain", first_only: bool = True, format: str = "text",
+                         source: str | None = None, findings: Sequence[Any] | None = None) -> str:
+        """Insert “(中文, pinyin)” after the first occurrence of each known English rendering and
+        mark what the terminology check finds (with the Chinese ``source``, if given): outdated
+        wording gets its replacement, not a gloss. ``format``: "text" or "html"; ``findings``: the
+        check's, when the caller has them already.
 
         >>> import glossary
         >>> glossary.open("sqlite://").annotate_english("their “core interests”.")
         'their “core interests” (核心利益, hexin liyi).'
+        >>> glossary.open("sqlite://").annotate_english("the One Belt, One Road")
+        'the One Belt, One Road [→ the Belt and Road Initiative]'
         """
         from .english import annotate_english
 
-        return annotate_english(text, self._english_matcher(), pinyin, first_only)
+        if findings is None:  # the caller may have run the check already
+            findings = self.check(text, source)
+        return annotate_english(text, self._english_matcher(), pinyin, first_only, findings, format)
 
     def check(self, text: str, source: str | None = None) -> list[Any]:
         """Terminology QA of an English text (outdated and ruled-out renderings; with the Chinese

@@ -212,10 +212,28 @@ def test_annotate_detects_chinese_and_returns_the_library_output(client: FlaskCl
 
 
 def test_annotate_english_inserts_chinese_and_runs_the_check(client: FlaskClient) -> None:
-    data = client.post("/api/v1/annotate", json={"text": "a community of common destiny"}).get_json()
+    data = client.post("/api/v1/annotate", json={"text": "a community of common destiny and core interests",
+                                                  "format": "brackets"}).get_json()
     assert data["language"] == "en" and data["format"] == "text"
-    assert data["result"] == "a community of common destiny (命运共同体, mingyun gongtongti)"
+    # outdated wording gets its replacement, not a gloss; current wording gets the Chinese
+    assert data["result"] == ("a community of common destiny [→ community with a shared future] and "
+                              "core interests (核心利益, hexin liyi)")
     assert [f["replacement"] for f in data["findings"]] == ["community with a shared future"]
+
+
+def test_annotate_english_as_html_marks_findings_in_the_text(client: FlaskClient) -> None:
+    data = client.post("/api/v1/annotate", json={"text": "a <b>community of common destiny</b>"}).get_json()
+    assert data["format"] == "html"
+    assert data["result"] == (
+        'a &lt;b&gt;<mark class="finding finding-outdated" title="“community of common destiny” is superseded '
+        '(2011-2013) for 命运共同体: write “community with a shared future”">community of common destiny</mark>'
+        '<ins class="replacement"> → community with a shared future</ins>&lt;/b&gt;')
+
+
+def test_annotate_english_checks_against_the_chinese_source(client: FlaskClient) -> None:
+    data = client.post("/api/v1/annotate", json={"text": "core interests", "source": "核心利益与命运共同体",
+                                                  "format": "brackets"}).get_json()
+    assert [(f["kind"], f["term"]) for f in data["findings"]] == [("missing", "community-with-a-shared-future")]
 
 
 def test_annotate_language_can_be_forced(client: FlaskClient) -> None:

@@ -158,3 +158,72 @@ def test_deprecated_rendering_that_a_rule_covers_is_reported_once(curated: gloss
     assert [(f.kind, f.text) for f in findings] == [(FindingKind.RULED_OUT, "Belt and Road strategy")]
     both = curated.check("The One Belt, One Road strategy.")
     assert [f.kind for f in both] == [FindingKind.OUTDATED, FindingKind.RULED_OUT]  # two different spans
+
+
+# --- a rendering right for one concept and wrong for another --------------------------------
+
+PRINCIPLE = glossary.Term(
+    "one-china-principle", "一个中国原则", "一個中國原則", "yī gè Zhōngguó yuánzé", glossary.Domain.SOVEREIGNTY, "",
+    (glossary.Rendering("one-China principle", Status.PREFERRED),
+     glossary.Rendering("one-China policy", Status.DEPRECATED, note="names the US position")),
+    related=("one-china-policy",))
+POLICY = glossary.Term(
+    "one-china-policy", "一个中国政策", "一個中國政策", "yī gè Zhōngguó zhèngcè", glossary.Domain.SOVEREIGNTY, "",
+    (glossary.Rendering("one-China policy", Status.PREFERRED),), related=("one-china-principle",))
+PAIR = [PRINCIPLE, POLICY]
+
+
+def check_pair(text: str, source: str | None = None) -> list[Finding]:
+    return check(text, EnglishMatcher(PAIR), PAIR, source, Matcher(PAIR) if source is not None else None)
+
+
+def test_a_rendering_right_for_another_concept_is_only_advice_without_a_source() -> None:
+    [finding] = check_pair("Beijing urged Washington to honour its one-China policy.")
+    assert finding.kind is FindingKind.ADVICE and not finding.kind.is_error
+    assert (finding.text, finding.term_id, finding.replacement) == ("one-China policy", "one-china-principle",
+                                                                     "one-China principle")
+    assert "right for 一个中国政策" in finding.message and "if the original says 一个中国原则" in finding.message
+
+
+def test_it_is_an_error_when_the_source_holds_the_term_it_mistranslates() -> None:
+    finding, missing = check_pair("They reaffirmed the one-China policy.", source="双方重申坚持一个中国原则。")
+    assert finding.kind is FindingKind.OUTDATED and finding.replacement == "one-China principle"
+    assert "it names 一个中国政策" in finding.message
+    assert (missing.kind, missing.term_id) == (FindingKind.MISSING, "one-china-principle")
+
+
+def test_it_is_nothing_when_the_source_holds_the_concept_it_names() -> None:
+    assert check_pair("Washington's one-China policy.", source="美国的一个中国政策") == []
+
+
+@pytest.mark.parametrize("text, kind, flagged", [
+    ("the Belt & Road strategy", FindingKind.RULED_OUT, "Belt & Road strategy"),
+    ("the Belt&Road programme", FindingKind.RULED_OUT, "Belt&Road programme"),
+    ("One Belt One Road", FindingKind.OUTDATED, "One Belt One Road"),
+    ("the one belt, one road plan", FindingKind.OUTDATED, "one belt, one road"),
+    ("Community-of-Common-Destiny", FindingKind.OUTDATED, "Community-of-Common-Destiny"),
+])
+def test_spelling_variants_are_caught_like_the_canonical_forms(text: str, kind: FindingKind, flagged: str) -> None:
+    found = [(f.kind, f.text) for f in run(text)]
+    assert (kind, flagged) in found
+
+
+def test_cli_check_advice_alone_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    terms = tmp_path / "pair.csv"
+    from glossary.csvio import write_terms
+    terms.write_bytes(write_terms([replace_sources(t) for t in PAIR]))
+    monkeypatch.setenv("GLOSSARY_TERMS_CSV", str(terms))
+    draft = tmp_path / "draft.txt"
+    draft.write_text("honour its one-China policy\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(draft)])
+    assert result.exit_code == 0 and ": advice: “one-China policy” is right for 一个中国政策" in result.output
+    source = tmp_path / "zh.txt"
+    source.write_text("坚持一个中国原则\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["check", str(draft), "--source", str(source)]).exit_code == 1
+
+
+def replace_sources(term: glossary.Term) -> glossary.Term:
+    from dataclasses import replace
+
+    renderings = tuple(replace(r, source="1") if r.status is Status.PREFERRED else r for r in term.renderings)
+    return replace(term, renderings=renderings, sources=("Test source, 2024",), definition="Test entry.")

@@ -1,8 +1,8 @@
 """One annotation request, shared by the annotate page and ``POST /api/v1/annotate``.
 
 It checks the options and the size, detects the language and calls the library: Chinese text
-goes to ``Glossary.annotate``; English text to ``Glossary.annotate_english`` and
-``Glossary.check``.
+goes to ``Glossary.annotate``; English text to ``Glossary.check`` (with the Chinese original,
+``source``, when given) and ``Glossary.annotate_english``, which marks the findings in the text.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class AnnotateOptions:
     pinyin: PinyinStyle | None = None  # None: tone marks for Chinese, plain for English (analyst style)
     first_only: bool | None = None  # None: the library's default for the language
     domain: Domain | None = None
+    source: str | None = None  # the Chinese original of an English text, for the check
 
 
 def check_size(text: str, limit: int) -> None:
@@ -63,9 +64,13 @@ def annotate(store: Glossary, text: str, options: AnnotateOptions, limit: int) -
         return {"language": language.value, "format": options.format.value, "pinyin": style.value,
                 "result": result, "findings": []}
     style = options.pinyin or PinyinStyle.PLAIN
-    result = store.annotate_english(text, pinyin=style.value, **extra)
-    return {"language": language.value, "format": "text", "pinyin": style.value,
-            "result": result, "findings": check(store, text, None, limit)}
+    check_size(text + (options.source or ""), limit)
+    findings = store.check(text, source=options.source)
+    # English comes back as HTML (findings marked) or as plain text for every other format
+    shape = "html" if options.format is AnnotationFormat.HTML else "text"
+    result = store.annotate_english(text, pinyin=style.value, format=shape, findings=findings, **extra)
+    return {"language": language.value, "format": shape, "pinyin": style.value,
+            "result": result, "findings": [finding.to_dict() for finding in findings]}
 
 
 def check(store: Glossary, text: str, source: str | None, limit: int) -> list[dict[str, Any]]:
@@ -91,7 +96,11 @@ def read_options(values: Mapping[str, Any], from_form: bool = False) -> Annotate
         first_only = first_only in ("1", "on", "true")
     elif first_only is not None and not isinstance(first_only, bool):
         raise BadRequest(f"first_only must be true, false or null, not {first_only!r}")
+    source = values.get("source")
+    if source is not None and not isinstance(source, str):
+        raise BadRequest(f"source must be a string (the Chinese original) or null, not {source!r}")
     return AnnotateOptions(
+        source=source if source and source.strip() else None,
         language=_choice(Language, values.get("language"), "language", Language.AUTO),
         format=_choice(AnnotationFormat, values.get("format"), "format", AnnotationFormat.HTML),
         pinyin=_choice(PinyinStyle, values.get("pinyin"), "pinyin", None),

@@ -137,7 +137,10 @@ def document() -> dict[str, Any]:
                         "text": text,
                         "language": {"enum": _values(Language), "default": "auto"},
                         "format": {"enum": _values(AnnotationFormat), "default": "html",
-                                   "description": "For Chinese; English comes back as text."},
+                                   "description": "For Chinese. English comes back as HTML (findings marked) "
+                                                  "for html, as plain text for the other formats."},
+                        "source": {"type": ["string", "null"],
+                                   "description": "For English: the Chinese original, checked against it."},
                         "pinyin": {"enum": _values(PinyinStyle) + [None],
                                    "description": "Default: marks for Chinese, plain for English."},
                         "first_only": {"type": ["boolean", "null"],

@@ -1,4 +1,4 @@
-"""An allow-list for the one piece of HTML we show that we did not write: annotated Chinese.
+"""An allow-list for the one piece of HTML we show that we did not write: annotated text.
 
 The library escapes the text it annotates (property-tested); this keeps that promise checked
 at the edge, too: only ruby and a few inline tags with harmless attributes survive.
@@ -11,7 +11,7 @@ from lxml import etree
 from markupsafe import Markup
 
 #: Tags annotated Chinese may use; anything else is dropped with its text kept.
-TAGS = frozenset("ruby rb rt rp rtc span mark abbr dfn a p br div b i em strong small sup sub ul ol li".split())
+TAGS = frozenset("ruby rb rt rp rtc span mark ins abbr dfn a p br div b i em strong small sup sub ul ol li".split())
 #: Tags removed together with their content.
 DROPPED = frozenset("script style template iframe object embed noscript textarea title".split())
 #: Attributes that may stay; data-* attributes are kept too.

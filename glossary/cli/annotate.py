@@ -58,7 +58,10 @@ def annotate(ctx: click.Context, file: IO[str], fmt: str, pinyin: str | None, fi
 @click.option("--json", "as_json", is_flag=True, help="Write the findings as JSON.")
 @click.pass_context
 def check(ctx: click.Context, file: IO[str], source: IO[str] | None, as_json: bool) -> None:
-    """Check the terminology of an English text; exit status 1 when anything is found.
+    """Check the terminology of an English text; exit status 1 when a problem is found.
+
+    Advice (a rendering right for another concept, checked without --source) is listed but
+    does not change the exit status.
 
     \b
     Examples:
@@ -77,5 +80,5 @@ def check(ctx: click.Context, file: IO[str], source: IO[str] | None, as_json: bo
             line = where.count("\n", 0, finding.start) + 1
             column = finding.start - (where.rfind("\n", 0, finding.start) + 1) + 1
             click.echo(f"{name}:{line}:{column}: {finding.kind.value}: {finding.message}")
-    if findings:
+    if any(finding.kind.is_error for finding in findings):
         ctx.exit(1)
