@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import enum
+import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from .english import EnglishMatcher
 from .matcher import Matcher
 from .terms import Rendering, Status, Term
 
-__all__ = ["FindingKind", "Finding", "Combination", "RULED_OUT", "check"]
+__all__ = ["FindingKind", "Finding", "Combination", "RULED_OUT", "check", "locate", "findings_csv"]
 
 
 class FindingKind(str, enum.Enum):
@@ -155,3 +157,32 @@ def _missing(text: str, english: EnglishMatcher, source: str, chinese: Matcher) 
             f"the source has {match.text} ({term.pinyin_as('plain')}) but the translation has neither "
             f"“{term.preferred.text}” nor an admitted rendering", term.preferred.text))
     return findings
+
+
+def locate(text: str, offset: int) -> tuple[int, int]:
+    r"""(line, column), both from 1, of a character offset.
+
+    >>> locate("Title\nThe One Belt", 10)
+    (2, 5)
+    """
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+FINDINGS_COLUMNS = ("kind", "in", "line", "column", "text", "write instead", "message", "term")
+
+
+def findings_csv(findings: Sequence[Finding], text: str, source: str | None = None, link: str = "{id}") -> bytes:
+    """The findings as a CSV report that Excel opens (UTF-8 with a BOM, CRLF): where each is (the
+    translation, or the source for a missing term), line and column, what was found, what to
+    write instead, why, and the term (``link`` with ``{id}``: a URL of its page)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(FINDINGS_COLUMNS)
+    for finding in findings:
+        in_source = finding.kind is FindingKind.MISSING and source is not None
+        line, column = locate(source if in_source and source is not None else text, finding.start)
+        row = [finding.kind.value, "source" if in_source else "translation", str(line), str(column), finding.text,
+               finding.replacement or "", finding.message, link.format(id=finding.term_id)]
+        writer.writerow(["'" + cell if cell.startswith(("=", "+", "-", "@")) else cell for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -448,16 +448,17 @@ class Glossary:
         return self._matcher().find(text, across_newlines)
 
     def annotate(self, text: str, format: str = "html", pinyin: str = "marks", first_only: bool = False,
-                 domain: Domain | str | None = None, across_newlines: bool = False) -> str:
-        """Mark the terms of a Chinese text as html, brackets, markdown or json (glossary.annotate).
+                 domain: Domain | str | None = None, across_newlines: bool = False, link: str | None = None) -> str:
+        """Mark the terms of a Chinese text as html, brackets, markdown or json (glossary.annotate);
+        ``link`` is where a term's page is, with ``{id}`` (default ``/terms/{id}``).
 
         >>> import glossary
         >>> glossary.open("sqlite://").annotate("维护核心利益", format="brackets")
         '维护核心利益 (héxīn lìyì, “core interests”)'
         """
-        from .annotate import annotate
+        from .annotate import TERM_LINK, annotate
 
-        return annotate(text, self._matcher(domain), format, pinyin, first_only, across_newlines)
+        return annotate(text, self._matcher(domain), format, pinyin, first_only, across_newlines, link or TERM_LINK)
 
     def annotate_english(self, text: str, pinyin: str = "plain", first_only: bool = True, format: str = "text",
                          source: str | None = None, findings: Sequence[Any] | None = None) -> str:

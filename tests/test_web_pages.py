@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -216,7 +217,9 @@ def test_static_files_need_no_build_step(client: FlaskClient) -> None:
         response = client.get(f"/static/{name}")
         assert response.status_code == 200 and len(response.data) > 1000
     script = client.get("/static/app.js").data.decode()
-    assert "innerHTML" not in script and "/api/v1" not in script  # endpoint comes from data-instant
+    # user text never becomes markup: nothing assigns HTML (reading innerHTML to copy is fine)
+    assert not re.search(r"\.(?:inner|outer)HTML\s*\+?=(?!=)|insertAdjacentHTML|document\.write", script)
+    assert "/api/v1" not in script  # endpoint comes from data-instant
     assert re.search(r"\bimport\b|\brequire\(", script) is None
 
 
@@ -242,10 +245,44 @@ def test_annotate_page_shows_chinese_as_ruby_with_hover_glosses(client: FlaskCli
 def test_annotate_page_shows_english_with_chinese_inserted_and_findings(client: FlaskClient) -> None:
     doc = lxml.html.fromstring(client.post("/annotate", data={"text": ENGLISH}).data)
     assert "English detected" in text_of(doc.cssselect("#result-h")[0])
-    assert "community of common destiny (命运共同体, mingyun gongtongti)" in doc.cssselect("#annotated")[0].text
-    kinds = [text_of(f.cssselect(".finding-kind")[0]) for f in doc.cssselect(".finding")]
+    annotated = doc.cssselect("#annotated")[0]
+    # the findings are marked in the text, and outdated wording shows its replacement, not a gloss
+    marks = [(m.get("class"), text_of(m)) for m in annotated.cssselect("mark")]
+    assert marks == [("finding finding-outdated", "community of common destiny"),
+                     ("finding finding-ruled-out", "Belt and Road strategy")]
+    assert "(命运共同体" not in text_of(annotated)
+    assert [text_of(i) for i in annotated.cssselect("ins.replacement")] == [
+        "→ community with a shared future", "→ the Belt and Road Initiative"]
+    kinds = [text_of(f.cssselect(".finding-kind")[0]) for f in doc.cssselect("li.finding")]
     assert kinds == ["outdated", "ruled out"]
     assert doc.cssselect('.finding a[href="/terms/belt-and-road-initiative"]')
+
+
+def test_annotate_page_checks_english_against_the_chinese_original(client: FlaskClient) -> None:
+    doc = lxml.html.fromstring(client.post("/annotate", data={"text": "They protect core interests.",
+                                                             "source": "维护核心利益，构建命运共同体"}).data)
+    assert doc.cssselect("textarea#source")[0].text == "维护核心利益，构建命运共同体"  # kept for the next run
+    assert [text_of(f.cssselect(".finding-kind")[0]) for f in doc.cssselect("li.finding")] == ["missing"]
+
+
+def test_annotate_page_findings_download_as_a_csv_report(client: FlaskClient) -> None:
+    response = client.post("/annotate", data={"text": "Line one.\nThe One Belt, One Road.", "source": "一带一路",
+                                              "action": "download-findings"})
+    assert response.headers["Content-Disposition"] == 'attachment; filename="terminology-findings.csv"'
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0] == ["kind", "in", "line", "column", "text", "write instead", "message", "term"]
+    assert rows[1][:6] == ["outdated", "translation", "2", "5", "One Belt, One Road", "the Belt and Road Initiative"]
+    assert rows[1][7] == "http://localhost/terms/belt-and-road-initiative"
+
+
+def test_annotate_download_of_html_is_a_whole_document_with_its_styles_and_absolute_links(client: FlaskClient) -> None:
+    response = client.post("/annotate", data={"text": PARAGRAPH, "format": "html", "action": "download"})
+    page = response.data.decode()
+    assert page.startswith("<!doctype html>") and "<style>" in page and 'rel="stylesheet"' not in page
+    doc = lxml.html.fromstring(response.data)
+    hrefs = [a.get("href") for a in doc.cssselect("main a.glossary-term")]
+    assert hrefs and all(href.startswith("http://localhost/terms/") for href in hrefs)
+    assert [text_of(g) for g in doc.cssselect(".gloss")][0] == "permanent comprehensive strategic partnership"
 
 
 def test_annotate_page_accepts_a_txt_upload_and_pinyin_style(client: FlaskClient) -> None:
@@ -274,7 +311,10 @@ def test_annotate_page_escapes_markup_in_the_text(client: FlaskClient) -> None:
 def test_annotate_page_refuses_too_much_text_with_413(client: FlaskClient) -> None:
     response = client.post("/annotate", data={"text": "命" * 1000})
     assert response.status_code == 413
-    assert "over the limit of 2,000 bytes" in response.data.decode()
+    doc = lxml.html.fromstring(response.data)
+    assert doc.cssselect("textarea#text")[0].text == "命" * 1000  # the text is still there
+    message = text_of(doc.cssselect("#problem")[0])
+    assert "1,000 characters (3,000 bytes)" in message and "the limit is 2,000 bytes, about 666 Chinese" in message
 
 
 def test_annotate_page_rejects_other_file_types(client: FlaskClient) -> None:

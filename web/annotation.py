@@ -50,8 +50,10 @@ def check_size(text: str, limit: int) -> None:
         raise InputTooLarge(size, limit)
 
 
-def annotate(store: Glossary, text: str, options: AnnotateOptions, limit: int) -> dict[str, Any]:
-    """Annotate ``text``; the result as the API returns it."""
+def annotate(store: Glossary, text: str, options: AnnotateOptions, limit: int,
+             link: str | None = None) -> dict[str, Any]:
+    """Annotate ``text``; the result as the API returns it (plus ``findings_raw``, the Finding
+    objects, which the API leaves out). ``link``: where term pages are, with ``{id}``."""
     check_size(text, limit)
     language = options.language
     if language is Language.AUTO:
@@ -60,9 +62,9 @@ def annotate(store: Glossary, text: str, options: AnnotateOptions, limit: int) -
     if language is Language.CHINESE:
         style = options.pinyin or PinyinStyle.MARKS
         result = store.annotate(text, format=options.format.value, pinyin=style.value,
-                                domain=options.domain.value if options.domain else None, **extra)
+                                domain=options.domain.value if options.domain else None, link=link, **extra)
         return {"language": language.value, "format": options.format.value, "pinyin": style.value,
-                "result": result, "findings": []}
+                "result": result, "findings": [], "findings_raw": []}
     style = options.pinyin or PinyinStyle.PLAIN
     check_size(text + (options.source or ""), limit)
     findings = store.check(text, source=options.source)
@@ -70,7 +72,7 @@ def annotate(store: Glossary, text: str, options: AnnotateOptions, limit: int) -
     shape = "html" if options.format is AnnotationFormat.HTML else "text"
     result = store.annotate_english(text, pinyin=style.value, format=shape, findings=findings, **extra)
     return {"language": language.value, "format": shape, "pinyin": style.value,
-            "result": result, "findings": [finding.to_dict() for finding in findings]}
+            "result": result, "findings": [finding.to_dict() for finding in findings], "findings_raw": findings}
 
 
 def check(store: Glossary, text: str, source: str | None, limit: int) -> list[dict[str, Any]]:

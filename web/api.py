@@ -135,7 +135,9 @@ def annotate() -> Response:
     body = json_body()
     text = text_field(body, "text") or ""
     options = annotation.read_options(body)
-    return jsonify(annotation.annotate(store(), text, options, current_app.config["MAX_TEXT_BYTES"]))
+    result = annotation.annotate(store(), text, options, current_app.config["MAX_TEXT_BYTES"])
+    del result["findings_raw"]
+    return jsonify(result)
 
 
 @bp.post("/check")

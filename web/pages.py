@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from werkzeug.exceptions import BadRequest
 
 from glossary import Domain, Glossary, InputTooLarge, PinyinStyle
+from glossary.check import findings_csv
 from glossary.formats import EXPORTS
 from glossary.pinyin import is_hanzi
 from glossary.script import to_simplified, to_traditional
@@ -122,22 +123,63 @@ DOWNLOAD = {"html": ("text/html", "html"), "brackets": ("text/plain", "txt"), "m
             "json": ("application/json", "json"), "text": ("text/plain", "txt")}
 
 
+def text_limit() -> dict[str, int]:
+    """The annotation limit as users count it: bytes of UTF-8, Chinese characters (3 bytes each)
+    and Latin ones (1 byte each)."""
+    limit = int(current_app.config["MAX_TEXT_BYTES"])
+    return {"bytes": limit, "chinese": limit // 3, "latin": limit}
+
+
+def too_long(size: int, text: str) -> str:
+    """What to tell someone whose text is over the limit, in characters."""
+    limit = text_limit()
+    parts = -(-size // limit["bytes"])
+    return (f"This text is {len(text):,} characters ({size:,} bytes); the limit is {limit['bytes']:,} bytes, "
+            f"about {limit['chinese']:,} Chinese or {limit['latin']:,} English characters. "
+            f"Split it into {parts} parts and annotate them one by one.")
+
+
 @bp.route("/annotate", methods=["GET", "POST"])
-def annotate() -> str | Response:
+def annotate() -> str | Response | tuple[str, int]:
     if request.method == "GET":
-        return render_template("annotate.html", text="", options=annotation.AnnotateOptions(), result=None)
+        return render_template("annotate.html", text="", source="", options=annotation.AnnotateOptions(), result=None,
+                               limit=text_limit())
     options = annotation.read_options(request.form, from_form=True)
-    text = _read_upload() or request.form.get("text", "")
+    source = options.source or ""
+    try:
+        text = _read_upload() or request.form.get("text", "")
+    except InputTooLarge as error:
+        return render_template("annotate.html", text="", source=source, options=options, limit=text_limit(),
+                               result=None, problem=too_long(error.size, "x" * error.size).replace(
+                                   f"This text is {error.size:,} characters ({error.size:,} bytes)",
+                                   f"This file is {error.size:,} bytes")), 413
+
+    def page(status: int = 200, **values: Any) -> tuple[str, int]:
+        return render_template("annotate.html", text=text, source=source, options=options, limit=text_limit(),
+                               **{"result": None, **values}), status
+
     if not text.strip():
-        return render_template("annotate.html", text=text, options=options, result=None,
-                               problem="Paste a text or choose a .txt file first.")
-    result = annotation.annotate(store(), text, options, current_app.config["MAX_TEXT_BYTES"])
-    if request.form.get("action") == "download":
+        return page(problem="Paste a text or choose a .txt file first.")
+    try:
+        link = url_for("pages.term", term_id="-", _external=True)[:-1] + "{id}"
+        result = annotation.annotate(store(), text, options, current_app.config["MAX_TEXT_BYTES"], link=link)
+    except InputTooLarge as error:  # the text stays in the box, with the limit next to it
+        return page(413, problem=too_long(error.size, text + source))
+    action = request.form.get("action")
+    if action == "download-findings":
+        body = findings_csv(result["findings_raw"], text, options.source, link)
+        return Response(body, mimetype="text/csv", headers={
+            "Content-Disposition": 'attachment; filename="terminology-findings.csv"'})
+    if action == "download":
         media_type, extension = DOWNLOAD[result["format"]]
-        return Response(result["result"], mimetype=media_type,
+        body = result["result"]
+        if result["format"] == "html":  # a whole document that looks right opened from disk
+            body = render_template("annotated-document.html", result=result, body=clean(body),
+                                   site=url_for("pages.home", _external=True))
+        return Response(body, mimetype=media_type,
                         headers={"Content-Disposition": f'attachment; filename="annotated.{extension}"'})
     shown = clean(result["result"]) if result["format"] == "html" else None
-    return render_template("annotate.html", text=text, options=options, result=result, shown=shown)
+    return page(result=result, shown=shown)
 
 
 @bp.get("/export")

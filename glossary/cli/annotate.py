@@ -9,6 +9,7 @@ from typing import IO
 import click
 
 from ..annotate import AnnotationFormat
+from ..check import FindingKind, locate
 from ..pinyin import PinyinStyle
 from ..terms import Domain
 from . import cli, open_glossary
@@ -75,10 +76,9 @@ def check(ctx: click.Context, file: IO[str], source: IO[str] | None, as_json: bo
         click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
         for finding in findings:
-            where = original if finding.kind.value == "missing" and original is not None else text
-            name = (source.name if finding.kind.value == "missing" and source is not None else file.name)
-            line = where.count("\n", 0, finding.start) + 1
-            column = finding.start - (where.rfind("\n", 0, finding.start) + 1) + 1
+            in_source = finding.kind is FindingKind.MISSING and original is not None and source is not None
+            line, column = locate(original if in_source and original is not None else text, finding.start)
+            name = source.name if in_source and source is not None else file.name
             click.echo(f"{name}:{line}:{column}: {finding.kind.value}: {finding.message}")
     if any(finding.kind.is_error for finding in findings):
         ctx.exit(1)

@@ -23,17 +23,50 @@
     return Promise.resolve();
   }
 
+  /* Formatted text: HTML (links made absolute, so they work where it is pasted) with a
+     plain-text alternative, as the browser would copy a selection. */
+  function copyRich(node) {
+    var clone = node.cloneNode(true);
+    clone.querySelectorAll("a[href]").forEach(function (link, index) {
+      link.setAttribute("href", node.querySelectorAll("a[href]")[index].href);
+    });
+    var html = clone.innerHTML, text = node.innerText;
+    if (navigator.clipboard && window.ClipboardItem && window.isSecureContext) {
+      return navigator.clipboard.write([new window.ClipboardItem({
+        "text/html": new Blob([html], { type: "text/html" }),
+        "text/plain": new Blob([text], { type: "text/plain" })
+      })]).then(function () { return text; });
+    }
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    try { document.execCommand("copy"); } finally { selection.removeAllRanges(); }
+    return Promise.resolve(text);
+  }
+
   function setUpCopyButtons() {
     document.querySelectorAll("button.copy").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
+        var label = button.textContent;
+        var rich = button.getAttribute("data-copy-html");
+        if (rich && document.getElementById(rich)) {
+          copyRich(document.getElementById(rich)).then(function (text) {
+            button.textContent = "Copied";
+            button.classList.add("copied");
+            button.setAttribute("data-copied", text);
+            setTimeout(function () { button.textContent = label; button.classList.remove("copied"); }, 1500);
+          }, function () { button.textContent = "Select and copy"; });
+          return;
+        }
         var text = button.getAttribute("data-copy");
         var target = button.getAttribute("data-copy-target");
         if (target) {
           var source = document.getElementById(target);
           text = source ? (source.value !== undefined ? source.value : source.textContent) : "";
         }
-        var label = button.textContent;
         copyText(text || "").then(function () {
           button.textContent = "Copied";
           button.classList.add("copied");
@@ -178,9 +211,42 @@
     });
   }
 
+  /* ---- the annotate page: warn before sending a text over the limit ---- */
+  function setUpSizeLimit() {
+    var form = document.querySelector("form[data-max-bytes]");
+    var note = document.getElementById("text-size");
+    if (!form || !note || !window.TextEncoder) return;
+    var max = parseInt(form.getAttribute("data-max-bytes"), 10);
+    var fields = [form.querySelector("#text"), form.querySelector("#source")].filter(Boolean);
+    var encoder = new TextEncoder();
+    var usual = note.textContent;
+    function measure() {
+      var text = fields.map(function (field) { return field.value; }).join("");
+      return { bytes: encoder.encode(text).length, characters: Array.from(text).length };
+    }
+    function update() {
+      var size = measure();
+      var over = size.bytes > max;
+      note.classList.toggle("over", over);
+      note.textContent = over
+        ? "Too long to send: " + size.characters.toLocaleString("en") + " characters (" +
+          size.bytes.toLocaleString("en") + " bytes); the limit is " + max.toLocaleString("en") +
+          " bytes, about " + Math.floor(max / 3).toLocaleString("en") + " Chinese or " +
+          max.toLocaleString("en") + " English characters. Split it into " + Math.ceil(size.bytes / max) + " parts."
+        : usual;
+      return over;
+    }
+    fields.forEach(function (field) { field.addEventListener("input", update); });
+    form.addEventListener("submit", function (event) {
+      if (update()) { event.preventDefault(); fields[0].focus(); }
+    });
+    update();
+  }
+
   function start() {
     setUpCopyButtons();
     setUpInstantSearch();
+    setUpSizeLimit();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
