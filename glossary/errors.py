@@ -29,6 +29,16 @@ class TermNotFound(GlossaryError, LookupError):
         super().__init__(f"no term with id {term_id!r}; search with 'glossary lookup' to find its id")
 
 
+class NothingToExport(GlossaryError, LookupError):
+    """A filtered export matches no term."""
+
+    def __init__(self, domain: str | None, status: str | None) -> None:
+        self.domain, self.status = domain, status
+        wanted = " and ".join(part for part in (f"in the domain {domain}" if domain else "",
+                                                 f"with a {status} rendering" if status else "") if part)
+        super().__init__(f"no term {wanted}; choose another domain or status, or export everything")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in an input file: where it is and how to fix it."""

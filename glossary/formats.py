@@ -27,6 +27,9 @@ class ExportFormat:
     media_type: str
     extension: str
     write: Callable[[Sequence[Term]], bytes]
+    #: Whether importing the file gives back the same terms (storage and interchange formats);
+    #: the glossary sheet is for reading and leaves out sources, notes and years of admitted use.
+    lossless: bool = True
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,25 @@ def detect_import_format(path: Path) -> ImportFormat:
     raise ValueError(f"cannot tell the format of {path.name}; give --format ({', '.join(IMPORTS)})")
 
 
+def _write_sheet_xlsx(terms: Sequence[Term]) -> bytes:
+    from .sheet import write_sheet_xlsx
+
+    return write_sheet_xlsx(terms)
+
+
+def _write_sheet_csv(terms: Sequence[Term]) -> bytes:
+    from .sheet import write_sheet_csv
+
+    return write_sheet_csv(terms)
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The glossary sheet first: it is what most translators want (the export page offers the first
+# format as its main button).
+register_export(ExportFormat("sheet-xlsx", "Glossary sheet for Excel (XLSX): one row per concept", _XLSX, "xlsx",
+                             _write_sheet_xlsx, lossless=False))
+register_export(ExportFormat("sheet-csv", "Glossary sheet as CSV for Excel (UTF-8 with BOM)",
+                             "text/csv; charset=utf-8", "csv", _write_sheet_csv, lossless=False))
 register_export(ExportFormat("csv", "CSV (UTF-8, the terms.csv format)", "text/csv; charset=utf-8", "csv",
                              lambda terms: write_terms(terms)))
 register_export(ExportFormat("csv-excel", "CSV for Excel (UTF-8 with BOM)", "text/csv; charset=utf-8", "csv",
@@ -122,7 +144,6 @@ def _read_spreadsheet(path: Path, options: dict[str, Any]) -> list[Term]:
     return read_spreadsheet(path, options)
 
 
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 register_export(ExportFormat("tbx", "TBX-Basic (TBX v3, DCA) for CAT tools", "application/x-tbx+xml", "tbx",
                              _write_tbx))
 register_export(ExportFormat("tbx2", "TBX-Basic v2 (martif) for older tools", "application/x-tbx+xml", "tbx",

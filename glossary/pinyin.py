@@ -26,6 +26,7 @@ __all__ = [
     "count_problems",
     "QueryPinyin",
     "parse_query",
+    "sort_key",
     "toneless_key",
     "spelled_key",
     "toned_key",
@@ -432,6 +433,16 @@ def _readings(lazy_pinyin: object, style: object, chunk: str) -> list[Syllable]:
 
 
 # --- search keys ----------------------------------------------------------------------------
+
+
+def sort_key(text: str) -> tuple[tuple[str, int], ...]:
+    """Dictionary order of pinyin: syllable by syllable (zhen before zheng, whatever follows), by
+    letters (ü after u) and then tone; capitals ignored.
+
+    >>> sorted(["zhèngfǔ", "zhēnxiàng", "Zhēn"], key=sort_key)
+    ['Zhēn', 'zhēnxiàng', 'zhèngfǔ']
+    """
+    return tuple((s.letters, s.tone) for s in syllables(text))
 
 
 def toneless_key(text: str) -> str:

@@ -71,7 +71,8 @@ KNOWN_HEADERS: dict[str, Field] = {
     **{h: Field.TRADITIONAL for h in ("traditional", "zh-tw", "zh-hk", "zh-hant", "chinese (traditional)",
                                       "traditional chinese", "chinese traditional", "繁体", "繁體",
                                       "繁體中文", "cht")},
-    **{h: Field.ENGLISH for h in ("english", "en", "en-us", "en-gb", "英文", "英语", "eng")},
+    **{h: Field.ENGLISH for h in ("english", "en", "en-us", "en-gb", "英文", "英语", "eng", "english (use this)")},
+    "also acceptable": Field.ENGLISH_ADMITTED,  # the glossary sheet's column (glossary.sheet)
     **{h: Field.PINYIN for h in ("pinyin", "拼音")},
     **{h: Field.DEFINITION for h in ("definition", "description", "定义")},
     **{h: Field.DOMAIN for h in ("domain", "subject", "subject field", "subjectfield")},
@@ -452,14 +453,25 @@ def write_xlsx(terms: Iterable[Term]) -> bytes:
     >>> data[:2]
     b'PK'
     """
+    return write_table("terms", COLUMNS, [term_to_row(term) for term in sorted(terms, key=lambda t: t.id)])
+
+
+def write_table(name: str, header: Sequence[str], rows: Iterable[Sequence[str]],
+                widths: Sequence[int] | None = None, autofilter: bool = False) -> bytes:
+    """One worksheet: a bold, frozen header row, then the rows, every cell written as text (never
+    a formula, whatever it starts with); column widths in characters and an autofilter if asked."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("terms")
+    sheet = workbook.create_sheet(name)
     sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths or ()):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
     bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top") if widths else None
 
     def text_cells(values: Iterable[str], font: Font | None = None) -> Iterator[WriteOnlyCell]:
         for value in values:
@@ -467,11 +479,17 @@ def write_xlsx(terms: Iterable[Term]) -> bytes:
             cell.data_type = "s"  # never a formula, whatever the text starts with
             if font is not None:
                 cell.font = font
+            if wrap is not None:
+                cell.alignment = wrap
             yield cell
 
-    sheet.append(list(text_cells(COLUMNS, bold)))
-    for term in sorted(terms, key=lambda t: t.id):
-        sheet.append(list(text_cells(term_to_row(term))))
+    count = 0
+    sheet.append(list(text_cells(header, bold)))
+    for row in rows:
+        sheet.append(list(text_cells(row)))
+        count += 1
+    if autofilter:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -21,7 +21,7 @@ from . import config
 from .csvio import read_terms
 from .engine import BulkInserter, advisory_lock, chunks, create_engine_for, safe_url
 from .engine import read as db_read
-from .errors import ImportConflict, InvalidInput, Problem, StoreError, TermNotFound
+from .errors import ImportConflict, InvalidInput, NothingToExport, Problem, StoreError, TermNotFound
 from .gcpause import collector_paused
 from .rows import TERM_COLUMNS, aware, checksum, key_rows, summary_from_values, term_from_values, term_row
 from .rows import SUMMARY_COLUMNS as _SUMMARY_COLUMNS
@@ -410,7 +410,8 @@ class Glossary:
 
     def export(self, format: str = "csv", domain: Domain | str | None = None,
                status: Status | str | None = None) -> bytes:
-        """Write terms in a registered export format (see glossary.formats).
+        """Write terms in a registered export format (see glossary.formats); NothingToExport
+        when a filter matches no term.
 
         >>> import glossary
         >>> glossary.open("sqlite://").export("csv", domain="places")[:17]
@@ -418,7 +419,11 @@ class Glossary:
         """
         from .formats import export_format
 
-        return export_format(format).write(self.select(domain, status))
+        writer = export_format(format)
+        chosen = self.select(domain, status)
+        if not chosen and (domain or status):  # say so, rather than write an empty file
+            raise NothingToExport(Domain(domain).value if domain else None, Status(status).value if status else None)
+        return writer.write(chosen)
 
     # --- annotation (glossary.matcher, annotate, english, check) --------------------------
 

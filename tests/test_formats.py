@@ -48,7 +48,12 @@ def test_every_export_format_has_a_writer_and_its_output_imports_back(tmp_path: 
     assert data
     path = tmp_path / f"export.{fmt.extension}"
     path.write_bytes(data)
-    assert detect_import_format(path).read(path, {}) == terms
+    back = detect_import_format(path).read(path, {})
+    if fmt.lossless:
+        assert back == terms
+    else:  # the glossary sheet reads back as a client glossary: headwords, pinyin, renderings to use
+        assert sorted((t.simplified, t.traditional, t.pinyin, t.preferred.text) for t in back) == sorted(
+            (t.simplified, t.traditional, t.pinyin, t.preferred.text) for t in terms)
 
 
 @pytest.mark.parametrize("name", sorted(IMPORTS))
@@ -68,7 +73,11 @@ def test_cli_export_writes_every_format(tmp_path: Path, terms, name: str) -> Non
     out = tmp_path / f"out.{EXPORTS[name].extension}"
     result = CliRunner().invoke(cli, ["--db", url, "export", "--format", name, "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert detect_import_format(out).read(out, {}) == terms
+    back = detect_import_format(out).read(out, {})
+    if EXPORTS[name].lossless:
+        assert back == terms
+    else:
+        assert sorted(t.preferred.text for t in back) == sorted(t.preferred.text for t in terms)
 
 
 def test_every_export_format_has_a_web_route(tmp_path: Path, terms) -> None:

@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import re
+from typing import Any
 from pathlib import Path
 
 import lxml.html
@@ -22,6 +23,10 @@ from web import create_app
 
 PAGES = ["/", "/?q=mingyun", "/?q=zzzz", "/terms/community-with-a-shared-future", "/browse", "/browse?letter=M",
          "/browse?domain=diplomacy", "/annotate", "/export", "/about", "/terms/missing"]
+
+
+def page_of(response: Any) -> Any:
+    return lxml.html.fromstring(response.data)
 
 
 def page(client: FlaskClient, url: str, status: int = 200) -> lxml.html.HtmlElement:
@@ -178,9 +183,28 @@ def test_export_page_offers_every_registered_format(client: FlaskClient, monkeyp
     monkeypatch.setitem(EXPORTS, "ids", ExportFormat("ids", "Ids only", "text/plain", "txt",
                                                      lambda terms: "\n".join(t.id for t in terms).encode()))
     doc = page(client, "/export")
-    actions = {b.get("data-format"): b.get("formaction") for b in doc.cssselect("button[formaction]")}
-    assert actions == {name: f"/api/v1/export.{name}" for name in EXPORTS}
+    buttons = [b.get("value") for b in doc.cssselect("form.export-form button[name=format]")]
+    assert buttons == list(EXPORTS) and buttons[0] == "sheet-xlsx"  # the glossary sheet is the main button
+    assert "primary" in doc.cssselect("form.export-form button[name=format]")[0].get("class")
+    assert client.get("/export/download?format=ids&domain=institutions").data == b"shanghai-cooperation-organisation"
     assert client.get("/api/v1/export.ids?domain=institutions").data == b"shanghai-cooperation-organisation"
+
+
+def test_a_filter_that_matches_nothing_says_so_instead_of_an_empty_file(client: FlaskClient) -> None:
+    response = client.get("/export/download?format=sheet-xlsx&domain=idioms&status=superseded")
+    assert response.status_code == 404 and "Content-Disposition" not in response.headers
+    message = text_of(page_of(response).cssselect("#problem")[0])
+    assert message == "No term in the domain idioms and with a superseded rendering; choose another domain or " \
+                      "status, or export everything"
+    assert page_of(response).cssselect("select[name=domain] option[value=idioms][selected]")
+    api = client.get("/api/v1/export.csv?domain=idioms")
+    assert api.status_code == 404 and api.get_json()["error"]["message"].startswith("no term in the domain idioms")
+
+
+def test_status_labels_read_as_english(client: FlaskClient) -> None:
+    labels = [text_of(o) for o in page(client, "/export").cssselect("select[name=status] option")]
+    assert labels == ["Any", "Has a preferred rendering", "Has an admitted rendering", "Has a superseded rendering",
+                      "Has a deprecated rendering"]
 
 
 # --- security -------------------------------------------------------------------------------

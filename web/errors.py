@@ -16,12 +16,12 @@ from flask import Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from glossary.errors import GlossaryError, InputTooLarge, TermNotFound
+from glossary.errors import GlossaryError, InputTooLarge, NothingToExport, TermNotFound
 
 log = logging.getLogger(__name__)
 
 #: Library errors and the HTTP status they become; any other GlossaryError is a 400.
-STATUS_OF: dict[type[GlossaryError], int] = {TermNotFound: 404, InputTooLarge: 413}
+STATUS_OF: dict[type[GlossaryError], int] = {TermNotFound: 404, InputTooLarge: 413, NothingToExport: 404}
 
 
 def error_body(status: int, message: str, **extra: Any) -> dict[str, Any]:

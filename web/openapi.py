@@ -169,7 +169,8 @@ def document() -> dict[str, Any]:
                 "summary": f"Download {fmt.label}", "operationId": f"export_{fmt.name.replace('-', '_')}",
                 "parameters": [domain, status],
                 "responses": {"200": {"description": fmt.label, "content": {fmt.media_type.split(";")[0]: {
-                    "schema": {"type": "string", "format": "binary"}}}}, "400": bad}}}
+                    "schema": {"type": "string", "format": "binary"}}}}, "400": bad,
+                    "404": _error("The domain and status filter match no term")}}}
                for fmt in EXPORTS.values()},
             "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi",
                                       "responses": {"200": _json({"type": "object"})}}},

@@ -8,7 +8,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from glossary import Domain, Glossary, InputTooLarge, PinyinStyle
+from glossary import Domain, Glossary, InputTooLarge, PinyinStyle, Status
+from glossary.errors import NothingToExport
 from glossary.check import findings_csv
 from glossary.formats import EXPORTS
 from glossary.pinyin import is_hanzi
@@ -182,10 +183,38 @@ def annotate() -> str | Response | tuple[str, int]:
     return page(result=result, shown=shown)
 
 
+def export_page(code: int = 200, **values: Any) -> tuple[str, int]:
+    info = store().info()
+    return render_template("export.html", formats=list(EXPORTS.values()), counts=info["domains"],
+                           total=info["terms"], **values), code
+
+
 @bp.get("/export")
-def export() -> str:
-    return render_template("export.html", formats=list(EXPORTS.values()), counts=store().info()["domains"],
-                           total=store().info()["terms"])
+def export() -> tuple[str, int]:
+    return export_page()
+
+
+@bp.get("/export/download")
+def export_download() -> Response | tuple[str, int]:
+    """The export form's target: the file, or the page again saying that the filter matches nothing."""
+    name = request.args.get("format", "")
+    if name not in EXPORTS:
+        raise BadRequest(f"format must be one of {', '.join(EXPORTS)}, not {name!r}")
+    chosen = EXPORTS[name]
+    domain = domain_arg()
+    status_value = request.args.get("status") or None
+    try:
+        status = Status(status_value) if status_value else None
+    except ValueError:
+        raise BadRequest(f"status must be one of {', '.join(s.value for s in Status)}, not {status_value!r}") from None
+    try:
+        body = store().export(name, domain=domain, status=status)
+    except NothingToExport as error:
+        message = str(error)
+        return export_page(404, problem=message[:1].upper() + message[1:], domain=domain, status=status)
+    filename = "-".join(["glossary"] + [v.value for v in (domain, status) if v]) + f".{chosen.extension}"
+    return Response(body, mimetype=chosen.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/about")
