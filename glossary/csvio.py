@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
@@ -25,9 +26,12 @@ __all__ = ["COLUMNS", "read_terms", "write_terms", "parse_rendering", "format_re
 #: The columns of terms.csv, in order.
 COLUMNS = (
     "id", "simplified", "traditional", "variants", "pinyin", "english", "english_admitted",
-    "english_deprecated", "domain", "definition", "sources", "related", "pinyin_note",
+    "english_deprecated", "domain", "definition", "sources", "related", "pinyin_note", "updated",
 )
 REQUIRED_COLUMNS = COLUMNS[:12]
+#: The columns that make up an entry's content (what decides "changed"); ``updated`` is when it last did.
+CONTENT_COLUMNS = COLUMNS[:13]
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SEPARATOR = " | "
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ITEM = re.compile(r"(?P<text>(?:\\.|[^\[\]\\])*?)\s*(?:\[(?P<qualifiers>(?:\\.|[^\[\]\\])*)\])?", re.DOTALL)
@@ -246,6 +250,13 @@ def row_to_term(cells: dict[str, str], row: _Row) -> Term | None:
     for other in related:
         if not ID_PATTERN.fullmatch(other):
             row.problem("related", f"related {other!r} is not an id")
+    updated = get("updated")
+    updated_at = None
+    if updated:
+        try:
+            updated_at = datetime.strptime(updated, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        except ValueError:
+            row.problem("updated", f"updated {updated!r} is not a date: write YYYY-MM-DD (when the entry last changed)")
     if len(row.problems) > before:
         return None
     return Term(
@@ -253,7 +264,7 @@ def row_to_term(cells: dict[str, str], row: _Row) -> Term | None:
         pinyin=stored_pinyin, domain=domain, definition=definition, renderings=tuple(renderings),
         variants=tuple(variants), sources=sources, related=related,
         traditional_curated=bool(traditional), pinyin_curated=bool(get("pinyin")),
-        pinyin_note=get("pinyin_note"),
+        pinyin_note=get("pinyin_note"), updated_at=updated_at,
     )
 
 
@@ -311,6 +322,12 @@ def _read(handle: IO[str], name: str) -> list[Term]:
 
 def term_to_row(term: Term) -> list[str]:
     """The cells of one term, in COLUMNS order (generated forms written blank)."""
+    updated = term.updated_at.astimezone(timezone.utc).date().isoformat() if term.updated_at else ""
+    return content_cells(term) + [updated]
+
+
+def content_cells(term: Term) -> list[str]:
+    """The cells of CONTENT_COLUMNS: everything curated about a term, not when it changed."""
     return [
         term.id, term.simplified, term.traditional if term.traditional_curated else "",
         SEPARATOR.join(map(format_form, term.variants)), term.pinyin if term.pinyin_curated else "",

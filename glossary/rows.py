@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from . import pinyin as _pinyin
-from .csvio import term_to_row
+from .csvio import content_cells
 from .schema import SearchKey, TermRow
 from .search import Query, explain_parts, term_keys
 from .terms import Domain, Form, FormKind, Rendering, Status, Term, TermSummary
@@ -21,7 +21,7 @@ __all__ = ["TERM_COLUMNS", "SUMMARY_COLUMNS", "checksum", "term_row", "key_rows"
 
 def checksum(term: Term) -> str:
     """A digest of everything curated about a term (what decides "changed" on import)."""
-    return hashlib.sha256("\x1f".join(term_to_row(term)).encode()).hexdigest()
+    return hashlib.sha256("\x1f".join(content_cells(term)).encode()).hexdigest()
 
 
 def term_row(term: Term, now: datetime, digest: str) -> tuple[Any, ...]:
@@ -38,7 +38,7 @@ def term_row(term: Term, now: datetime, digest: str) -> tuple[Any, ...]:
                         "source": r.source} for r in term.renderings],
         "preferred": term.preferred.text, "domain": term.domain.value, "definition": term.definition,
         "sources": list(term.sources), "related": list(term.related), "checksum": digest,
-        "created_at": term.created_at or now, "updated_at": now,
+        "created_at": term.created_at or now, "updated_at": term.updated_at or now,
     }
     return tuple(values[column] for column in TERM_COLUMNS)
 

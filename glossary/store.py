@@ -520,8 +520,8 @@ class Glossary:
             with Session(self.engine) as session, session.begin():
                 advisory_lock(session.connection())
                 stored = dict(session.execute(select(TermRow.id, TermRow.checksum)).all())
-                created = dict(session.execute(select(TermRow.id, TermRow.created_at)).all()) \
-                    if stored else {}
+                dates = {row[0]: (aware(row[1]), aware(row[2])) for row in session.execute(
+                    select(TermRow.id, TermRow.created_at, TermRow.updated_at))} if stored else {}
                 sums = {term.id: checksum(term) for term in incoming}
                 new, changed, unchanged = [], [], 0
                 for term in incoming:
@@ -543,7 +543,9 @@ class Glossary:
                 for chunk in chunks(sorted(gone), 500):
                     session.execute(delete(SearchKey).where(SearchKey.term_id.in_(chunk)))
                     session.execute(delete(TermRow).where(TermRow.id.in_(chunk)))
-                writes = [replace(t, created_at=aware(created[t.id])) if t.id in created else t for t in kept] + new
+                # a changed entry was updated now, unless the file says so with a later date
+                writes = [replace(t, created_at=dates[t.id][0], updated_at=t.updated_at if t.updated_at and
+                                  t.updated_at.date() > dates[t.id][1].date() else now) for t in kept] + new
                 connection = session.connection()
                 terms_writer = BulkInserter(connection, TermRow.__table__)
                 keys_writer = BulkInserter(connection, SearchKey.__table__)
