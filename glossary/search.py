@@ -75,6 +75,11 @@ def read_query(text: str) -> Query:
     if forced is QueryKind.HANZI or (forced is None and any(_pinyin.is_hanzi(c) for c in text)):
         hanzi = fold("".join(c for c in text if not c.isspace()))[:KEY_LENGTH]
         return Query(text, (QueryKind.HANZI,), hanzi=hanzi)
+    if forced is None and text and not any(c.isalpha() for c in text):
+        # digits and signs only: a Chinese form such as 10+3 (东盟与中日韩), or an English one
+        hanzi = fold("".join(c for c in text if not c.isspace()))[:KEY_LENGTH]
+        return Query(text, (QueryKind.HANZI, QueryKind.ENGLISH), hanzi=hanzi, english=normalize_english(text),
+                     words=tuple(english_words(text)))
     kinds: list[QueryKind] = []
     parsed = _pinyin.parse_query(text) if forced in (None, QueryKind.PINYIN) else None
     # initials are typed as one run of letters (mygtt), perhaps with our apostrophes or hyphens

@@ -89,7 +89,7 @@ def test_limit_caps_results(curated: glossary.Glossary) -> None:
     assert len(curated.lookup("e:cooperation", limit=3)) == 3
 
 
-@pytest.mark.parametrize("query", ["", "   ", "c:", "xyzzyqq", "!!!", "\x00", "e:the of"])
+@pytest.mark.parametrize("query", ["", "   ", "c:", "xyzzyqq", "!!!", "\x00", "e:the qqzx"])
 def test_query_with_nothing_to_find_returns_empty(curated: glossary.Glossary, query: str) -> None:
     assert curated.lookup(query) == []
 
