@@ -17,12 +17,12 @@ from . import pinyin as _pinyin
 from .script import fold
 from .terms import Hit, Status, Term
 
-__all__ = ["QueryKind", "Query", "read_query", "term_keys", "KEYS_VERSION", "normalize_english", "english_words", "KEY_MAX",
+__all__ = ["QueryKind", "Query", "read_query", "term_keys", "KEYS_VERSION", "WORD_END", "word_key", "word_length", "normalize_english", "english_words", "KEY_MAX",
            "scan_plan", "match_kind", "explain", "explain_parts"]
 
 #: The version of ``term_keys``: a store whose index was written by another version rebuilds it
 #: when opened. Raise it whenever the keys a term gets change.
-KEYS_VERSION = "3"
+KEYS_VERSION = "4"
 #: Appended to a key to make the upper bound of a prefix range (compares above any character).
 KEY_MAX = "\U0010ffff"
 KEY_LENGTH = 200
@@ -128,6 +128,26 @@ def english_words(text: str, normalized: bool = False) -> list[str]:
     return list(dict.fromkeys(stem(w) for w in words if len(w) > 1 and w not in STOPWORDS))
 
 
+#: Ends a word key: the word, this separator, then the length of the rendering it is from.
+WORD_END = "\x1f"
+
+
+def word_key(word: str, rendering_length: int) -> str:
+    """An ``enw`` key: the word, then the length of its rendering (3 digits), so that an index
+    scan for a word meets the shortest renderings first ("shared future" ranks "community with a
+    shared future" above the longer renderings of its compounds).
+
+    >>> word_key("partnership", 35)
+    'partnership\x1f035'
+    """
+    return f"{word[:KEY_LENGTH - 4]}{WORD_END}{min(rendering_length, 999):03d}"
+
+
+def word_length(key: str) -> int:
+    """The rendering length an ``enw`` key carries."""
+    return int(key[-3:])
+
+
 def term_keys(term: Term) -> list[tuple[str, str, int]]:
     """Every (field, key, rank) a term is indexed under (one row per field and key)."""
     keys: dict[tuple[str, str], int] = {}
@@ -150,7 +170,8 @@ def term_keys(term: Term) -> list[tuple[str, str, int]]:
     for rendering in term.renderings:
         rank = rendering.status.rank
         normal = normalize_english(rendering.text)
-        for slot in [("en", normal)] + [("enw", w[:KEY_LENGTH]) for w in english_words(normal, normalized=True)]:
+        words = [("enw", word_key(w, len(normal))) for w in english_words(normal, normalized=True)]
+        for slot in [("en", normal)] + words:
             if slot[1] and keys.get(slot, 9) > rank:
                 keys[slot] = rank
     return [(field, key, rank) for (field, key), rank in keys.items() if key]

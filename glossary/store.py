@@ -26,7 +26,8 @@ from .gcpause import collector_paused
 from .rows import TERM_COLUMNS, aware, checksum, key_rows, summary_from_values, term_from_values, term_row
 from .rows import SUMMARY_COLUMNS as _SUMMARY_COLUMNS
 from .schema import Meta, SearchKey, TermRow
-from .search import KEY_MAX, KEYS_VERSION, Query, QueryKind, explain, match_kind, read_query, scan_plan
+from .search import (KEY_MAX, KEYS_VERSION, WORD_END, Query, QueryKind, explain, match_kind, read_query, scan_plan,
+                     word_length)
 from .terms import Domain, Status, Term, TermSummary
 
 if TYPE_CHECKING:  # imported when first used: the web app's searches never build a matcher
@@ -335,14 +336,15 @@ class Glossary:
         for stage, term_id, matched, rank in rows:
             order, field, key, exact_match, longer_match = plans[stage]
             kind, klass = exact_match if matched == key else longer_match
-            sort = _sort_key(klass, rank, order, len(matched))
+            # a word key ranks by the length of its rendering: the closest fit first
+            sort = _sort_key(klass, rank, order, word_length(matched) if field == "enw" else len(matched))
             current = found.get(term_id)
             if current is None or sort < current[0]:
                 found[term_id] = (sort, field, kind, rank)
         exact = any(entry[0] < _sort_key(1, 0, 0, 0) for entry in found.values())  # class 0
         if QueryKind.ENGLISH in parsed.kinds and len(parsed.words) > 1 and len(found) < limit and not exact:
-            for term_id in self._all_words(connection, parsed.words, domain_value, limit * 2):
-                found.setdefault(term_id, (_sort_key(3, 9, 9, 0), "enw", "words", 9))
+            for term_id, rank, length in self._all_words(connection, parsed.words, domain_value, limit * 2):
+                found.setdefault(term_id, (_sort_key(3, rank, 0, length), "enw", "words", rank))
         best = sorted([(entry[0], term_id) for term_id, entry in found.items()])[:limit]
         return {term_id: found[term_id][1:] for _sort, term_id in best}, revision
 
@@ -371,16 +373,27 @@ class Glossary:
         revision = next((int(row[1]) for row in rows if row[0] < 0), 0)
         return [row for row in rows if row[0] >= 0], revision
 
-    def _all_words(self, connection: Any, words: Sequence[str], domain: str | None, limit: int) -> list[str]:
-        """Ids of terms having every word (in any of their renderings)."""
-        part = "SELECT term_id FROM search_keys WHERE field = 'enw' AND key = ?"
-        if domain:
-            part += " AND term_id IN (SELECT id FROM terms WHERE domain = ?)"
-        sql = " INTERSECT ".join([part] * len(words)) + " LIMIT ?"
-        params: list[Any] = []
-        for word in words:
-            params += [word, domain] if domain else [word]
-        return [row[0] for row in db_read(connection, sql, tuple(params + [limit]))]
+    def _all_words(self, connection: Any, words: Sequence[str], domain: str | None,
+                   limit: int) -> list[tuple[str, int, int]]:
+        """Terms having every word (in any of their renderings), as (id, best status rank, length of
+        the shortest rendering with the first word), closest fits first."""
+        def having(word: str) -> tuple[str, list[Any]]:
+            part = "SELECT term_id FROM search_keys WHERE field = 'enw' AND key >= ? AND key < ?"
+            params: list[Any] = [word + WORD_END, word + chr(ord(WORD_END) + 1)]
+            if domain:
+                part += " AND term_id IN (SELECT id FROM terms WHERE domain = ?)"
+                params.append(domain)
+            return part, params
+
+        others = [having(word) for word in words[1:]]
+        sql = ("SELECT term_id, MIN(rank), MIN(key) FROM search_keys WHERE field = 'enw' AND key >= ? AND key < ? "
+               f"AND term_id IN ({' INTERSECT '.join(part for part, _ in others)}) "
+               "GROUP BY term_id ORDER BY 2, 3 LIMIT ?")
+        params: list[Any] = [words[0] + WORD_END, words[0] + chr(ord(WORD_END) + 1)]
+        for _part, values in others:
+            params += values
+        return [(row[0], int(row[1]), word_length(row[2]))
+                for row in db_read(connection, sql, tuple(params + [limit]))]
 
     def _fetch(self, connection: Any, term_ids: Sequence[str], revision: int | None = None) -> list[Term]:
         """Terms by id in the order given (the lookup's fast path; get_many is the general one).

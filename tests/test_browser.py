@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +44,19 @@ def web_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[glossary.Glo
 @pytest.fixture(scope="session")
 def base_url(web_store: glossary.Glossary, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``glossary serve`` (gunicorn, the production server) over web_store on a free loopback port."""
+    with served(web_store.url, tmp_path_factory.mktemp("server") / "serve.log") as url:
+        yield url
+
+
+@contextmanager
+def served(store_url: str, log_path: Path, workers: int = 1, threads: int = 4) -> Iterator[str]:
+    """Run ``glossary serve`` on a store in a subprocess; yield its base URL once it answers."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    log = (tmp_path_factory.mktemp("server") / "serve.log").open("wb")
-    command = [sys.executable, "-m", "glossary", "--db", web_store.url, "serve", "--port", str(port),
-               "--workers", "1", "--threads", "4"]
+    log = log_path.open("wb")
+    command = [sys.executable, "-m", "glossary", "--db", store_url, "serve", "--port", str(port),
+               "--workers", str(workers), "--threads", str(threads)]
     server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -202,3 +202,21 @@ _PIECES = sorted({piece for t in _CURATED.terms() for piece in (
 def test_search_and_lookup_agree_on_any_query(curated: glossary.Glossary, query: str, prefix: str) -> None:
     query = prefix + query
     assert [(s.id, s.hit) for s in curated.search(query)] == [(t.id, t.hit) for t in curated.lookup(query)]
+
+
+@pytest.mark.parametrize("query, first", [
+    ("shared future", "community-with-a-shared-future"),
+    ("common destiny", "community-with-a-shared-future"),
+    ("future shared", "community-with-a-shared-future"),
+])
+def test_words_rank_the_closest_rendering_above_its_compounds(curated: glossary.Glossary, query: str,
+                                                              first: str) -> None:
+    results = curated.search(query)
+    assert results[0].id == first
+    assert len(results) > 3  # the compounds (人类命运共同体, 亚洲命运共同体 …) come after
+
+
+def test_a_word_finds_short_renderings_before_long_ones(curated: glossary.Glossary) -> None:
+    words = [s for s in curated.search("e:partnership", limit=50) if s.hit and s.hit.kind == "words"]
+    lengths = [len(s.hit.text) for s in words if s.hit.status is not None and s.hit.status.rank == 0]
+    assert lengths == sorted(lengths)

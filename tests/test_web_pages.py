@@ -384,3 +384,31 @@ def test_serve_defaults_to_two_single_threaded_workers_per_core(
     [server] = started
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert (server.cfg.bind, server.cfg.workers, server.cfg.threads) == (["127.0.0.1:5000"], 2 * cores, 1)
+
+
+def test_term_page_links_urls_in_citations_offers_the_english_alone_and_keeps_curator_notes_off(
+        tmp_path: Path) -> None:
+    from web import create_app
+
+    store = glossary.open(f"sqlite:///{tmp_path / 'g.sqlite3'}", seed=False)
+    store.import_terms(read_terms(io.StringIO(
+        "id,simplified,traditional,variants,pinyin,english,english_admitted,english_deprecated,domain,definition,"
+        "sources,related,pinyin_note,updated\n"
+        "aiib,亚洲基础设施投资银行,,亚投行 [abbreviation; pinyin: Yàtóuháng],Yàzhōu Jīchǔ Shèshī Tóuzī Yínháng,"
+        "Asian Infrastructure Investment Bank [source: 1],,,institutions,A development bank.,"
+        "\"China Daily, Growing relationship, 2014-11-10, https://global.chinadaily.com.cn/a/very/long/url.htm\",,"
+        "亚投行: pypinyin reads 行 as xíng,2025-03-04\n")))
+    doc = page(create_app({"GLOSSARY": store, "TESTING": True}).test_client(), "/terms/aiib")
+    copy = doc.cssselect(".preferred-large button.copy")[0]
+    assert copy.get("data-copy") == "Asian Infrastructure Investment Bank" and text_of(copy) == "Copy English"
+    link = doc.cssselect(".sources li a")[0]
+    assert link.get("href") == "https://global.chinadaily.com.cn/a/very/long/url.htm"
+    assert text_of(doc.cssselect(".sources li")[0]).startswith("China Daily, Growing relationship, 2014-11-10, https")
+    assert "pypinyin" not in response_text(doc)  # a note for curators, not readers
+    assert doc.cssselect("time")[0].get("datetime").startswith("2025-03-04")
+    variant = doc.cssselect("dd.variant")[0]
+    assert text_of(variant) == "亚投行 Yàtóuháng"
+
+
+def response_text(doc: Any) -> str:
+    return " ".join(doc.itertext())

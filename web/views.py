@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import current_app, request, url_for
+from markupsafe import Markup, escape
 
 from glossary import Domain, PinyinStyle, Status, Term, TermSummary
 from glossary.pinyin import is_hanzi
@@ -90,12 +91,32 @@ STATUS_HELP = {
     Status.DEPRECATED: "Ruled out or misleading; do not use in new text.",
 }
 
+_URL = re.compile(r"https?://[^\s<>\"'|]+[^\s<>\"'|.,;:!?)\]]")
+
+
+def linkify(text: str) -> Markup:
+    """Text with its http(s) URLs as links, everything escaped (citations on the term page).
+
+    >>> str(linkify("Xinhua, <b>x</b>, 2023, https://english.news.cn/a.htm."))
+    'Xinhua, &lt;b&gt;x&lt;/b&gt;, 2023, <a href="https://english.news.cn/a.htm" rel="noopener noreferrer">https://english.news.cn/a.htm</a>.'
+    """
+    out: list[str] = []
+    position = 0
+    for match in _URL.finditer(text):
+        url = match.group()
+        out += [str(escape(text[position:match.start()])),
+                f'<a href="{escape(url)}" rel="noopener noreferrer">{escape(url)}</a>']
+        position = match.end()
+    out.append(str(escape(text[position:])))
+    return Markup("".join(out))
+
+
 TEMPLATE_GLOBALS: dict[str, Any] = {
     "Domain": Domain, "Status": Status, "PinyinStyle": PinyinStyle, "STATUS_HELP": STATUS_HELP,
     "outdated_notice": outdated_notice, "citation_forms": citation_forms,
     "renderings_by_status": renderings_by_status,
 }
-TEMPLATE_FILTERS: dict[str, Any] = {}
+TEMPLATE_FILTERS: dict[str, Any] = {"linkify": linkify}
 
 
 def _term_page_prefix() -> str:

@@ -1,0 +1,91 @@
+"""Every page fits a phone: no horizontal scrolling at 360 and 390 px, for every term page of the
+curated store and every other page, in Debian's chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import glossary
+
+from conftest import TERMS_CSV
+from test_browser import ARGS, CHROMIUM, served  # noqa: F401 - the browser fixture comes from there
+from test_browser import browser  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (360, 390)
+#: What the page's widest element is, for the failure message.
+WIDEST = """() => {
+  let widest = null, right = 0;
+  for (const node of document.querySelectorAll('body *')) {
+    const r = node.getBoundingClientRect();
+    if (r.right > right) { right = r.right; widest = node; }
+  }
+  return [document.documentElement.scrollWidth, widest ? widest.tagName + '.' + widest.className + ' '
+          + (widest.textContent || '').slice(0, 60) : ''];
+}"""
+
+
+@pytest.fixture(scope="module")
+def curated_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("layout") / "glossary.sqlite3"
+    store = glossary.open(f"sqlite:///{path}")  # seeded from terms.csv
+    store.engine.dispose()
+    with served(f"sqlite:///{path}", path.parent / "serve.log", workers=2, threads=1) as url:
+        yield url
+
+
+@pytest.fixture
+def phone(browser: Any, curated_url: str) -> Iterator[Any]:  # noqa: F811
+    context = browser.new_context(base_url=curated_url, viewport={"width": WIDTHS[0], "height": 780})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def overflow(page: Any) -> list[str]:
+    """The widths at which the page scrolls sideways, with its widest element."""
+    found = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 780})
+        scroll, widest = page.evaluate(WIDEST)
+        if scroll > width:
+            found.append(f"{width}px: {scroll}px wide, {widest}")
+    return found
+
+
+OTHER_PAGES = ["/", "/?q=mingyun", "/?q=partnership", "/?q=zzqqxx", "/browse", "/browse?domain=institutions",
+               "/browse?letter=Z", "/annotate", "/export", "/about", "/api", "/terms/no-such-term",
+               "/export/download?format=sheet-csv&domain=general"]
+
+
+def test_every_other_page_fits_a_phone(phone: Any) -> None:
+    wide = {}
+    for url in OTHER_PAGES:
+        phone.goto(url)
+        if problems := overflow(phone):
+            wide[url] = problems
+    for language, text in (("zh", "中华人民共和国和哈萨克斯坦共和国关于进一步深化全面战略伙伴关系的联合声明：双方重申坚持一个中国原则，"
+                                   "共建“一带一路”国际合作高峰论坛，推动中国—吉尔吉斯斯坦—乌兹别克斯坦铁路建设。"),
+                           ("en", "The One Belt, One Road strategy and the community of common destiny: "
+                                  "https://www.example.org/a/very/long/path/that/never/breaks/anywhere/at/all.html")):
+        phone.goto("/annotate")
+        phone.fill("#text", text)
+        phone.click("button[value=annotate]")
+        if problems := overflow(phone):
+            wide[f"annotate {language}"] = problems
+    assert not wide, wide
+
+
+def test_every_term_page_fits_a_phone(phone: Any) -> None:
+    ids = [term.id for term in glossary.csvio.read_terms(TERMS_CSV)]
+    wide = {}
+    for term_id in ids:
+        phone.goto(f"/terms/{term_id}", wait_until="domcontentloaded")
+        if problems := overflow(phone):
+            wide[term_id] = problems
+    assert not wide, f"{len(wide)} of {len(ids)} term pages scroll sideways: " + str(dict(list(wide.items())[:10]))
