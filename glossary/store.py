@@ -28,7 +28,7 @@ from .rows import SUMMARY_COLUMNS as _SUMMARY_COLUMNS
 from .schema import Meta, SearchKey, TermRow
 from .search import (KEY_MAX, KEYS_VERSION, WORD_END, Query, QueryKind, explain, match_kind, read_query, scan_plan,
                      word_length)
-from .terms import Domain, Status, Term, TermSummary
+from .terms import Domain, Hit, Status, Term, TermSummary
 
 if TYPE_CHECKING:  # imported when first used: the web app's searches never build a matcher
     from .matcher import Match, Matcher
@@ -394,6 +394,31 @@ class Glossary:
             params += values
         return [(row[0], int(row[1]), word_length(row[2]))
                 for row in db_read(connection, sql, tuple(params + [limit]))]
+
+    def did_you_mean(self, query: str, limit: int = 5) -> list[TermSummary]:
+        """Terms whose pinyin, English or Chinese is a few typos away from the query (for a search
+        that found nothing), nearest first; each result's ``hit`` has kind "similar".
+
+        >>> import glossary
+        >>> [s.simplified for s in glossary.open("sqlite://").did_you_mean("mingyun gongtongi")][:1]
+        ['命运共同体']
+        """
+        from .suggest import Suggester
+
+        suggester: Suggester = self.cached("suggester", lambda: Suggester(self._suggestion_keys()))
+        parsed = read_query(query)
+        nearest = suggester.suggest(parsed, limit)
+        if not nearest:
+            return []
+        with self.engine.connect() as connection:
+            rows = {row[0]: row for row in _rows_by_id(connection, _SUMMARY_COLUMNS, [s.term_id for s in nearest])}
+        return [replace(summary_from_values(rows[s.term_id], parsed, "py", "similar"),
+                        hit=Hit(s.field, "similar", s.key)) for s in nearest if s.term_id in rows]
+
+    def _suggestion_keys(self) -> list[tuple[str, str, str]]:
+        sql = "SELECT field, key, term_id FROM search_keys WHERE field IN ('py', 'en', 'hz')"
+        with self.engine.connect() as connection:
+            return [(row[0], row[1], row[2]) for row in db_read(connection, sql, ())]
 
     def _fetch(self, connection: Any, term_ids: Sequence[str], revision: int | None = None) -> list[Term]:
         """Terms by id in the order given (the lookup's fast path; get_many is the general one).

@@ -96,18 +96,45 @@ def test_domain_filter_narrows_the_page(client: FlaskClient) -> None:
     assert "Security" in text_of(doc.cssselect(".empty")[0])
 
 
-@pytest.mark.parametrize(("query", "suggested"), [
-    ("命運共同體外交部", "命运共同体外交部"),
-    ("命運共同體外交部", "命運"),
-    ("mìngyùnx", "mingyunx"),
-    ("purple elephant", "e:elephant"),
-    ("zzzz", "mingyun"),
+@pytest.mark.parametrize(("query", "meant"), [
+    ("mingyun gongtongi", "命运共同体"),           # a letter left out
+    ("mìngyùn gòngtongi", "命运共同体"),           # with tones, one syllable wrong
+    ("comunity with a shared futur", "命运共同体"),  # English typos
+    ("命运共同休", "命运共同体"),                   # a wrong character
+    ("hexin liyy", "核心利益"),
 ])
-def test_no_results_suggests_what_to_try(client: FlaskClient, query: str, suggested: str) -> None:
+def test_a_typo_finds_the_term_it_was_meant_for(client: FlaskClient, query: str, meant: str) -> None:
     doc = page(client, f"/?q={query}")
     assert not doc.cssselect(".result")
+    assert meant in [text_of(a.cssselect(".hanzi")[0]) for a in doc.cssselect(".did-you-mean a")]
+
+
+@pytest.mark.parametrize(("query", "suggested"), [
+    ("命運共同體外交部", "命運"),          # its first two characters find something
+    ("purple partnership", "e:partnership"),
+])
+def test_no_results_suggests_only_searches_that_find_something(client: FlaskClient, query: str,
+                                                                suggested: str) -> None:
+    doc = page(client, f"/?q={query}")
     offered = [a.text for a in doc.cssselect(".suggestions a")]
     assert suggested in offered
+    for search in offered:  # never what cannot work: every suggestion finds a term
+        assert page(client, f"/?q={search}").cssselect(".result"), search
+
+
+@pytest.mark.parametrize("query", ["命運共同體外交部", "zzzz", "purple elephant"])
+def test_no_results_never_offers_the_other_script_or_fillers(client: FlaskClient, query: str) -> None:
+    offered = [a.text for a in page(client, f"/?q={query}").cssselect(".suggestions a")]
+    assert "命运共同体外交部" not in offered and "mingyun" not in offered and "partnership" not in offered
+    assert "e:elephant" not in offered  # finds nothing
+
+
+def test_search_api_suggests_terms_a_few_typos_away(client: FlaskClient) -> None:
+    data = client.get("/api/v1/search?q=mingyun+gongtongi").get_json()
+    assert data["count"] == 0 and data["results"] == []
+    assert data["suggestions"][0]["simplified"] == "命运共同体"
+    assert data["suggestions"][0]["match"]["kind"] == "similar"
+    assert client.get("/api/v1/search?q=mingyun").get_json()["suggestions"] == []
 
 
 # --- term page ------------------------------------------------------------------------------

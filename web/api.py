@@ -73,7 +73,8 @@ def search() -> Response:
     body = cache.get(key)
     if body is None:
         found = glossary.search(query, limit=int(raw_limit), domain=domain) if query.strip() else []
-        body = search_json(query, domain, found).encode()
+        nearest = glossary.did_you_mean(query) if query.strip() and not found else []
+        body = search_json(query, domain, found, nearest).encode()
         cache.put(key, body, current_app.config["SEARCH_CACHE_SIZE"])
     return Response(body, mimetype="application/json")
 

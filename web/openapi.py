@@ -117,11 +117,15 @@ def document() -> dict[str, Any]:
                                 "default": config["SEARCH_LIMIT"]}},
                 ],
                 "responses": {"200": _json({
-                    "type": "object", "required": ["query", "domain", "count", "results"],
+                    "type": "object", "required": ["query", "domain", "count", "results", "suggestions"],
                     "properties": {"query": {"type": "string"}, "domain": NULLABLE_STRING,
                                    "count": {"type": "integer", "minimum": 0},
                                    "results": {"type": "array",
-                                               "items": {"$ref": "#/components/schemas/SearchResult"}}}}),
+                                               "items": {"$ref": "#/components/schemas/SearchResult"}},
+                                   "suggestions": {"type": "array",
+                                                   "description": "When nothing is found: terms a few typos "
+                                                                  "away (match kind 'similar').",
+                                                   "items": {"$ref": "#/components/schemas/SearchResult"}}}}),
                     "400": bad}}},
             "/terms/{term_id}": {"get": {
                 "summary": "One term", "operationId": "getTerm",

@@ -13,7 +13,6 @@ from glossary.errors import NothingToExport
 from glossary.check import findings_csv
 from glossary.formats import EXPORTS
 from glossary.pinyin import is_hanzi
-from glossary.script import to_simplified, to_traditional
 
 from . import annotation
 from .safehtml import clean
@@ -36,29 +35,31 @@ def domain_arg() -> Domain | None:
         raise BadRequest(f"unknown domain {value!r}; choose one of {', '.join(d.value for d in Domain)}") from None
 
 
-def suggestions(query: str) -> list[tuple[str, str]]:
-    """(query, why) pairs worth trying when a search finds nothing."""
+def suggestions(query: str, domain: Domain | None) -> list[tuple[str, str, int]]:
+    """(query, why, how many it finds) for other searches worth trying when one finds nothing:
+    only those that do find something."""
     text = query.strip()
     body = text[2:].strip() if text[:2].lower() in ("c:", "p:", "e:") else text
-    out: list[tuple[str, str]] = []
+    candidates: list[tuple[str, str]] = []
+    if body != text:
+        candidates.append((body, "without the field prefix"))
     if any(is_hanzi(c) for c in body):
-        other = to_traditional(body) if to_simplified(body) == body else to_simplified(body)
-        if other != body:
-            out.append((other, "the other script"))
         if len(body) > 2:
-            out.append((body[:2], "the first two characters"))
+            candidates += [(body[:2], "the first two characters"), (body[-2:], "the last two characters")]
     else:
         toneless = "".join(c for c in unicodedata.normalize("NFD", body) if not unicodedata.combining(c))
         toneless = "".join(c for c in toneless if not c.isdigit())
         if toneless != body and toneless.strip():
-            out.append((toneless, "pinyin without tones"))
-        words = body.split()
+            candidates.append((toneless, "pinyin without tones"))
+        words = [w for w in body.split() if len(w) > 2]
         if len(words) > 1:
-            out.append((f"e:{max(words, key=len)}", "one English word"))
-        if body != text:
-            out.append((body, "without the field prefix"))
-    out += [(example, "an example") for example in ("mingyun", "partnership") if example not in body]
-    return out[:5]
+            candidates += [(f"e:{word}", "one English word") for word in sorted(words, key=len, reverse=True)[:2]]
+    offered: list[tuple[str, str, int]] = []
+    for candidate, why in dict.fromkeys(candidates):
+        found = len(store().search(candidate, limit=current_app.config["SEARCH_LIMIT"], domain=domain))
+        if found:
+            offered.append((candidate, why, found))
+    return offered[:4]
 
 
 @bp.get("/")
@@ -66,9 +67,10 @@ def home() -> str:
     query = request.args.get("q", "")[: current_app.config["MAX_QUERY_LENGTH"]]
     domain = domain_arg()
     results = store().search(query, limit=current_app.config["SEARCH_LIMIT"], domain=domain) if query.strip() else []
+    empty = bool(query.strip()) and not results
     return render_template("home.html", query=query, domain=domain, results=results,
-                           suggestions=suggestions(query) if query.strip() and not results else [],
-                           examples=EXAMPLES)
+                           nearest=store().did_you_mean(query) if empty else [],
+                           suggestions=suggestions(query, domain) if empty else [], examples=EXAMPLES)
 
 
 @bp.get("/terms/<term_id>")
@@ -168,8 +170,8 @@ def annotate() -> str | Response | tuple[str, int]:
         return page(413, problem=too_long(error.size, text + source))
     action = request.form.get("action")
     if action == "download-findings":
-        body = findings_csv(result["findings_raw"], text, options.source, link)
-        return Response(body, mimetype="text/csv", headers={
+        report = findings_csv(result["findings_raw"], text, options.source, link)
+        return Response(report, mimetype="text/csv", headers={
             "Content-Disposition": 'attachment; filename="terminology-findings.csv"'})
     if action == "download":
         media_type, extension = DOWNLOAD[result["format"]]

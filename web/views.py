@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from json.encoder import encode_basestring as _json_string  # as json.dumps(ensure_ascii=False)
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -51,18 +52,22 @@ def citation_forms(term: Term) -> list[tuple[str, str, str]]:
     ]
 
 
-def search_json(query: str, domain: Domain | None, terms: list[TermSummary]) -> str:
+def search_json(query: str, domain: Domain | None, terms: Sequence[TermSummary],
+                nearest: Sequence[TermSummary] = ()) -> str:
     """The API's search response as compact JSON text: each summary's JSON (``to_json``) with its
-    page and any notice added. Equal to ``json.dumps`` of the documented object, written directly:
-    on a big store, building and encoding the dicts cost more than the search itself."""
-    page = _term_page_prefix()
-    results = []
-    for term in terms:
-        notice = outdated_notice(term)
-        results.append(f'{term.to_json()[:-1]},"url":{_json_string(page + quote(term.id, safe=""))},'
-                       f'"notice":{_json_string(notice) if notice else "null"}}}')
+    page and any notice added, and, when nothing was found, the ``suggestions`` a few typos away.
+    Equal to ``json.dumps`` of the documented object, written directly: on a big store, building
+    and encoding the dicts cost more than the search itself."""
+    results = [_result_json(term) for term in terms]
+    suggestions = [_result_json(term) for term in nearest]
     return (f'{{"query":{_json_string(query)},"domain":{_json_string(domain.value) if domain else "null"},'
-            f'"count":{len(results)},"results":[{",".join(results)}]}}')
+            f'"count":{len(results)},"results":[{",".join(results)}],"suggestions":[{",".join(suggestions)}]}}')
+
+
+def _result_json(term: TermSummary) -> str:
+    notice = outdated_notice(term)
+    return (f'{term.to_json()[:-1]},"url":{_json_string(_term_page_prefix() + quote(term.id, safe=""))},'
+            f'"notice":{_json_string(notice) if notice else "null"}}}')
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")

@@ -147,7 +147,15 @@
       if (!data.query.trim()) { input.setAttribute("aria-expanded", "false"); return; }
       if (!data.results.length) {
         var empty = el("div", "empty");
-        empty.appendChild(el("p", null, "No term matches “" + data.query + "”. Press Enter for suggestions."));
+        empty.appendChild(el("p", null, "No term matches “" + data.query + "”."));
+        if (data.suggestions && data.suggestions.length) {
+          empty.appendChild(el("p", null, "Did you mean:"));
+          var near = el("ol", "result-list did-you-mean");
+          data.suggestions.forEach(function (term) { near.appendChild(resultRow(term)); });
+          empty.appendChild(near);
+        } else {
+          empty.appendChild(el("p", "muted", "Press Enter for other searches to try."));
+        }
         results.appendChild(empty);
         input.setAttribute("aria-expanded", "false");
         return;
