@@ -191,15 +191,112 @@ def test_annotated_markup_is_shown_as_text_and_never_runs(page: Any) -> None:
     assert dialogs == []
 
 
-def test_annotating_english_lists_the_check_findings(page: Any) -> None:
+def test_annotating_english_marks_findings_in_the_text_and_shows_replacements(page: Any) -> None:
     page.goto("/annotate")
-    page.locator("#text").fill("Both sides pledged to build a community of common destiny "
-                               "and to advance the Belt and Road strategy.")
+    page.locator("#text").fill("Both sides pledged to build a community of common destiny, to protect core interests "
+                               "and to advance the Belt & Road strategy.")
     page.locator("button[value=annotate]").click()
-    page.locator(".finding").first.wait_for()
-    assert page.locator(".finding").count() == 2
-    assert "(命运共同体, mingyun gongtongti)" in page.locator("#annotated").inner_text()
+    page.locator("li.finding").first.wait_for()
+    assert page.locator("li.finding").count() == 2
+    marks = page.locator("#annotated mark.finding")
+    assert marks.all_inner_texts() == ["community of common destiny", "Belt & Road strategy"]
+    assert "superseded" in (marks.first.get_attribute("title") or "")
+    text = page.locator("#annotated").inner_text()
+    assert "(命运共同体" not in text  # outdated wording is not glossed as if it were right
+    assert "→ community with a shared future" in text and "core interests (核心利益, hexin liyi)" in text
     shoot(page, "annotate-english")
+
+
+def test_the_chinese_original_field_finds_omissions_and_the_findings_download(page: Any) -> None:
+    page.goto("/annotate")
+    page.locator("#text").fill("They protect core interests.")
+    page.locator("details.source-field summary").click()
+    page.locator("#source").fill("维护核心利益，构建命运共同体")
+    page.locator("button[value=annotate]").click()
+    page.locator("li.finding-missing").wait_for()
+    assert "命运共同体" in page.locator("li.finding-missing").inner_text()
+    with page.expect_download() as download_info:
+        page.locator("button[value=download-findings]").click()
+    report = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+    assert report.splitlines()[1].startswith("missing,source,1,10,命运共同体,community with a shared future,")
+
+
+def test_ruby_output_shows_the_english_without_hovering_and_a_toggle_hides_it(page: Any) -> None:
+    page.set_viewport_size(MOBILE)
+    page.goto("/annotate")
+    page.locator("#text").fill(PARAGRAPH)
+    page.locator("button[value=annotate]").click()
+    gloss = page.locator("#annotated .gloss").first
+    gloss.wait_for()
+    assert gloss.is_visible() and gloss.inner_text().strip() == "permanent comprehensive strategic partnership"
+    page.locator("#show-gloss").uncheck()
+    assert not gloss.is_visible()
+    page.locator("#show-gloss").check()
+    assert gloss.is_visible()
+    shoot(page, "annotate-chinese-glosses")
+
+
+def test_copy_puts_formatted_text_with_a_plain_alternative_on_the_clipboard(page: Any) -> None:
+    page.goto("/annotate")
+    page.locator("#text").fill("构建命运共同体。")
+    page.locator("button[value=annotate]").click()
+    page.locator("#annotated ruby").first.wait_for()
+    page.locator(".result-tools button.copy").click()
+    page.locator(".result-tools button.copy.copied").wait_for()
+    clipboard = page.evaluate("""async () => {
+      const items = await navigator.clipboard.read();
+      const out = {};
+      for (const type of items[0].types) out[type] = await (await items[0].getType(type)).text();
+      return out;
+    }""")
+    assert set(clipboard) >= {"text/html", "text/plain"}
+    assert "<ruby>" in clipboard["text/html"] and "&lt;ruby" not in clipboard["text/html"]
+    assert 'href="http://127.0.0.1' in clipboard["text/html"]  # links that work where it is pasted
+    assert "<" not in clipboard["text/plain"] and "命运共同体" in clipboard["text/plain"]
+
+
+def test_download_is_a_self_contained_document_that_looks_right_from_disk(page: Any, browser: Any) -> None:
+    page.goto("/annotate")
+    page.locator("#text").fill(PARAGRAPH)
+    with page.expect_download() as download_info:
+        page.locator("button[value=download]").click()
+    saved = Path(download_info.value.path()).with_suffix(".html")
+    Path(download_info.value.path()).rename(saved)
+    offline = browser.new_context(offline=True, viewport=MOBILE)
+    opened = offline.new_page()
+    opened.goto(saved.as_uri())
+    assert opened.locator("rt").first.inner_text() == "yǒngjiǔ quánmiàn zhànlüè huǒbàn guānxì"
+    assert opened.evaluate("getComputedStyle(document.querySelector('.gloss')).color") != "rgb(0, 0, 0)"
+    assert opened.locator("a.glossary-term").first.get_attribute("href").startswith("http://127.0.0.1")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    opened.screenshot(path=str(SHOTS / "annotate-download-mobile.png"), full_page=True)
+    offline.close()
+
+
+def test_too_long_a_text_is_stopped_before_sending_with_the_limit_in_characters(browser: Any, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    page.goto("/annotate")
+    limit = int(page.locator("form[data-max-bytes]").get_attribute("data-max-bytes") or 0)
+    text = "命" * (limit // 3 + 10)
+    page.locator("#text").fill(text)
+    note = page.locator("#text-size")
+    assert "Too long to send" in note.inner_text() and f"about {limit // 3:,} Chinese" in note.inner_text()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.method))
+    page.locator("button[value=annotate]").click()
+    page.wait_for_timeout(300)
+    assert "POST" not in requests and page.locator("#text").input_value() == text
+    context.close()
+
+
+def test_a_typo_suggests_the_term_as_you_type(page: Any) -> None:
+    page.goto("/")
+    page.locator("#q").fill("mingyun gongtongi")
+    near = page.locator("#results .did-you-mean .hanzi").first
+    near.wait_for()
+    assert near.inner_text() == "命运共同体"
+    shoot(page, "search-typo")
 
 
 def test_export_page_downloads_the_csv(page: Any, web_store: glossary.Glossary) -> None:
@@ -210,6 +307,9 @@ def test_export_page_downloads_the_csv(page: Any, web_store: glossary.Glossary) 
     download = download_info.value
     assert download.suggested_filename == "glossary.csv"
     assert Path(download.path()).read_bytes() == web_store.export("csv")
+    page.locator("select[name=domain]").select_option("security")
+    page.locator("button[data-format=sheet-xlsx]").click()
+    assert page.locator("#problem").inner_text().startswith("No term in the domain security")
 
 
 def test_browse_and_home_pages_render(page: Any) -> None:

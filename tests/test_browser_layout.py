@@ -89,3 +89,16 @@ def test_every_term_page_fits_a_phone(phone: Any) -> None:
         if problems := overflow(phone):
             wide[term_id] = problems
     assert not wide, f"{len(wide)} of {len(ids)} term pages scroll sideways: " + str(dict(list(wide.items())[:10]))
+
+
+def test_real_term_pages_at_phone_and_desktop_width(phone: Any) -> None:
+    """Screenshots of two real entries (test-artifacts/screenshots), looked at by a person."""
+    from test_browser import DESKTOP, MOBILE, SHOTS
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for term_id in ("belt-and-road-initiative", "aiib"):
+        phone.goto(f"/terms/{term_id}")
+        for label, size in (("mobile", MOBILE), ("desktop", DESKTOP)):
+            phone.set_viewport_size(size)
+            phone.screenshot(path=str(SHOTS / f"curated-{term_id}-{label}.png"), full_page=True)
+        assert not overflow(phone)

@@ -22,7 +22,7 @@ from conftest import WEB_TERMS
 from web import create_app
 
 PAGES = ["/", "/?q=mingyun", "/?q=zzzz", "/terms/community-with-a-shared-future", "/browse", "/browse?letter=M",
-         "/browse?domain=diplomacy", "/annotate", "/export", "/about", "/terms/missing"]
+         "/browse?domain=diplomacy", "/annotate", "/export", "/about", "/api", "/terms/missing"]
 
 
 def page_of(response: Any) -> Any:
@@ -219,7 +219,7 @@ def test_export_page_offers_every_registered_format(client: FlaskClient, monkeyp
 
 def test_a_filter_that_matches_nothing_says_so_instead_of_an_empty_file(client: FlaskClient) -> None:
     response = client.get("/export/download?format=sheet-xlsx&domain=idioms&status=superseded")
-    assert response.status_code == 404 and "Content-Disposition" not in response.headers
+    assert response.status_code == 200 and "Content-Disposition" not in response.headers
     message = text_of(page_of(response).cssselect("#problem")[0])
     assert message == "No term in the domain idioms and with a superseded rendering; choose another domain or " \
                       "status, or export everything"
@@ -439,3 +439,54 @@ def test_term_page_links_urls_in_citations_offers_the_english_alone_and_keeps_cu
 
 def response_text(doc: Any) -> str:
     return " ".join(doc.itertext())
+
+
+# --- browse, API and About pages -------------------------------------------------------------
+
+def test_a_to_z_offers_only_letters_that_have_entries(client: FlaskClient) -> None:
+    letters = [text_of(a) for a in page(client, "/browse").cssselect(".letters a")]
+    assert letters == ["H", "M", "Q", "R", "S", "Y"]  # the initials of the seven entries
+    in_domain = [text_of(a) for a in page(client, "/browse?domain=sovereignty").cssselect(".letters a")]
+    assert in_domain == ["H"]
+
+
+def test_a_to_z_sorts_syllable_by_syllable(tmp_path: Path) -> None:
+    from web import create_app
+
+    store = glossary.open(f"sqlite:///{tmp_path / 'g.sqlite3'}", seed=False)
+    header = ("id,simplified,traditional,variants,pinyin,english,english_admitted,english_deprecated,domain,"
+              "definition,sources,related,pinyin_note,updated\n")
+    rows = [("zhengfu", "政府", "zhèngfǔ", "government"), ("zhenxiang", "真相", "zhēnxiàng", "truth"),
+            ("zhen", "真", "zhēn", "true")]
+    store.import_terms(read_terms(io.StringIO(header + "".join(
+        f"{i},{h},,,{p},{e} [source: 1],,,governance,A test.,\"Test, 2024\",,,\n" for i, h, p, e in rows))))
+    doc = page(create_app({"GLOSSARY": store, "TESTING": True}).test_client(), "/browse?letter=Z")
+    assert [text_of(td) for td in doc.cssselect("td.pinyin")] == ["zhēn", "zhēnxiàng", "zhèngfǔ"]
+
+
+def test_the_menu_item_api_leads_to_the_api_documentation(client: FlaskClient) -> None:
+    home = page(client, "/")
+    api = [a for a in home.cssselect("nav a") if text_of(a) == "API"][0]
+    assert api.get("href") == "/api"
+    doc = page(client, "/api")
+    assert doc.cssselect('a[href="/api/v1/openapi.json"]') and "/api/v1/search" in text_of(doc)
+
+
+def test_about_says_what_the_glossary_covers_how_official_is_decided_and_how_to_report(client: FlaskClient) -> None:
+    doc = page(client, "/about")
+    families = {text_of(li.cssselect("a")[0]): li for li in doc.cssselect(".families li")}
+    assert set(families) == {"Diplomacy", "Belt and road", "Sovereignty", "Institutions"}
+    assert "7 entries" in text_of(doc)
+    assert doc.cssselect("#official") and "preferred" in text_of(doc.cssselect(".statuses")[0]).lower()
+    assert doc.cssselect("#report")
+    link = page(client, "/terms/core-interests").cssselect("a[href='/about#report']")
+    assert link and text_of(link[0]) == "Report an error"
+
+
+def test_a_configured_report_address_is_linked_with_the_entry(web_store: glossary.Glossary) -> None:
+    from web import create_app
+
+    client = create_app({"GLOSSARY": web_store, "TESTING": True, "REPORT_ADDRESS": "terms@example.org"}).test_client()
+    href = page(client, "/terms/core-interests").cssselect(".facts a[href^=mailto]")[0].get("href")
+    assert href.startswith("mailto:terms@example.org?subject=Glossary%3A%20%E6%A0%B8")
+    assert "core-interests" in href

@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_CACHE_SECONDS": 1.0,
     # Entries per page when browsing.
     "BROWSE_PAGE_SIZE": 200,
+    # Where readers report errors: an e-mail address or a URL (the About and term pages link to it).
+    "REPORT_ADDRESS": None,
 }
 
 #: Sent with every response. The CSP forbids inline script and styles: all JS is in static/.

@@ -12,7 +12,7 @@ from glossary import Domain, Glossary, InputTooLarge, PinyinStyle, Status
 from glossary.errors import NothingToExport
 from glossary.check import findings_csv
 from glossary.formats import EXPORTS
-from glossary.pinyin import is_hanzi
+from glossary.pinyin import is_hanzi, sort_key
 
 from . import annotation
 from .safehtml import clean
@@ -89,17 +89,21 @@ def browse() -> str:
     page_number = int(page) if page.isascii() and page.isdigit() and int(page) > 0 else 1
     size = current_app.config["BROWSE_PAGE_SIZE"]
     listed: list[Any] = []
+    in_domain = store().terms(domain)
+    letters = sorted({initial(t) for t in in_domain})  # only letters that have entries
     if domain or letter:
-        chosen = store().terms(domain)
-        if letter:
-            chosen = [t for t in chosen if t.pinyin_as(PinyinStyle.PLAIN)[:1].upper() == letter]
-        listed = sorted(chosen, key=lambda t: (t.pinyin_as(PinyinStyle.PLAIN).lower(), t.simplified))
+        chosen = [t for t in in_domain if initial(t) == letter] if letter else in_domain
+        listed = sorted(chosen, key=lambda t: (sort_key(t.pinyin), t.simplified))  # zhen before zheng
     pages = max(1, -(-len(listed) // size))
     shown = listed[(page_number - 1) * size: page_number * size]
     counts = store().info()["domains"]
     return render_template("browse.html", domain=domain, letter=letter, terms=shown, total=len(listed),
-                           page=page_number, pages=pages, counts=counts,
-                           letters="ABCDEFGHJKLMNOPQRSTWXYZ")
+                           page=page_number, pages=pages, counts=counts, letters=letters)
+
+
+def initial(term: Any) -> str:
+    """The letter a term is listed under from A to Z: its pinyin's first letter."""
+    return str(term.pinyin_as(PinyinStyle.PLAIN)[:1].upper())
 
 
 def _read_upload() -> str | None:
@@ -213,13 +217,20 @@ def export_download() -> Response | tuple[str, int]:
         body = store().export(name, domain=domain, status=status)
     except NothingToExport as error:
         message = str(error)
-        return export_page(404, problem=message[:1].upper() + message[1:], domain=domain, status=status)
+        return export_page(200, problem=message[:1].upper() + message[1:], domain=domain, status=status)
     filename = "-".join(["glossary"] + [v.value for v in (domain, status) if v]) + f".{chosen.extension}"
     return Response(body, mimetype=chosen.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+@bp.get("/api")
+def api_docs() -> str:
+    return render_template("api.html", info=store().info())
+
+
 @bp.get("/about")
 def about() -> str:
-    return render_template("about.html", info=store().info())
+    info = store().info()
+    families = sorted(((Domain(name), count) for name, count in info["domains"].items()), key=lambda pair: -pair[1])
+    return render_template("about.html", info=info, families=families)
 

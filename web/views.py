@@ -116,7 +116,25 @@ def linkify(text: str) -> Markup:
     return Markup("".join(out))
 
 
+#: What each family covers, for readers (the README's table says the same for curators).
+DOMAIN_HELP = {
+    Domain.PARTY: "party ideology and the political system",
+    Domain.ECONOMY: "economy, development and reform, the Government Work Report's vocabulary",
+    Domain.DIPLOMACY: "partnerships, principles of foreign policy, global-governance formulas",
+    Domain.SECURITY: "security and defence",
+    Domain.SOVEREIGNTY: "Hong Kong, Macao, Taiwan, sovereignty and territorial integrity",
+    Domain.SOCIETY: "environment, science and technology, society, rural policy",
+    Domain.GOVERNANCE: "law, anti-corruption and governance",
+    Domain.BELT_AND_ROAD: "the Belt and Road Initiative and connectivity",
+    Domain.INSTITUTIONS: "state bodies, party organs, mechanisms and forums by their official names",
+    Domain.IDIOMS: "four-character formulas and classical quotations of official speeches",
+    Domain.ETHNICITY_RELIGION: "ethnic and religious policy",
+    Domain.PLACES: "places and regions policy texts name",
+    Domain.GENERAL: "general vocabulary from imported glossaries",
+}
+
 TEMPLATE_GLOBALS: dict[str, Any] = {
+    "DOMAIN_HELP": DOMAIN_HELP,
     "Domain": Domain, "Status": Status, "PinyinStyle": PinyinStyle, "STATUS_HELP": STATUS_HELP,
     "outdated_notice": outdated_notice, "citation_forms": citation_forms,
     "renderings_by_status": renderings_by_status,
