@@ -20,6 +20,7 @@ from .errors import InvalidInput, PinyinError, Problem
 from .gcpause import collector_paused
 from .script import to_traditional
 from .terms import Domain, Form, FormKind, Rendering, Status, Term
+from .validate import ID_PATTERN, Profile, entry_problems, set_problems
 
 __all__ = ["COLUMNS", "read_terms", "write_terms", "parse_rendering", "format_rendering", "escape", "unescape"]
 
@@ -33,13 +34,11 @@ REQUIRED_COLUMNS = COLUMNS[:12]
 CONTENT_COLUMNS = COLUMNS[:13]
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SEPARATOR = " | "
-ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ITEM = re.compile(r"(?P<text>(?:\\.|[^\[\]\\])*?)\s*(?:\[(?P<qualifiers>(?:\\.|[^\[\]\\])*)\])?", re.DOTALL)
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 #: What a backslash escapes: in item text (renderings, forms), in qualifier values, in citations.
 _TEXT_SPECIAL, _VALUE_SPECIAL, _CITATION_SPECIAL = "|[]", "|[];", "|"
 _YEARS = re.compile(r"\d{4}(?:-(?:\d{4})?)?|-\d{4}")
-_CITATION = re.compile(r"\b(?:1[89]|20)\d\d\b|https?://")
 #: Cell starts that spreadsheets would run as formulas.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -183,20 +182,15 @@ class _Row:
         self.problems.append(Problem(self.source, self.line, column, message))
 
 
-def row_to_term(cells: dict[str, str], row: _Row) -> Term | None:
-    """Build a Term from one row's cells, recording every problem; None if the row is invalid."""
+def row_to_term(cells: dict[str, str], row: _Row, profile: Profile = Profile.ENTRY) -> Term | None:
+    """Build a Term from one row's cells, recording every problem (what the cells do not say
+    clearly, then what the validator finds); None if the row is invalid."""
     before = len(row.problems)
 
     def get(column: str) -> str:
         return _unneutralise(cells.get(column) or "").strip()
 
-    term_id = get("id")
-    if not ID_PATTERN.fullmatch(term_id) or len(term_id) > 80:
-        row.problem("id", f"id {term_id!r} must be a lowercase ASCII slug such as 'core-interests'")
     simplified = get("simplified")
-    if not any(_pinyin.is_hanzi(c) for c in simplified):
-        row.problem("simplified", "the simplified headword is missing or has no Chinese characters")
-    traditional = get("traditional")
     variants: list[Form] = []
     for item in split_cell(get("variants")):
         try:
@@ -204,16 +198,13 @@ def row_to_term(cells: dict[str, str], row: _Row) -> Term | None:
         except (ValueError, PinyinError) as error:
             row.problem("variants", str(error))
     stored_pinyin = get("pinyin")
-    if simplified and not stored_pinyin:
+    if stored_pinyin:
+        try:
+            stored_pinyin = _pinyin.render(stored_pinyin, "marks") if profile is Profile.ENTRY else stored_pinyin
+        except PinyinError as error:
+            row.problem("pinyin", str(error))
+    elif simplified:
         stored_pinyin = _pinyin.suggest(simplified)
-    try:
-        count = len(_pinyin.syllables(stored_pinyin)) if stored_pinyin else 0
-        expected = _pinyin.count_readable(simplified)
-        if simplified and count != expected:
-            row.problem("pinyin", f"pinyin has {count} syllables but {simplified} is read with {expected}; "
-                                  "give one syllable per character (digits read out)")
-    except PinyinError as error:
-        row.problem("pinyin", str(error))
     renderings: list[Rendering] = []
     for column, status in (("english", Status.PREFERRED), ("english_admitted", Status.ADMITTED),
                            ("english_deprecated", Status.DEPRECATED)):
@@ -222,34 +213,12 @@ def row_to_term(cells: dict[str, str], row: _Row) -> Term | None:
                 renderings.append(parse_rendering(item, status))
             except ValueError as error:
                 row.problem(column, str(error))
-    preferred = [r for r in renderings if r.status is Status.PREFERRED]
-    if len(preferred) != 1:
-        row.problem("english", "give exactly one preferred rendering (others go in english_admitted)")
-    elif not preferred[0].source:
-        row.problem("english", "the preferred rendering needs a source: add '[source: 1]' pointing into sources")
-    sources = tuple(map(unescape, split_cell(get("sources"))))
-    if not sources:
-        row.problem("sources", "cite at least one source (publication, title, date or URL)")
-    for citation in sources:
-        if not _CITATION.search(citation):
-            row.problem("sources", f"citation {citation!r} has no year or URL; add the date of publication")
-    for rendering in renderings:
-        if rendering.source and rendering.source.isdigit() and not 1 <= int(rendering.source) <= len(sources):
-            row.problem("english", f"{rendering.text!r} cites source {rendering.source} but sources has "
-                                   f"{len(sources)} entries")
-        if rendering.status is Status.SUPERSEDED and not rendering.source:
-            row.problem("english_deprecated", f"superseded {rendering.text!r} needs a source")
     domain_text = get("domain")
     try:
         domain = Domain(domain_text)
     except ValueError:
         row.problem("domain", f"domain {domain_text!r} is not one of: {', '.join(d.value for d in Domain)}")
         domain = Domain.GENERAL
-    definition = get("definition")  # optional here (client glossaries lack it); curated rows have one
-    related = tuple(split_cell(get("related")))
-    for other in related:
-        if not ID_PATTERN.fullmatch(other):
-            row.problem("related", f"related {other!r} is not an id")
     updated = get("updated")
     updated_at = None
     if updated:
@@ -259,29 +228,37 @@ def row_to_term(cells: dict[str, str], row: _Row) -> Term | None:
             row.problem("updated", f"updated {updated!r} is not a date: write YYYY-MM-DD (when the entry last changed)")
     if len(row.problems) > before:
         return None
-    return Term(
-        id=term_id, simplified=simplified, traditional=traditional or to_traditional(simplified),
-        pinyin=stored_pinyin, domain=domain, definition=definition, renderings=tuple(renderings),
-        variants=tuple(variants), sources=sources, related=related,
-        traditional_curated=bool(traditional), pinyin_curated=bool(get("pinyin")),
-        pinyin_note=get("pinyin_note"), updated_at=updated_at,
+    traditional = get("traditional")
+    term = Term(
+        id=get("id"), simplified=simplified, traditional=traditional or to_traditional(simplified),
+        pinyin=stored_pinyin, domain=domain, definition=get("definition"), renderings=tuple(renderings),
+        variants=tuple(variants), sources=tuple(map(unescape, split_cell(get("sources")))),
+        related=tuple(split_cell(get("related"))), traditional_curated=bool(traditional),
+        pinyin_curated=bool(get("pinyin")), pinyin_note=get("pinyin_note"), updated_at=updated_at,
     )
+    for column, message in entry_problems(term, profile):
+        row.problem(column, message)
+    return None if len(row.problems) > before else term
 
 
-def read_terms(source: str | Path | IO[str], name: str | None = None) -> list[Term]:
+def read_terms(source: str | Path | IO[str], name: str | None = None,
+               profile: Profile = Profile.ENTRY) -> list[Term]:
     """Read and validate a terms CSV; raise InvalidInput listing every problem (file, line, column).
 
-    Duplicate ids and headwords, and related ids that name no row, are problems too.
+    Every row is held to ``profile`` (``Profile.CURATED`` for the reviewed terms.csv), and the
+    rows as a set: duplicate ids and headwords are problems, and for a curated file so are
+    related ids that name no row and links that do not go both ways. (An import checks links
+    against the store as well.)
     """
     with collector_paused():  # a 100k-row file makes millions of small objects, none cyclic
         if isinstance(source, (str, Path)):
             name = name or str(source)
             with open(source, encoding="utf-8-sig", newline="") as handle:
-                return _read(handle, name)
-        return _read(source, name or str(getattr(source, "name", "<input>")))
+                return _read(handle, name, profile)
+        return _read(source, name or str(getattr(source, "name", "<input>")), profile)
 
 
-def _read(handle: IO[str], name: str) -> list[Term]:
+def _read(handle: IO[str], name: str, profile: Profile) -> list[Term]:
     reader = csv.DictReader(handle)
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -290,31 +267,21 @@ def _read(handle: IO[str], name: str) -> list[Term]:
                                                  f"the header must start with {','.join(REQUIRED_COLUMNS)}")])
     problems: list[Problem] = []
     terms: list[Term] = []
-    lines: dict[str, int] = {}
-    headwords: dict[str, int] = {}
-    named: set[str] = set()  # ids of every row, valid or not, so links to a broken row are not reported twice
+    lines: list[int] = []
     for cells in reader:
-        named.add((cells.get("id") or "").strip())
         row = _Row(name, reader.line_num, problems)
         if None in cells:
             row.problem(None, "this row has more cells than the header; quote cells that contain commas")
             continue
-        term = row_to_term(cells, row)
-        if term is None:
-            continue
-        if term.id in lines:
-            row.problem("id", f"duplicate id {term.id!r} (first on line {lines[term.id]})")
-            continue
-        if term.simplified in headwords:
-            row.problem("simplified", f"duplicate headword {term.simplified} (first on line {headwords[term.simplified]})")
-            continue
-        lines[term.id] = row.line
-        headwords[term.simplified] = row.line
-        terms.append(term)
-    for term in terms:
-        for other in term.related:
-            if other not in named:
-                problems.append(Problem(name, lines[term.id], "related", f"related id {other!r} names no row"))
+        term = row_to_term(cells, row, profile)
+        if term is not None:
+            terms.append(term)
+            lines.append(row.line)
+    if profile is Profile.CURATED:
+        problems += [Problem(name, lines[index], field, message) for index, field, message in set_problems(terms, profile)]
+    else:  # links are checked against the store on import, where a filtered export's links lead
+        problems += [Problem(name, lines[index], field, message) for index, field, message
+                     in set_problems(terms, profile, known={other for t in terms for other in t.related})]
     if problems:
         raise InvalidInput(sorted(problems, key=lambda p: p.line))
     return terms

@@ -323,7 +323,7 @@ def count_problems(hanzi: str, pinyin: str) -> list[str]:
     syllable per character (digits read out). Empty when it fits.
 
     >>> count_problems("亚投行", "Yàtóu")
-    ['pinyin Yàtóu has 2 syllables but 亚投行 is read with 3; give one syllable per character (digits read out)']
+    ['pinyin has 2 syllables but 亚投行 is read with 3; give one syllable per character (digits read out)']
     """
     try:
         count = len(syllables(pinyin))
@@ -331,7 +331,7 @@ def count_problems(hanzi: str, pinyin: str) -> list[str]:
         return [str(error)]
     expected = count_readable(hanzi)
     if count != expected:
-        return [f"pinyin {pinyin} has {count} syllables but {hanzi} is read with {expected}; give one syllable "
+        return [f"pinyin has {count} syllables but {hanzi} is read with {expected}; give one syllable "
                 "per character (digits read out)"]
     return []
 

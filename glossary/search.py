@@ -133,7 +133,7 @@ WORD_END = "\x1f"
 
 
 def word_key(word: str, rendering_length: int) -> str:
-    """An ``enw`` key: the word, then the length of its rendering (3 digits), so that an index
+    r"""An ``enw`` key: the word, then the length of its rendering (3 digits), so that an index
     scan for a word meets the shortest renderings first ("shared future" ranks "community with a
     shared future" above the longer renderings of its compounds).
 

@@ -20,12 +20,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from . import pinyin as _pinyin
-from .csvio import COLUMNS, ID_PATTERN, REQUIRED_COLUMNS, read_terms, term_to_row
+from .csvio import COLUMNS, REQUIRED_COLUMNS, read_terms, term_to_row
+from .validate import entry_problems
 from .errors import InvalidInput, PinyinError, Problem
 from .script import to_simplified, to_traditional
 from .terms import Domain, Form, Rendering, Status, Term
@@ -135,19 +136,6 @@ def adopt_stored_ids(terms: Sequence[Term], stored: Iterable[Term], generated: s
             fitted = term if term.id not in stored_ids else replace(term, id=unique_id(term.id, taken))
         out.append(fitted)
     return out
-
-
-def pinyin_problem(simplified: str, stored: str) -> str | None:
-    """Why ``stored`` cannot be the pinyin of ``simplified`` (None when it can)."""
-    try:
-        count = len(_pinyin.syllables(stored))
-    except PinyinError as error:
-        return str(error)
-    expected = _pinyin.count_readable(simplified)
-    if count != expected:
-        return (f"pinyin has {count} syllables but {simplified} is read with {expected}; "
-                "give one syllable per character (digits read out)")
-    return None
 
 
 # --- decoding -----------------------------------------------------------------------------
@@ -399,10 +387,6 @@ def _row_to_term(values: dict[Field, str], fault: Callable[[Field, str], None], 
     if not english:
         problem(Field.ENGLISH, "no English rendering; fill in the cell or leave the whole row out")
     stored_pinyin = values.get(Field.PINYIN, "")
-    if stored_pinyin and simplified:
-        message = pinyin_problem(simplified, stored_pinyin)
-        if message:
-            problem(Field.PINYIN, message)
     domain = Domain.GENERAL
     if values.get(Field.DOMAIN):
         try:
@@ -411,22 +395,30 @@ def _row_to_term(values: dict[Field, str], fault: Callable[[Field, str], None], 
             problem(Field.DOMAIN, f"domain {values[Field.DOMAIN]!r} is not one of: "
                                   f"{', '.join(d.value for d in Domain)}")
     term_id = values.get(Field.ID, "")
-    if term_id and not ID_PATTERN.fullmatch(term_id):
-        problem(Field.ID, f"id {term_id!r} must be a lowercase ASCII slug such as 'core-interests'")
     if faults:
         return None
     sources = tuple(s for s in _SOURCES.split(values.get(Field.SOURCES, "")) if s) or (citation,)
     renderings = [Rendering(english[0], Status.PREFERRED, note=values.get(Field.NOTE) or None, source="1")]
     renderings += [Rendering(text, Status.ADMITTED) for text in english[1:] + _items(values, Field.ENGLISH_ADMITTED)]
     renderings += [Rendering(text, Status.DEPRECATED) for text in _items(values, Field.ENGLISH_DEPRECATED)]
-    return Term(
-        id=term_id or make_id(english[0], _pinyin.render(stored_pinyin or _pinyin.suggest(simplified), "plain")),
+    try:
+        plain = _pinyin.render(stored_pinyin or _pinyin.suggest(simplified), "plain")
+    except PinyinError as error:
+        problem(Field.PINYIN, str(error))
+        return None
+    term = Term(
+        id=term_id or make_id(english[0], plain),
         simplified=simplified, traditional=traditional or to_traditional(simplified),
         pinyin=stored_pinyin or _pinyin.suggest(simplified), domain=domain,
         definition=values.get(Field.DEFINITION, ""), renderings=tuple(renderings),
         variants=tuple(dict.fromkeys(v for v in variants if v.text not in (simplified, traditional))),
         sources=sources, traditional_curated=bool(traditional), pinyin_curated=bool(stored_pinyin),
     )
+    column = {"id": Field.ID, "simplified": Field.SIMPLIFIED, "traditional": Field.TRADITIONAL,
+              "pinyin": Field.PINYIN, "english": Field.ENGLISH, "variants": Field.VARIANTS, "domain": Field.DOMAIN}
+    for field, message in entry_problems(term):  # the one validator: the rules of the store
+        problem(column.get(field, Field.ENGLISH), message)
+    return None if faults else term
 
 
 def _items(values: dict[Field, str], field: Field) -> list[str]:
@@ -456,6 +448,9 @@ def write_xlsx(terms: Iterable[Term]) -> bytes:
     return write_table("terms", COLUMNS, [term_to_row(term) for term in sorted(terms, key=lambda t: t.id)])
 
 
+_FIXED_TIME = datetime(2000, 1, 1)
+
+
 def write_table(name: str, header: Sequence[str], rows: Iterable[Sequence[str]],
                 widths: Sequence[int] | None = None, autofilter: bool = False) -> bytes:
     """One worksheet: a bold, frozen header row, then the rows, every cell written as text (never
@@ -466,6 +461,8 @@ def write_table(name: str, header: Sequence[str], rows: Iterable[Sequence[str]],
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
+    # the same terms give the same bytes: no time of writing in the document properties
+    workbook.properties.created = workbook.properties.modified = _FIXED_TIME
     sheet = workbook.create_sheet(name)
     sheet.freeze_panes = "A2"
     for index, width in enumerate(widths or ()):

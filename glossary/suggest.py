@@ -23,10 +23,10 @@ __all__ = ["Suggester", "Suggestion", "max_edits"]
 
 def max_edits(text: str, hanzi: bool = False) -> int:
     """How many typos a query of this length may hold and still be matched: 1 up to 5 letters
-    (or any Chinese word up to 4 characters), 2 up to 12, then 3.
+    (or 4 Chinese characters), 2 up to 12 letters (or longer Chinese), then 3.
 
     >>> max_edits("hexin"), max_edits("mingyungongtongi"), max_edits("命运共同休", hanzi=True)
-    (1, 3, 1)
+    (1, 3, 2)
     """
     size = len(text)
     if hanzi:

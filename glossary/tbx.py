@@ -32,11 +32,11 @@ from typing import Any
 from lxml import etree
 
 from . import pinyin as _pinyin
-from .csvio import ID_PATTERN
 from .errors import InvalidInput, Problem
 from .script import to_simplified, to_traditional
-from .spreadsheet import adopt_stored_ids, make_id, pinyin_problem, unique_id
+from .spreadsheet import adopt_stored_ids, make_id, unique_id
 from .terms import Domain, Form, FormKind, Rendering, Status, Term
+from .validate import ID_PATTERN, entry_problems
 
 __all__ = ["TBX_NS", "Dialect", "V3", "V2", "write_tbx", "write_tbx2", "read_tbx"]
 
@@ -400,11 +400,6 @@ class _Reader:
         if not any(_pinyin.is_hanzi(c) for c in simplified):
             self.problem(hans[0] if hans else hant[0], f"the Chinese term {simplified!r} has no Chinese characters")
             return None
-        if pinyin:
-            message = pinyin_problem(simplified, pinyin)
-            if message:
-                self.problem(hans[0], message)
-                return None
 
         definition, sources = "", []
         for holder in [entry] + english:
@@ -467,7 +462,7 @@ class _Reader:
                 target = target.getparent()
             related.append(self.ids[target] if target is not None else _our_id("".join(ref.itertext()).strip()))
         subject = next(iter(self._texts(entry, "descrip", type="subjectField")), "")
-        return Term(
+        term = Term(
             id=term_id, simplified=simplified, traditional=traditional or to_traditional(simplified),
             pinyin=pinyin or _pinyin.suggest(simplified), domain=_domain(subject), definition=definition,
             renderings=tuple(renderings),
@@ -477,6 +472,9 @@ class _Reader:
             pinyin_note=pinyin_note, created_at=self._date(entry, "origination"),
             updated_at=self._date(entry, "modification"),
         )
+        for _field, message in entry_problems(term):  # the one validator: the rules of the store
+            self.problem(entry, f"entry {entry.get('id')!r}: {message}")
+        return None if len(self.problems) > before else term
 
     def _date(self, entry: etree._Element, kind: str) -> datetime | None:
         for group in entry.findall(self.d.tag("transacGrp")):

@@ -12,8 +12,6 @@ from typing import Any
 
 from . import pinyin as _pinyin
 
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
 __all__ = ["Status", "Domain", "FormKind", "Form", "Rendering", "Hit", "Term", "TermSummary"]
 
 
@@ -232,19 +230,10 @@ class Term:
         return out
 
     def problems(self) -> list[tuple[str, str]]:
-        """What makes this record invalid, as (field, message) pairs; empty when it is valid."""
-        found: list[tuple[str, str]] = []
-        if not _ID.fullmatch(self.id) or len(self.id) > 80:
-            found.append(("id", f"id {self.id!r} must be a lowercase ASCII slug such as 'core-interests'"))
-        if not any(_pinyin.is_hanzi(c) for c in self.simplified):
-            found.append(("simplified", "the simplified headword has no Chinese characters"))
-        if sum(r.status is Status.PREFERRED for r in self.renderings) != 1:
-            found.append(("english", "give exactly one preferred rendering"))
-        found += [("pinyin", message) for message in _pinyin.count_problems(self.simplified, self.pinyin)]
-        for form in self.variants:
-            if form.pinyin:
-                found += [("variants", message) for message in _pinyin.count_problems(form.text, form.pinyin)]
-        return found
+        """What keeps this entry out of the store, as (field, message) pairs (``glossary.validate``)."""
+        from .validate import entry_problems
+
+        return entry_problems(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape shared by the CLI (--json), the API and annotation output.

@@ -13,11 +13,12 @@ from hypothesis import assume, given, settings, strategies as st
 from conftest import DATA
 from glossary import Form, FormKind, InvalidInput, Rendering, Status
 from glossary.csvio import COLUMNS, format_rendering, parse_rendering, read_terms, write_terms
+from glossary.validate import Profile
 
 SMALL = DATA / "small-terms.csv"
 HEADER = ",".join(COLUMNS)
 GOOD_ROW = ("core-interests,核心利益,,,héxīn lìyì,core interests [source: 1],,,sovereignty,"
-            "Interests a state treats as non-negotiable.,\"Xinhua, 2011-09-06\",,")
+            "Interests a state treats as non-negotiable.,\"Xinhua, 2011-09-06\",,,2024-01-01")
 
 
 def write(tmp_path: Path, *rows: str, name: str = "terms.csv") -> Path:
@@ -50,6 +51,25 @@ def test_blank_pinyin_is_generated(tmp_path: Path) -> None:
     (GOOD_ROW.replace("héxīn lìyì", "héxīn lì"), 2, "pinyin", "3 syllables"),
     (GOOD_ROW.replace("héxīn lìyì", "héxīn lìyìq"), 2, "pinyin", "does not split"),
     (GOOD_ROW.replace("core-interests,", "Core Interests,"), 2, "id", "slug"),
+    (GOOD_ROW.replace("[source: 1]", "[source: 3]"), 2, "english", "cites source 3"),
+    (GOOD_ROW.replace("[source: 1]", "[source: 1; colour: red]"), 2, "english", "unknown qualifier"),
+    (GOOD_ROW.replace("sovereignty", "sovranty"), 2, "domain", "not one of"),
+    (GOOD_ROW.replace("core interests [source: 1]", ""), 2, "english", "exactly one preferred"),
+    (GOOD_ROW.replace("核心利益", "core"), 2, "simplified", "no Chinese"),
+    (GOOD_ROW.replace("核心利益", "核" * 201).replace("héxīn lìyì", " ".join(["hé"] * 201)), 2, "simplified",
+     "the limit is 200"),
+])
+def test_bad_entry_is_reported_with_file_line_and_column(tmp_path: Path, row: str, line: int, column: str,
+                                                         words: str) -> None:
+    path = write(tmp_path, row)
+    found = problems_of(path)
+    assert any(f"{path} line {line}, column {column}" in p and words in p for p in found), found
+
+
+@pytest.mark.parametrize("row, line, column, words", [
+    (GOOD_ROW.replace("héxīn lìyì", "héxīn lì"), 2, "pinyin", "3 syllables"),
+    (GOOD_ROW.replace("héxīn lìyì", "héxīn lìyìq"), 2, "pinyin", "does not split"),
+    (GOOD_ROW.replace("core-interests,", "Core Interests,"), 2, "id", "slug"),
     (GOOD_ROW.replace(" [source: 1]", ""), 2, "english", "needs a source"),
     (GOOD_ROW.replace("[source: 1]", "[source: 3]"), 2, "english", "cites source 3"),
     (GOOD_ROW.replace("[source: 1]", "[source: 1; colour: red]"), 2, "english", "unknown qualifier"),
@@ -57,12 +77,14 @@ def test_blank_pinyin_is_generated(tmp_path: Path) -> None:
     (GOOD_ROW.replace('"Xinhua, 2011-09-06"', "Xinhua"), 2, "sources", "no year or URL"),
     (GOOD_ROW.replace("core interests [source: 1]", ""), 2, "english", "exactly one preferred"),
     (GOOD_ROW.replace("核心利益", "core"), 2, "simplified", "no Chinese"),
-    (GOOD_ROW[:-1] + "missing-id,", 2, "related", "names no row"),
+    (GOOD_ROW.replace(",,,2024", ",missing-id,,2024"), 2, "related", "names no entry"),
 ])
-def test_bad_row_is_reported_with_file_line_and_column(tmp_path: Path, row: str, line: int, column: str,
-                                                       words: str) -> None:
+def test_bad_curated_row_is_reported_with_file_line_and_column(tmp_path: Path, row: str, line: int, column: str,
+                                                               words: str) -> None:
     path = write(tmp_path, row)
-    found = problems_of(path)
+    with pytest.raises(InvalidInput) as caught:
+        read_terms(path, profile=Profile.CURATED)
+    found = [str(p) for p in caught.value.problems]
     assert any(f"{path} line {line}, column {column}" in p and words in p for p in found), found
 
 
