@@ -16,12 +16,14 @@ from .errors import (
     Problem,
     StoreError,
     TermNotFound,
+    VersionConflict,
 )
 from .annotate import AnnotationFormat
 from .check import Finding
 from .matcher import Match
 from .pinyin import PinyinStyle
 from .script import Script
+from .repository import Action, Revision
 from .store import Conflict, Glossary, ImportReport, open
 from .terms import Domain, Form, FormKind, Hit, Rendering, Status, Term, TermSummary
 
@@ -30,6 +32,7 @@ __version__ = "0.1.0"
 __all__ = [
     "open", "Glossary", "Term", "TermSummary", "Rendering", "Form", "Hit", "Status", "Domain", "FormKind",
     "PinyinStyle", "Script", "Conflict", "ImportReport", "GlossaryError", "InvalidInput",
-    "ImportConflict", "InputTooLarge", "PinyinError", "Problem", "StoreError", "TermNotFound",
+    "ImportConflict", "InputTooLarge", "PinyinError", "Problem", "StoreError", "TermNotFound", "VersionConflict",
+    "Revision", "Action",
     "Match", "Finding", "AnnotationFormat", "__version__",
 ]

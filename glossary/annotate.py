@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from .gcpause import collector_paused
 from .matcher import Matcher, Spans
+from .overlay import PatchedMatcher
 from .pinyin import PinyinStyle
 from .terms import Term
 
@@ -45,7 +46,7 @@ class AnnotationFormat(str, enum.Enum):
     JSON = "json"
 
 
-def annotate(text: str, matcher: Matcher, format: AnnotationFormat | str = AnnotationFormat.HTML,
+def annotate(text: str, matcher: Matcher | PatchedMatcher, format: AnnotationFormat | str = AnnotationFormat.HTML,
              pinyin: PinyinStyle | str = PinyinStyle.MARKS, first_only: bool = False,
              across_newlines: bool = False, link: str = TERM_LINK) -> str:
     """Mark every term the matcher finds in ``text``, in one of the ``AnnotationFormat``\\ s.
@@ -72,7 +73,7 @@ def annotate(text: str, matcher: Matcher, format: AnnotationFormat | str = Annot
         return RENDERERS[chosen](text, spans, _Notes(matcher, style, link))
 
 
-def _first_of_each_term(matcher: Matcher, spans: Spans) -> Spans:
+def _first_of_each_term(matcher: Matcher | PatchedMatcher, spans: Spans) -> Spans:
     pids, starts, ends, odd = spans
     owners = list(map(id, map(matcher.term, pids)))
     # reversed, so that each term keeps the index of its first occurrence
@@ -85,7 +86,7 @@ def _first_of_each_term(matcher: Matcher, spans: Spans) -> Spans:
 class _Notes:
     """What each term's annotation says, made once per matcher, format, pinyin style and link."""
 
-    def __init__(self, matcher: Matcher, style: PinyinStyle, link: str) -> None:
+    def __init__(self, matcher: Matcher | PatchedMatcher, style: PinyinStyle, link: str) -> None:
         self.matcher, self.style, self.link = matcher, style, link
 
     def per_pattern(self, name: str, pids: Sequence[int], make: Callable[[Term], Any]) -> list[Any]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from .english import EnglishMatcher
 from .matcher import Matcher
+from .overlay import PatchedEnglish, PatchedMatcher
 from .terms import Rendering, Status, Term
 
 __all__ = ["FindingKind", "Finding", "Combination", "RULED_OUT", "check", "locate", "findings_csv"]
@@ -81,15 +82,16 @@ RULED_OUT: Mapping[str, Sequence[Combination]] = {
 }
 
 
-def check(text: str, english: EnglishMatcher, terms: Sequence[Term], source: str | None = None,
-          chinese: Matcher | None = None, rules: Mapping[str, Sequence[Combination]] = RULED_OUT) -> list[Finding]:
+def check(text: str, english: EnglishMatcher | PatchedEnglish, terms: Mapping[str, Term] | Sequence[Term],
+          source: str | None = None, chinese: Matcher | PatchedMatcher | None = None,
+          rules: Mapping[str, Sequence[Combination]] = RULED_OUT) -> list[Finding]:
     """Terminology QA of an English text, findings in text order (omissions last).
 
     >>> from glossary.terms import Domain, Rendering
     >>> bri = Term("belt-and-road-initiative", "一带一路", "一帶一路", "yīdài yīlù", Domain.BELT_AND_ROAD,
     ...            "", (Rendering("Belt and Road Initiative", Status.PREFERRED),
     ...                 Rendering("One Belt, One Road", Status.DEPRECATED)))
-    >>> [f.message for f in check("The One Belt, One Road plan.", EnglishMatcher([bri]), [bri])]
+    >>> [f.message for f in check("The One Belt, One Road plan.", EnglishMatcher([bri]), {bri.id: bri})]
     ['“One Belt, One Road” is deprecated for 一带一路: write “Belt and Road Initiative”']
     """
     findings: list[Finding] = []
@@ -113,7 +115,7 @@ def check(text: str, english: EnglishMatcher, terms: Sequence[Term], source: str
                     f"{other.simplified}, write “{other.preferred.text}”", other.preferred.text, wrong.status))
             elif other.id in in_source and not current & in_source:
                 findings.append(_outdated(written, start, end, other, wrong, f"; it names {term.simplified}"))
-    by_id = {t.id: t for t in terms}
+    by_id = terms if isinstance(terms, Mapping) else {t.id: t for t in terms}
     for term_id, combinations in rules.items():
         ruled = by_id.get(term_id)
         if ruled is None:
@@ -142,7 +144,8 @@ def _outdated(written: str, start: int, end: int, term: Term, rendering: Renderi
                    f"write “{term.preferred.text}”", term.preferred.text, rendering.status)
 
 
-def _missing(text: str, english: EnglishMatcher, source: str, chinese: Matcher) -> list[Finding]:
+def _missing(text: str, english: EnglishMatcher | PatchedEnglish, source: str,
+             chinese: Matcher | PatchedMatcher) -> list[Finding]:
     present = {term.id for pid, _, _ in english.scan(text)
                for term, rendering in english.owners[pid] if not rendering.status.outdated}
     reported: set[str] = set()

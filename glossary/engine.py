@@ -7,13 +7,17 @@ per-statement handling cost more than the database work itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
-__all__ = ["create_engine_for", "advisory_lock", "safe_url", "BulkInserter", "chunks", "read"]
+__all__ = ["create_engine_for", "advisory_lock", "safe_url", "BulkInserter", "chunks", "read", "driver_sql",
+           "write_transaction"]
 
 
 def read(connection: Any, sql: str, params: tuple[Any, ...]) -> list[Any]:
@@ -21,14 +25,55 @@ def read(connection: Any, sql: str, params: tuple[Any, ...]) -> list[Any]:
 
     SQL is written with ``?`` placeholders and turned into the driver's parameter style.
     """
-    if connection.dialect.paramstyle != "qmark":
-        sql = sql.replace("?", "%s")
     cursor = connection.connection.dbapi_connection.cursor()
     try:
-        cursor.execute(sql, params)
+        cursor.execute(driver_sql(sql, connection.dialect.paramstyle), params)
         return list(cursor.fetchall())
     finally:
         cursor.close()
+
+
+@lru_cache(maxsize=1024)
+def driver_sql(sql: str, paramstyle: str) -> str:
+    """SQL written with ``?`` placeholders in the driver's style: for ``format`` (psycopg), each
+    ``?`` outside a quoted literal becomes ``%s`` and a literal ``%`` is doubled; quoted text
+    (``'?'``, ``'%x%'``) is left as written.
+
+    >>> driver_sql("SELECT '?', x FROM t WHERE a = ? AND b LIKE 'a%'", "format")
+    "SELECT '?', x FROM t WHERE a = %s AND b LIKE 'a%'"
+    """
+    if paramstyle == "qmark":
+        return sql
+    parts = _QUOTED.split(sql)  # odd items are quoted literals
+    return "".join(part if index % 2 else part.replace("%", "%%").replace("?", "%s")
+                   for index, part in enumerate(parts))
+
+
+_QUOTED = re.compile(r"('(?:[^']|'')*')")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Any]:
+    """A transaction for a write: writers take turns, readers never wait.
+
+    SQLite: ``BEGIN IMMEDIATE`` takes the write lock at once, so a writer that has to wait does
+    so before reading what it will change (a deferred transaction would read, then fail with
+    "database is locked" when it tries to write). PostgreSQL: an advisory lock held to the end
+    of the transaction serialises imports, single writes and schema changes between servers.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.exec_driver_sql("ROLLBACK")
+                raise
+            connection.exec_driver_sql("COMMIT")
+        else:
+            with connection.begin():
+                advisory_lock(connection)
+                yield connection
 
 
 class BulkInserter:
@@ -38,18 +83,26 @@ class BulkInserter:
     this keeps the types' own conversions (JSON, dates, booleans) and skips the rest.
     """
 
-    def __init__(self, connection: Any, table: Any) -> None:
+    def __init__(self, connection: Any, table: Any, columns: Sequence[str] | None = None) -> None:
         dialect = connection.dialect
         self.connection = connection
-        self.columns = [c.name for c in table.columns]
-        self.processors = [(i, p) for i, c in enumerate(table.columns)
+        chosen = [c for c in table.columns if columns is None or c.name in columns]
+        self.columns = [c.name for c in chosen]
+        self.processors = [(i, p) for i, c in enumerate(chosen)
                            if (p := c.type._cached_bind_processor(dialect)) is not None]
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         names = ", ".join(dialect.identifier_preparer.quote(name) for name in self.columns)
         self.sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(self.columns))})"
 
+    def process(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        """One row's values as the driver takes them (JSON encoded, dates converted)."""
+        values = list(row)
+        for index, process in self.processors:
+            values[index] = process(values[index])
+        return tuple(values)
+
     def write(self, rows: list[tuple[Any, ...]]) -> None:
-        """Insert rows given as tuples in the table's column order."""
+        """Insert rows given as tuples in the order of ``columns`` (the table's, by default)."""
         if not rows:
             return
         if self.processors:

@@ -11,12 +11,15 @@ import enum
 import re
 from collections.abc import Iterable, Sequence
 from html import escape
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import ahocorasick_rs
 
 from .pinyin import PinyinStyle, is_hanzi
 from .terms import Rendering, Status, Term
+
+if TYPE_CHECKING:
+    from .overlay import PatchedEnglish
 
 __all__ = ["EnglishMatch", "EnglishMatcher", "EnglishFormat", "annotate_english", "fold_english", "spelling_variants"]
 
@@ -140,28 +143,36 @@ class EnglishMatcher:
         self.owners = [sorted(owners[p], key=lambda pair: pair[1].status.rank) for p in self.patterns]
         self._automaton = ahocorasick_rs.AhoCorasick(self.patterns or ["\x00"])
 
+    def candidates(self, folded: str) -> list[tuple[int, int, int]]:
+        """Every match in folded text, overlapping ones included, as (pattern, start, end)."""
+        if not self.patterns or not folded:
+            return []
+        return list(self._automaton.find_matches_as_indexes(folded, overlapping=True))
+
     def scan(self, text: str) -> list[tuple[int, int, int]]:
         """(pattern index, start, end) of whole-word matches, leftmost-longest, not overlapping."""
-        if not self.patterns or not text:
-            return []
         folded = fold_english(text)
-        found = self._automaton.find_matches_as_indexes(folded, overlapping=True)
-        size = len(folded)
-        chosen: list[tuple[int, int, int]] = []
-        last_end = 0
-        for pid, start, end in sorted(found, key=lambda m: (m[1], -m[2])):
-            if start < last_end:
-                continue
-            if (start and folded[start - 1].isalnum()) or (end < size and folded[end].isalnum()):
-                continue
-            chosen.append((pid, start, end))
-            last_end = end
-        return chosen
+        return select_words(folded, self.candidates(folded))
 
     def find(self, text: str) -> list[EnglishMatch]:
         """Every rendering in the text, each credited to its best-status owner."""
         return [EnglishMatch(start, end, text[start:end], *self.owners[pid][0])
                 for pid, start, end in self.scan(text)]
+
+
+def select_words(folded: str, found: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Of candidate matches in folded text, the whole-word ones, leftmost-longest, not overlapping."""
+    size = len(folded)
+    chosen: list[tuple[int, int, int]] = []
+    last_end = 0
+    for pid, start, end in sorted(found, key=lambda m: (m[1], -m[2])):
+        if start < last_end:
+            continue
+        if (start and folded[start - 1].isalnum()) or (end < size and folded[end].isalnum()):
+            continue
+        chosen.append((pid, start, end))
+        last_end = end
+    return chosen
 
 
 _QUOTED = re.compile(r"“[^“”\n]*”|\"[^\"\n]*\"")
@@ -209,7 +220,7 @@ class EnglishFormat(str, enum.Enum):
     HTML = "html"
 
 
-def annotate_english(text: str, matcher: EnglishMatcher, pinyin: PinyinStyle | str = PinyinStyle.PLAIN,
+def annotate_english(text: str, matcher: EnglishMatcher | PatchedEnglish, pinyin: PinyinStyle | str = PinyinStyle.PLAIN,
                      first_only: bool = True, findings: Sequence[Flag] = (),
                      format: EnglishFormat | str = EnglishFormat.TEXT) -> str:
     """Insert “ (中文, pinyin)” after the first occurrence of each term, as analysts write it, and

@@ -49,7 +49,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.source} line {self.line}"
+        where = f"{self.source} line {self.line}" if self.line > 0 else self.source  # a file, or an entry
         if self.column:
             where += f", column {self.column}"
         return f"{where}: {self.message}"
@@ -58,12 +58,12 @@ class Problem:
 class InvalidInput(GlossaryError):
     """An input file (CSV, TBX, spreadsheet) has problems; nothing was imported."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], done: str = "imported") -> None:
         self.problems = problems
         shown = "\n".join(str(p) for p in problems[:20])
         more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
         noun = "problem" if len(problems) == 1 else "problems"
-        super().__init__(f"{len(problems)} {noun}, nothing was imported:\n{shown}{more}")
+        super().__init__(f"{len(problems)} {noun}, nothing was {done}:\n{shown}{more}")
 
 
 class ImportConflict(GlossaryError):
@@ -76,6 +76,17 @@ class ImportConflict(GlossaryError):
             f"{len(term_ids)} entries already exist with different content ({shown}); nothing was "
             "imported. Use --on-conflict replace to overwrite them or --on-conflict skip to keep them"
         )
+
+
+class VersionConflict(GlossaryError):
+    """An entry changed since the writer read it (or was created, or withdrawn); nothing was written."""
+
+    def __init__(self, term_id: str, expected: int | None, actual: int | None) -> None:
+        self.term_id, self.expected, self.actual = term_id, expected, actual
+        now = "no longer exists" if actual is None and expected else (
+            "already exists" if not expected else f"is at version {actual}")
+        super().__init__(f"{term_id} changed since it was read: you had version {expected or 'none'}, the store's "
+                         f"{now}; nothing was written. Read it again, redo the change and save")
 
 
 class InputTooLarge(GlossaryError):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
 from itertools import repeat
 from operator import add, itemgetter
@@ -30,7 +30,7 @@ from .pinyin import is_hanzi
 from .script import EXTRA_FOLDS, fold_char, to_simplified
 from .terms import Form, FormKind, Term
 
-__all__ = ["Match", "Matcher", "Spans", "fold_for_matching"]
+__all__ = ["Match", "Matcher", "Spans", "Columns", "fold_for_matching", "written_kind"]
 
 #: Punctuation that Chinese, Hong Kong and Taiwan text writes in several ways.
 PUNCTUATION_FOLDS: dict[str, str] = {
@@ -221,7 +221,8 @@ class _Reading:
         #: where the matches start that may read other than their pattern (None: any of them)
         self.odd = odd
         # the matcher's columns, one attribute away for Match's properties
-        self.terms, self.patterns, self.kinds = matcher._terms, matcher.patterns, matcher._pattern_kinds
+        columns = matcher.columns()
+        self.terms, self.patterns, self.kinds = columns.terms, columns.patterns, columns.pattern_kinds
 
 
 class Matcher:
@@ -269,7 +270,7 @@ class Matcher:
         self._kinds: list[FormKind] = [entry[2] for entry in owned]
         self._forms: list[dict[str, FormKind]] = [forms[pattern] for pattern in self.patterns]
         #: the form of a match that reads exactly its pattern
-        self._pattern_kinds: list[FormKind] = [_written_kind(pattern, forms[pattern], entry[2])
+        self._pattern_kinds: list[FormKind] = [written_kind(pattern, forms[pattern], entry[2])
                                                for pattern, entry in zip(self.patterns, owned)]
         #: the variant a pattern is, for patterns of abbreviations, short forms and variants
         self._variants: list[Form | None] = [_variant(entry[1], forms[pattern], entry[2])
@@ -292,6 +293,20 @@ class Matcher:
         """The variant, abbreviation or short form a pattern is; None for a headword (either
         script). Its pinyin, not the headword's, is what a match of it reads."""
         return self._variants[pattern_id]
+
+    def columns(self) -> Columns:
+        """What each pattern (by index) stands for, as columns (see ``Columns``)."""
+        return Columns(self._terms, self.patterns, self._pattern_kinds, self._variants, self._forms, self._kinds)
+
+    def pattern_ids(self, term_ids: Collection[str]) -> set[int]:
+        """The patterns of these entries (an overlay leaves them out: see glossary.overlay)."""
+        owners: dict[str, list[int]] | None = self.memo.get("pattern ids")
+        if owners is None:
+            owners = {}
+            for pid, term in enumerate(self._terms):
+                owners.setdefault(term.id, []).append(pid)
+            self.memo["pattern ids"] = owners
+        return {pid for term_id in term_ids for pid in owners.get(term_id, ())}
 
     def _scan(self, text: str, across_newlines: bool) -> tuple[list[tuple[int, int, int]], list[int] | None]:
         """The raw matches, and the positions folding changed (None: not worked out, or lines
@@ -385,7 +400,19 @@ class Matcher:
     def form_of(self, pid: int, written: str, across_newlines: bool = False) -> FormKind:
         """Which form of its term a match of pattern ``pid`` written as ``written`` is."""
         bare = _SINGLE_BREAK.sub("", written) if across_newlines else written
-        return _written_kind(bare, self._forms[pid], self._kinds[pid])
+        return written_kind(bare, self._forms[pid], self._kinds[pid])
+
+
+class Columns(NamedTuple):
+    """Per pattern: its entry, its folded text, the form a match reading it is, the variant it
+    is (None for a headword), its written forms and the kind of its own form."""
+
+    terms: Sequence[Term]
+    patterns: Sequence[str]
+    pattern_kinds: Sequence[FormKind]
+    variants: Sequence[Form | None]
+    forms: Sequence[dict[str, FormKind]]
+    kinds: Sequence[FormKind]
 
 
 class Spans(NamedTuple):
@@ -424,7 +451,7 @@ def _variant(term: Term, written: dict[str, FormKind], kind: FormKind) -> Form |
     return next((form for form in term.variants if form.text in written), None)
 
 
-def _written_kind(written: str, forms: dict[str, FormKind], kind: FormKind) -> FormKind:
+def written_kind(written: str, forms: dict[str, FormKind], kind: FormKind) -> FormKind:
     """The form of a match written unlike its pattern's own form (``kind``): another stored
     form if it is one; mixed or other scripts count as traditional, except that a simplified
     form with other punctuation (straight quotes) stays simplified; an abbreviation, short

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from types import SimpleNamespace
 from typing import Any
 
 from . import pinyin as _pinyin
@@ -15,8 +14,8 @@ from .schema import SearchKey, TermRow
 from .search import Query, explain_parts, term_keys
 from .terms import Domain, Form, FormKind, Rendering, Status, Term, TermSummary
 
-__all__ = ["TERM_COLUMNS", "SUMMARY_COLUMNS", "checksum", "term_row", "key_rows", "term_from_row", "term_from_values",
-           "summary_from_values", "aware"]
+__all__ = ["TERM_COLUMNS", "SUMMARY_COLUMNS", "checksum", "term_row", "key_rows", "term_from_values",
+           "term_from_driver_row", "summary_from_values", "aware"]
 
 
 def checksum(term: Term) -> str:
@@ -24,10 +23,10 @@ def checksum(term: Term) -> str:
     return hashlib.sha256("\x1f".join(content_cells(term)).encode()).hexdigest()
 
 
-def term_row(term: Term, now: datetime, digest: str) -> tuple[Any, ...]:
+def term_row(term: Term, now: datetime, digest: str, version: int = 1) -> tuple[Any, ...]:
     """A terms row as a tuple in the table's column order."""
     values = {
-        "id": term.id, "simplified": term.simplified, "traditional": term.traditional,
+        "id": term.id, "version": version, "simplified": term.simplified, "traditional": term.traditional,
         "traditional_curated": term.traditional_curated,
         "variants": [{"text": f.text, "kind": f.kind.value, **({"pinyin": f.pinyin} if f.pinyin else {})}
                      for f in term.variants],
@@ -58,20 +57,6 @@ _DOMAIN = {d.value: d for d in Domain}
 _FORM_KIND = {k.value: k for k in FormKind}
 
 
-def term_from_row(row: TermRow) -> Term:
-    return Term(
-        id=row.id, simplified=row.simplified, traditional=row.traditional, pinyin=row.pinyin,
-        domain=_DOMAIN[row.domain], definition=row.definition,
-        renderings=tuple([Rendering(r["text"], _STATUS[r["status"]], r.get("years"), r.get("note"), r.get("source"))
-                          for r in row.renderings]),
-        variants=tuple([Form(v["text"], _FORM_KIND[v["kind"]], v.get("pinyin", "")) for v in row.variants]),
-        sources=tuple(row.sources), related=tuple(row.related), traditional_curated=bool(row.traditional_curated),
-        pinyin_curated=bool(row.pinyin_curated), pinyin_note=row.pinyin_note,
-        created_at=aware(row.created_at), updated_at=aware(row.updated_at),
-        pinyin_styles=(row.pinyin_plain, row.pinyin_numbers),
-    )
-
-
 def aware(moment: datetime) -> datetime:
     """A stored time as an aware UTC datetime (SQLite keeps them naive)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
@@ -87,14 +72,30 @@ def _json_list(value: Any) -> list[Any]:
     return value  # type: ignore[no-any-return]
 
 
-def term_from_values(values: dict[str, Any]) -> Term:
-    """A Term from raw driver values (JSON as text on SQLite, decoded on PostgreSQL)."""
-    for name in ("variants", "renderings", "sources", "related"):
-        values[name] = _json_list(values[name])
-    for name in ("created_at", "updated_at"):
-        if isinstance(values[name], str):
-            values[name] = datetime.fromisoformat(values[name])
-    return term_from_row(SimpleNamespace(**values))  # type: ignore[arg-type]
+def term_from_values(values: Mapping[str, Any]) -> Term:
+    """A Term from a terms row as the driver gives it (JSON as text on SQLite, decoded on
+    PostgreSQL; times as text on SQLite), keyed by TERM_COLUMNS."""
+    def moment(value: Any) -> datetime:
+        return aware(datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+    return Term(
+        id=values["id"], simplified=values["simplified"], traditional=values["traditional"], pinyin=values["pinyin"],
+        domain=_DOMAIN[values["domain"]], definition=values["definition"],
+        renderings=tuple([Rendering(r["text"], _STATUS[r["status"]], r.get("years"), r.get("note"), r.get("source"))
+                          for r in _json_list(values["renderings"])]),
+        variants=tuple([Form(v["text"], _FORM_KIND[v["kind"]], v.get("pinyin", ""))
+                        for v in _json_list(values["variants"])]),
+        sources=tuple(_json_list(values["sources"])), related=tuple(_json_list(values["related"])),
+        traditional_curated=bool(values["traditional_curated"]), pinyin_curated=bool(values["pinyin_curated"]),
+        pinyin_note=values["pinyin_note"], created_at=moment(values["created_at"]),
+        updated_at=moment(values["updated_at"]), version=int(values["version"]),
+        pinyin_styles=(values["pinyin_plain"], values["pinyin_numbers"]),
+    )
+
+
+def term_from_driver_row(row: Sequence[Any]) -> Term:
+    """A Term from a row of TERM_COLUMNS in column order."""
+    return term_from_values(dict(zip(TERM_COLUMNS, row)))
 
 
 #: What a search result reads: headline columns, and the forms and renderings that explain a hit.

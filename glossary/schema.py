@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from .validate import LIMITS
+
 #: Search keys compare byte-wise on every backend, so a prefix is a simple range scan.
 KeyString = String(200).with_variant(String(200, collation="C"), "postgresql")
 
@@ -21,19 +23,21 @@ class TermRow(Base):
 
     __tablename__ = "terms"
 
-    id: Mapped[str] = mapped_column(String(80), primary_key=True)
-    simplified: Mapped[str] = mapped_column(String(200), index=True)
-    traditional: Mapped[str] = mapped_column(String(200))
+    id: Mapped[str] = mapped_column(String(LIMITS["id"]), primary_key=True)
+    #: Counts the entry's writes; a write names the version it read (compare-and-swap).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    simplified: Mapped[str] = mapped_column(String(LIMITS["simplified"]), index=True)
+    traditional: Mapped[str] = mapped_column(String(LIMITS["traditional"]))
     traditional_curated: Mapped[bool] = mapped_column(Boolean, default=False)
     variants: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
-    pinyin: Mapped[str] = mapped_column(String(400))
-    pinyin_plain: Mapped[str] = mapped_column(String(400))
-    pinyin_numbers: Mapped[str] = mapped_column(String(400))
+    pinyin: Mapped[str] = mapped_column(String(LIMITS["pinyin"]))
+    pinyin_plain: Mapped[str] = mapped_column(String(LIMITS["pinyin"]))
+    pinyin_numbers: Mapped[str] = mapped_column(String(2 * LIMITS["pinyin"]))
     pinyin_curated: Mapped[bool] = mapped_column(Boolean, default=False)
     pinyin_note: Mapped[str] = mapped_column(Text, default="")
     renderings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    preferred: Mapped[str] = mapped_column(String(400))
-    domain: Mapped[str] = mapped_column(String(40), index=True)
+    preferred: Mapped[str] = mapped_column(Text)  # up to LIMITS["preferred"], checked by the validator
+    domain: Mapped[str] = mapped_column(String(LIMITS["domain"]), index=True)
     definition: Mapped[str] = mapped_column(Text)
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     related: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -56,7 +60,8 @@ class SearchKey(Base):
     field: Mapped[str] = mapped_column(String(4), primary_key=True)
     key: Mapped[str] = mapped_column(KeyString, primary_key=True)
     rank: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    term_id: Mapped[str] = mapped_column(String(80), ForeignKey("terms.id", ondelete="CASCADE"), primary_key=True)
+    term_id: Mapped[str] = mapped_column(String(LIMITS["id"]), ForeignKey("terms.id", ondelete="CASCADE"),
+                                         primary_key=True)
 
     # The primary key (field, key, rank, term_id) is the search index, in the order results are
     # wanted; SQLite keeps the rows in it.
@@ -66,8 +71,41 @@ class SearchKey(Base):
     )
 
 
+class Revision(Base):
+    """One write to one entry: the whole record before and after (its terms.csv cells, as JSON),
+    who, when, why and from where. Written in the transaction that makes the change."""
+
+    __tablename__ = "revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: The store revision the write made (one per transaction: a batch shares it).
+    revision: Mapped[int] = mapped_column(Integer, index=True)
+    term_id: Mapped[str] = mapped_column(String(LIMITS["id"]))
+    #: The entry's version after the write (for a withdrawal, the version withdrawn + 1).
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))  # create, update, withdraw
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after: Mapped[str | None] = mapped_column(Text, nullable=True)
+    author: Mapped[str] = mapped_column(String(200), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(String(400), default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_revisions_term_id", "term_id", "id"),)
+
+
+class Change(Base):
+    """The change log: which entries each store revision touched. Workers read it (cheaply, by
+    revision) to bring what they keep up to date. ``term_id`` ``*`` means every entry."""
+
+    __tablename__ = "changes"
+
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    term_id: Mapped[str] = mapped_column(String(LIMITS["id"]), primary_key=True)
+
+
 class Meta(Base):
-    """Store-wide values: the revision counter and what terms.csv the store was seeded from."""
+    """Store-wide values: the revision counter, the search keys' version, what seeded the store."""
 
     __tablename__ = "meta"
 

@@ -18,6 +18,7 @@ import enum
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -459,6 +460,7 @@ def write_table(name: str, header: Sequence[str], rows: Iterable[Sequence[str]],
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook(write_only=True)
     # the same terms give the same bytes: no time of writing in the document properties
@@ -488,5 +490,16 @@ def write_table(name: str, header: Sequence[str], rows: Iterable[Sequence[str]],
     if autofilter:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()  # not Workbook.save, which stamps the time of writing
+    return _without_times(buffer.getvalue())
+
+
+def _without_times(data: bytes) -> bytes:
+    """The zip again with every entry dated 1980-01-01: the same terms give the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), source.read(info),
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()

@@ -9,7 +9,7 @@ RapidFuzz (C++; about 10 ms over the 117k-entry store's keys).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -51,14 +51,30 @@ class Suggester:
         """``rows``: (field, key, term id) for the py, en and hz fields of the search index."""
         self._keys: dict[str, list[str]] = {}
         self._owners: dict[str, list[list[str]]] = {}
-        index: dict[tuple[str, str], int] = {}
+        self._index: dict[tuple[str, str], int] = {}
+        self._add(rows)
+
+    def _add(self, rows: Iterable[tuple[str, str, str]]) -> None:
         for field, key, term_id in rows:
-            position = index.get((field, key))
+            position = self._index.get((field, key))
             if position is None:
-                position = index[(field, key)] = len(self._keys.setdefault(field, []))
+                position = self._index[(field, key)] = len(self._keys.setdefault(field, []))
                 self._keys[field].append(key)
                 self._owners.setdefault(field, []).append([])
-            self._owners[field][position].append(term_id)
+            if term_id not in self._owners[field][position]:
+                self._owners[field][position] = self._owners[field][position] + [term_id]
+
+    def patched(self, changed: Iterable[str], rows: Sequence[tuple[str, str, str]]) -> Suggester:
+        """A copy that no longer offers the ``changed`` entries' old keys and offers ``rows``
+        (their keys now): what a write to a few entries changes, without reading every key."""
+        gone = set(changed)
+        copy = Suggester(())
+        copy._keys = {field: list(keys) for field, keys in self._keys.items()}
+        copy._owners = {field: [[i for i in owners if i not in gone] if gone.intersection(owners) else owners
+                                for owners in self._owners[field]] for field in self._owners}
+        copy._index = dict(self._index)
+        copy._add(rows)
+        return copy
 
     def suggest(self, query: Query, limit: int = 5) -> list[Suggestion]:
         """The terms nearest to the query, fewest edits first (each term once)."""

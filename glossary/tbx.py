@@ -119,7 +119,10 @@ def _write(dialect: Dialect, terms: Iterable[Term], produced_at: datetime | None
     from . import __version__
 
     t = dialect.tag
-    moment = (produced_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    ordered = sorted(terms, key=lambda term: term.id)
+    # the file says the state it holds, as of its latest change: the same entries, the same bytes
+    latest = max((term.updated_at for term in ordered if term.updated_at is not None), default=None)
+    moment = (produced_at or latest or datetime(2000, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc)
     nsmap = {None: dialect.namespace} if dialect.namespace else None
     root = etree.Element(t(dialect.root), nsmap=nsmap)
     for name, value in dialect.root_attributes.items():
@@ -130,13 +133,12 @@ def _write(dialect: Dialect, terms: Iterable[Term], produced_at: datetime | None
     title = etree.SubElement(etree.SubElement(file_desc, t("titleStmt")), t("title"))
     title.text = "Chinese policy language: a curated bilingual glossary"
     etree.SubElement(etree.SubElement(file_desc, t("sourceDesc")), t("p")).text = (
-        f"Exported by {PRODUCER} {__version__} on {moment.isoformat(timespec='seconds').replace('+00:00', 'Z')} "
+        f"Exported by {PRODUCER} {__version__}, as of {moment.isoformat(timespec='seconds').replace('+00:00', 'Z')} "
         f"(TBX-Basic, TBX v{dialect.version})")
     if dialect is V2:
         encoding = etree.SubElement(header, t("encodingDesc"))
         etree.SubElement(encoding, t("p"), type="XCSURI").text = "TBXBasicXCSV02.xcs"
     text = etree.SubElement(root, t("text"))
-    ordered = sorted(terms, key=lambda term: term.id)
     if ordered or dialect is V2:  # v3 allows no empty body: an empty export has none
         body = etree.SubElement(text, t("body"))
         present = {term.id for term in ordered}

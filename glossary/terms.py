@@ -169,6 +169,9 @@ class Term:
     pinyin_note: str = ""
     created_at: datetime | None = field(default=None, compare=False)
     updated_at: datetime | None = field(default=None, compare=False)
+    #: The store's version of the entry (None outside a store): name it in ``Glossary.put``'s
+    #: ``if_match`` to write only if nobody has written since it was read.
+    version: int | None = field(default=None, compare=False)
     hit: Hit | None = field(default=None, compare=False)
     #: The pinyin already written out as (plain, numbers), as the store keeps it; rendered on
     #: demand (and cached) when absent.

@@ -91,6 +91,10 @@ def entry_problems(term: Term, profile: Profile = Profile.ENTRY) -> list[tuple[s
         if rendering.source and rendering.source.isdigit() and not 1 <= int(rendering.source) <= len(term.sources):
             found.append(("english", f"{rendering.text!r} cites source {rendering.source} but sources has "
                                      f"{len(term.sources)} entries"))
+    if len(set(term.sources)) != len(term.sources):
+        found.append(("sources", "a citation is listed twice; list it once and point to it with [source: N]"))
+    if any(not citation.strip() for citation in term.sources):
+        found.append(("sources", "a citation is empty"))
     found += [("pinyin", message) for message in _pinyin.count_problems(term.simplified, term.pinyin)]
     for form in term.variants:
         if not form.text.strip():

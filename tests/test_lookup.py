@@ -159,7 +159,7 @@ def test_a_hit_explained_from_its_key_rank_names_the_rendering_a_full_explanatio
     for query in SUMMARY_QUERIES:
         parsed = read_query(query)
         with curated.engine.connect() as connection:
-            best, _revision = curated._rank(connection, parsed, 20, None)
+            best, _revision = curated.index._rank(connection, parsed, 20, None)
         for term in curated.get_many(list(best)):
             field, kind, rank = best[term.id]
             assert explain(term, parsed, field, kind, rank) == explain(term, parsed, field, kind), (query, term.id)

@@ -124,16 +124,18 @@ def test_folding_agrees_with_the_script_module_on_chinese() -> None:
     assert fold_for_matching(text) == fold(text)
 
 
-def test_glossary_find_uses_one_matcher_per_revision_and_rebuilds_after_a_write(
+def test_glossary_find_keeps_its_matcher_until_a_write_and_patches_it_after_one(
         empty_store: glossary.Glossary) -> None:
     empty_store.import_terms(TERMS[:3])
     assert [m.term.id for m in empty_store.find("核心利益和命运共同体")] == ["community-with-a-shared-future"]
-    first = empty_store._matcher()
-    assert empty_store._matcher() is first  # not rebuilt per call
+    first = empty_store.annotation.snapshot().matcher()
+    assert empty_store.annotation.snapshot().matcher() is first  # not rebuilt per call
+    builds = empty_store.annotation.builds
     empty_store.import_terms(TERMS)
     assert [m.term.id for m in empty_store.find("核心利益和命运共同体")] == [
         "core-interests", "community-with-a-shared-future"]
-    assert empty_store._matcher() is not first
+    assert empty_store.annotation.snapshot().matcher() is not first
+    assert empty_store.annotation.builds == builds  # patched with the new entries, not rebuilt
 
 
 def test_glossary_find_joins_lines_when_asked(empty_store: glossary.Glossary) -> None:

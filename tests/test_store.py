@@ -121,14 +121,15 @@ def test_related_id_must_exist(empty_store: glossary.Glossary) -> None:
 
 def test_failed_write_leaves_the_store_as_it_was(empty_store: glossary.Glossary) -> None:
     empty_store.import_terms(SMALL)
-    before = empty_store.export("csv")
-    clash = replace(SMALL[0], id="another-id", related=())  # same simplified headword: fine for the model
+    before, revision = empty_store.export("csv"), empty_store.revision
+    twin = replace(SMALL[0], id="another-id", simplified="另一个", pinyin="lìng yī gè", related=())
     with empty_store.engine.begin() as connection:  # make the terms insert fail half-way
-        connection.execute(text("CREATE UNIQUE INDEX ux_test_simplified ON terms (simplified)"))
+        connection.execute(text("CREATE UNIQUE INDEX ux_test_definition ON terms (definition)"))
     with pytest.raises(StoreError, match="unchanged"):
         empty_store.import_terms([replace(SMALL[1], definition="Changed before the failure, for the test."),
-                                  clash], on_conflict="replace")
-    assert empty_store.export("csv") == before
+                                  twin], on_conflict="replace")
+    assert empty_store.export("csv") == before and empty_store.revision == revision
+    assert [r.action.value for r in empty_store.history("shared-future")] == ["create"]
 
 
 def test_prune_removes_entries_missing_from_the_import(empty_store: glossary.Glossary) -> None:
@@ -138,21 +139,26 @@ def test_prune_removes_entries_missing_from_the_import(empty_store: glossary.Glo
     assert report.removed == 1 and empty_store.count() == 1
 
 
-def test_store_follows_terms_csv_until_written_by_other_means(store_url: str, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_terms_csv_seeds_an_empty_store_and_after_that_comes_in_by_explicit_import(
+        store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     csv_path = tmp_path / "terms.csv"
     csv_path.write_bytes((DATA / "small-terms.csv").read_bytes())
     monkeypatch.setenv("GLOSSARY_TERMS_CSV", str(csv_path))
-    assert glossary.open(store_url).count() == 2
-    # terms.csv gains a row: the store follows on next open
+    g = glossary.open(store_url)
+    assert g.count() == 2
+    assert [(r.action.value, r.origin) for r in g.history("core-interests")] == [("create", "seed: terms.csv")]
+    assert g.info()["seeded_from_sha256"]  # written in the seeding transaction
+    # terms.csv gains a row: the store is the source of truth, and only says so
     extra = replace(SMALL[0], id="new-term", simplified="新词", pinyin="xīn cí", related=())
     csv_path.write_bytes(write_terms(SMALL + [extra]))
     g = glossary.open(store_url)
+    assert g.count() == 2 and "glossary import" in caplog.text
+    # an explicit import shows what changes, then brings it in with its history
+    preview = g.import_terms(read_terms(csv_path), dry_run=True)
+    assert [str(change) for change in preview.changes] == ["create new-term"] and g.count() == 2
+    g.import_terms(read_terms(csv_path), author="curator", origin="terms.csv")
     assert g.count() == 3
-    # someone imports by hand: later changes to terms.csv no longer overwrite the store
-    g.import_terms([replace(extra, id="manual", simplified="手工", pinyin="shǒugōng")])
-    csv_path.write_bytes(write_terms(SMALL))
-    assert glossary.open(store_url).count() == 4
+    assert [(r.action.value, r.author) for r in g.history("new-term")] == [("create", "curator")]
 
 
 def test_export_filters_by_domain_and_status(store: glossary.Glossary) -> None:

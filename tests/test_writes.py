@@ -1,0 +1,175 @@
+"""Writing one entry: put and withdraw with compare-and-swap, history, symmetric links, the change
+log, and other processes that see the write within a second without rebuilding anything.
+
+Every test that takes ``empty_store`` runs on SQLite and on the real PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from dataclasses import replace
+
+import pytest
+
+import glossary
+from conftest import DATA
+from glossary import Action, InvalidInput, Rendering, Status, TermNotFound, VersionConflict
+from glossary.csvio import read_terms
+
+SMALL = read_terms(DATA / "small-terms.csv")
+NEW = replace(SMALL[0], id="new-term", simplified="新型术语", pinyin="xīnxíng shùyǔ", related=(),
+              renderings=(Rendering("new-type term", Status.PREFERRED, source="1"),))
+
+
+@pytest.fixture
+def small(empty_store: glossary.Glossary) -> glossary.Glossary:
+    empty_store.import_terms(SMALL, author="setup")
+    return empty_store
+
+
+def test_put_changes_one_entry_bumps_its_version_and_records_before_and_after(small: glossary.Glossary) -> None:
+    term = small.get("core-interests")
+    revision = small.revision
+    written = small.put(replace(term, definition="Changed, for the test."), if_match=term.version,
+                        author="ana", comment="clearer definition", origin="test")
+    assert (written.version, small.get("core-interests").version) == (term.version + 1, term.version + 1)
+    assert small.revision == revision + 1
+    last = small.history("core-interests")[-1]
+    assert (last.action, last.author, last.comment, last.origin) == (Action.UPDATE, "ana", "clearer definition",
+                                                                     "test")
+    assert last.before == term and last.after is not None and last.after.definition == "Changed, for the test."
+    assert last.revision == small.revision
+    assert small.get("shared-future").version == 1  # nothing else was written
+
+
+def test_put_with_a_stale_version_is_a_conflict_and_writes_nothing(small: glossary.Glossary) -> None:
+    term = small.get("core-interests")
+    small.put(replace(term, definition="First writer wins."), if_match=term.version)
+    before = small.export("csv")
+    with pytest.raises(VersionConflict) as caught:
+        small.put(replace(term, definition="Second writer loses."), if_match=term.version)
+    assert caught.value.term_id == "core-interests" and "Read it again" in str(caught.value)
+    assert small.export("csv") == before
+
+
+def test_a_new_entry_is_put_with_version_zero_and_only_once(small: glossary.Glossary) -> None:
+    assert small.put(NEW, if_match=0).version == 1
+    with pytest.raises(VersionConflict, match="already exists"):
+        small.put(NEW, if_match=0)
+    assert [r.action for r in small.history("new-term")] == [Action.CREATE]
+
+
+def test_an_unchanged_put_writes_no_revision(small: glossary.Glossary) -> None:
+    revision = small.revision
+    term = small.get("core-interests")
+    assert small.put(term, if_match=term.version).version == term.version
+    assert small.revision == revision
+
+
+def test_links_are_kept_symmetric_by_the_store(small: glossary.Glossary) -> None:
+    small.put(replace(NEW, related=("core-interests",)))
+    assert "new-term" in small.get("core-interests").related  # the link back was added
+    assert small.history("core-interests")[-1].action is Action.UPDATE
+    new = small.get("new-term")
+    small.put(replace(new, related=()), if_match=new.version)
+    assert "new-term" not in small.get("core-interests").related  # and dropped on both sides
+
+
+def test_withdraw_removes_the_entry_and_the_links_to_it_and_keeps_its_history(small: glossary.Glossary) -> None:
+    shared = small.get("shared-future")
+    small.withdraw("shared-future", if_match=shared.version, author="ana", comment="merged")
+    with pytest.raises(TermNotFound):
+        small.get("shared-future")
+    assert small.get("core-interests").related == ()
+    history = small.history("shared-future")
+    assert [r.action for r in history] == [Action.CREATE, Action.WITHDRAW]
+    assert history[-1].before == shared and history[-1].after is None
+    assert small.lookup("mingyun gongtongti") == [] and small.find("命运共同体") == []
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"simplified": "命运共同体", "pinyin": "mìngyùn gòngtóngtǐ"}, "already the entry 'shared-future'"),
+    ({"related": ("no-such-entry",)}, "names no entry"),
+    ({"pinyin": "xīn"}, "syllables"),
+    ({"id": "Not A Slug"}, "slug"),
+])
+def test_put_is_validated_by_the_one_validator_and_a_refused_put_writes_nothing(
+        small: glossary.Glossary, change: dict[str, object], words: str) -> None:
+    before, revision = small.export("csv"), small.revision
+    with pytest.raises(InvalidInput, match=words) as caught:
+        small.put(replace(NEW, **change))  # type: ignore[arg-type]
+    assert "nothing was written" in str(caught.value)
+    assert small.export("csv") == before and small.revision == revision
+
+
+def test_a_write_touches_only_its_own_search_keys(small: glossary.Glossary) -> None:
+    term = small.get("core-interests")
+    renamed = replace(term, renderings=(Rendering("vital interests", Status.PREFERRED, source="1"),))
+    small.put(renamed, if_match=term.version)
+    assert [t.id for t in small.search("vital interests")] == ["core-interests"]
+    assert small.search("e:core interests") == []
+    assert [t.id for t in small.search("mingyun gongtongti")] == ["shared-future"]
+
+
+def test_the_change_log_names_what_each_revision_changed(small: glossary.Glossary) -> None:
+    start = small.revision
+    small.put(NEW)
+    term = small.get("core-interests")
+    small.put(replace(term, definition="Changed, for the test."), if_match=term.version)
+    revision, changed = small.repository.changes_since(start)
+    assert revision == start + 2 and changed == {"new-term", "core-interests"}
+
+
+# --- two processes -----------------------------------------------------------------------------
+
+
+def _write_once(url: str, barrier: object, definition: str, version: int, results: object) -> None:
+    store = glossary.Glossary(url)
+    term = store.get("core-interests")
+    barrier.wait()  # type: ignore[attr-defined]
+    try:
+        store.put(replace(term, definition=definition), if_match=version)
+        results.put("ok")  # type: ignore[attr-defined]
+    except VersionConflict:
+        results.put("conflict")  # type: ignore[attr-defined]
+    store.dispose()
+
+
+def test_two_processes_writing_the_same_entry_at_once_give_one_success_and_one_conflict(
+        small: glossary.Glossary) -> None:
+    version = small.get("core-interests").version
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(2), context.Queue()
+    writers = [context.Process(target=_write_once, args=(small.url, barrier, f"Written by {n}.", version, results))
+               for n in (1, 2)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+    assert sorted(results.get(timeout=5) for _ in writers) == ["conflict", "ok"]
+    assert small.get("core-interests").version == version + 1
+    assert [r.action for r in small.history("core-interests")] == [Action.CREATE, Action.UPDATE]
+
+
+def _put_new_term(url: str) -> None:
+    store = glossary.Glossary(url)
+    store.put(replace(NEW, variants=()))
+    store.dispose()
+
+
+def test_a_term_written_by_another_process_is_found_within_a_second_without_a_rebuild(
+        small: glossary.Glossary) -> None:
+    assert small.find("新型术语") == [] and small.search("xinxing shuyu") == []
+    builds = small.annotation.builds
+    writer = multiprocessing.get_context("spawn").Process(target=_put_new_term, args=(small.url,))
+    writer.start()
+    writer.join(60)
+    written = time.monotonic()
+    deadline = written + 1.0
+    while not (small.search("xinxing shuyu") and small.find("支持新型术语")):
+        assert time.monotonic() < deadline, "the other process's write is not seen within a second"
+        time.sleep(0.02)
+    assert [m.term.id for m in small.find("支持新型术语和核心利益")] == ["new-term", "core-interests"]
+    assert "新型术语 (xīnxíng shùyǔ" in small.annotate("新型术语", format="brackets")
+    assert small.annotation.builds == builds  # patched from the change log, no matcher rebuilt
