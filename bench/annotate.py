@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import glossary  # noqa: E402
 from bench.cedict import cedict_terms  # noqa: E402
-from glossary.matcher import Matcher, fold_for_matching  # noqa: E402
+from glossary.folding import fold_for_matching  # noqa: E402
+from glossary.matcher import Matcher  # noqa: E402
 from glossary.script import to_traditional  # noqa: E402
 
 FILLER = "的了在和是与对为将把被从向以及等中上下这那其各有我们他们双方国家发展进一步加强推动"
@@ -143,7 +144,7 @@ def main() -> None:
         text = make_text(words, simplified, traditional, size)
 
         start = time.perf_counter()
-        fold_for_matching(text)  # the first long text builds the bulk fold table (see matcher.py)
+        fold_for_matching(text)  # the first long text builds the bulk fold table (see folding.py)
         print(f"building the bulk fold table (once per process): {time.perf_counter() - start:.2f} s")
         measure("curated glossary", curated, text)
         measure("curated glossary, the same text in traditional characters (OpenCC s2t)", curated,

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import IO
 
 from . import pinyin as _pinyin
+from .pinyin_generate import suggest
 from .errors import InvalidInput, PinyinError, Problem
 from .gcpause import collector_paused
 from .script import to_traditional
 from .terms import Domain, Form, FormKind, Rendering, Status, Term
-from .validate import ID_PATTERN, Profile, entry_problems, set_problems
+from .validate import Profile, entry_problems, set_problems
 
 __all__ = ["COLUMNS", "read_terms", "write_terms", "parse_rendering", "format_rendering", "escape", "unescape"]
 
@@ -204,7 +205,10 @@ def row_to_term(cells: dict[str, str], row: _Row, profile: Profile = Profile.ENT
         except PinyinError as error:
             row.problem("pinyin", str(error))
     elif simplified:
-        stored_pinyin = _pinyin.suggest(simplified)
+        try:
+            stored_pinyin = suggest(simplified)
+        except PinyinError as error:
+            row.problem("pinyin", str(error))
     renderings: list[Rendering] = []
     for column, status in (("english", Status.PREFERRED), ("english_admitted", Status.ADMITTED),
                            ("english_deprecated", Status.DEPRECATED)):
@@ -294,7 +298,16 @@ def term_to_row(term: Term) -> list[str]:
 
 
 def content_cells(term: Term) -> list[str]:
-    """The cells of CONTENT_COLUMNS: everything curated about a term, not when it changed."""
+    """The cells of CONTENT_COLUMNS: everything curated about a term, not when it changed (made
+    once per term: an import needs them for the checksum, the row and the history)."""
+    memo = term._memo()
+    cells: list[str] | None = memo.get("cells")
+    if cells is None:
+        cells = memo["cells"] = _content_cells(term)
+    return list(cells)
+
+
+def _content_cells(term: Term) -> list[str]:
     return [
         term.id, term.simplified, term.traditional if term.traditional_curated else "",
         SEPARATOR.join(map(format_form, term.variants)), term.pinyin if term.pinyin_curated else "",

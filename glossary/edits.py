@@ -75,12 +75,20 @@ def canonical(term: Term) -> Term:
     spaces, tabs or line breaks is one space, none at the ends: what every interchange format
     keeps, TBX files pretty-printed by other tools included). Every format writes and reads
     this form, so what the store accepts comes back the same."""
+    ranks = [_GROUP[r.status] for r in term.renderings]
+    texts = [term.definition, term.pinyin_note, *term.sources, *(f.text for f in term.variants),
+             *(r.text for r in term.renderings), *(r.note for r in term.renderings if r.note)]
+    if ranks == sorted(ranks) and all(_spaced(text) == text for text in texts):
+        return term  # already canonical: most entries are
     groups = (Status.PREFERRED,), (Status.ADMITTED,), (Status.SUPERSEDED, Status.DEPRECATED)
     renderings = tuple(replace(r, text=_spaced(r.text), note=_spaced(r.note) if r.note else r.note)
                        for group in groups for r in term.renderings if r.status in group)
     return replace(term, renderings=renderings, definition=_spaced(term.definition),
                    pinyin_note=_spaced(term.pinyin_note), sources=tuple(_spaced(s) for s in term.sources),
                    variants=tuple(replace(f, text=_spaced(f.text)) for f in term.variants))
+
+
+_GROUP = {Status.PREFERRED: 0, Status.ADMITTED: 1, Status.SUPERSEDED: 2, Status.DEPRECATED: 2}
 
 
 def _spaced(text: str) -> str:

@@ -21,6 +21,16 @@ class PinyinError(GlossaryError, ValueError):
         super().__init__(f"pinyin {text!r}: {problem}; write tone-marked syllables such as 'zhànlüè'")
 
 
+class NoReading(PinyinError):
+    """Hanzi that pypinyin has no reading for, so no pinyin can be generated."""
+
+    def __init__(self, hanzi: str, character: str) -> None:
+        self.text, self.character = hanzi, character
+        self.problem = f"no reading is known for {character}"
+        GlossaryError.__init__(self, f"no pinyin can be generated for {hanzi}: pypinyin knows no reading of "
+                                     f"{character}; write the pinyin (tone marks, one syllable per character)")
+
+
 class TermNotFound(GlossaryError, LookupError):
     """No term has this id."""
 

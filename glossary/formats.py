@@ -126,13 +126,13 @@ def _write_tbx2(terms: Sequence[Term]) -> bytes:
 
 
 def _write_xlsx(terms: Sequence[Term]) -> bytes:
-    from .spreadsheet import write_xlsx
+    from .xlsx import write_xlsx
 
     return write_xlsx(terms)
 
 
 def _read_tbx(path: Path, options: dict[str, Any]) -> list[Term]:
-    from .tbx import read_tbx
+    from .tbx_read import read_tbx
 
     return read_tbx(path, options)
 

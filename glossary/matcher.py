@@ -1,13 +1,10 @@
 """Finding glossary terms in Chinese text: one Aho-Corasick automaton over folded forms.
 
-Text and patterns are folded the same way before scanning: traditional and variant characters
-to simplified (``glossary.script.fold``), and Chinese and full-width punctuation to its ASCII
-counterpart (“”「」 → ", full-width letters and digits → ASCII). Folding keeps the length of
-the text, so offsets found in the folded text are offsets in the caller's text. Short texts are
-folded with one ``str.translate`` call over a table that learns each character once; long ones
-with one numpy lookup in a table of the whole BMP, which also says which positions changed: a
-match over none of them reads exactly its pattern, which renderers use without slicing the text
-(see ``Matcher.spans``).
+Text and patterns are folded the same way before scanning (``glossary.folding``: traditional
+to simplified, Chinese and full-width punctuation to ASCII). Folding keeps the length of the
+text, so offsets found in the folded text are offsets in the caller's text; a long text's fold
+also says which positions changed, and a match over none of them reads exactly its pattern,
+which renderers use without slicing the text (see ``Matcher.spans``).
 
 Matches are leftmost-longest and never overlap: 永久全面战略伙伴关系 wins over the
 全面战略伙伴关系 inside it.
@@ -18,7 +15,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Sequence
-from functools import lru_cache
 from itertools import repeat
 from operator import add, itemgetter
 from typing import Any, NamedTuple
@@ -27,118 +23,16 @@ import ahocorasick_rs
 
 from .gcpause import collector_paused
 from .pinyin import is_hanzi
-from .script import EXTRA_FOLDS, fold_char, to_simplified
+from .folding import BULK_FROM, FOLD, bmp_table, fold_bulk, fold_for_matching, learn
 from .terms import Form, FormKind, Term
 
-__all__ = ["Match", "Matcher", "Spans", "Columns", "fold_for_matching", "written_kind"]
-
-#: Punctuation that Chinese, Hong Kong and Taiwan text writes in several ways.
-PUNCTUATION_FOLDS: dict[str, str] = {
-    **dict.fromkeys("“”„‟〝〞＂「」『』﹁﹂﹃﹄", '"'),
-    **dict.fromkeys("‘’‚‛＇", "'"),
-    "\u3000": " ",  # ideographic space
-}
+__all__ = ["Match", "Matcher", "Spans", "Columns", "written_kind"]
 
 #: Which form a pattern should belong to when two forms fold alike (the first listed wins).
 _KIND_PRIORITY = {kind: rank for rank, kind in enumerate(FormKind)}
 
 #: A single line break between two non-space characters (text extracted from PDF).
 _SINGLE_BREAK = re.compile(r"(?<=\S)\r?\n(?=\S)")
-
-
-#: Full-width letters and digits (２１世纪); full-width punctuation (，；！) stays as written.
-_FULL_WIDTH = re.compile("[０-９Ａ-Ｚａ-ｚ]")
-
-#: Below this code point only punctuation, full-width forms and surrogates fold; from here on
-#: the CJK blocks, where OpenCC decides.
-_CJK_FROM = 0x2E80
-
-
-class _FoldTable(dict[int, int]):
-    """A ``str.translate`` table that folds each character the first time it is seen."""
-
-    def __missing__(self, code: int) -> int:
-        char = chr(code)
-        if 0xD800 <= code <= 0xDFFF:  # a lone surrogate cannot reach the automaton
-            folded = 0xFFFD
-        elif _FULL_WIDTH.match(char):  # full-width letters and digits
-            folded = code - 0xFEE0
-        elif char in PUNCTUATION_FOLDS:
-            folded = ord(PUNCTUATION_FOLDS[char])
-        elif code < _CJK_FROM:
-            folded = code
-        else:
-            try:
-                result = fold_char(char)
-            except Exception:  # noqa: BLE001 - a character OpenCC cannot read stays as it is
-                result = char
-            folded = ord(result) if len(result) == 1 else code
-        self[code] = folded
-        return folded
-
-
-_FOLD = _FoldTable()
-
-#: From this length on, text is folded with one vectorised table lookup (numpy) instead of
-#: ``str.translate`` (about 0.1 µs a character): ~3 ms for 2 MB instead of ~70 ms.
-_BULK_FROM = 65536
-
-
-def fold_for_matching(text: str) -> str:
-    """Fold text for matching, keeping its length: ``str.translate`` over a table that learns
-    each character once for short texts; a vectorised lookup in a table of the whole Basic
-    Multilingual Plane for long ones. Text that folding leaves alone is returned as it is.
-
-    >>> fold_for_matching("永久全面戰略夥伴關係「一帶一路」")
-    '永久全面战略伙伴关系"一带一路"'
-    """
-    bulk = _fold_bulk(text, _bmp_table()) if len(text) >= _BULK_FROM else None
-    if bulk is not None:
-        return bulk[0]
-    folded = text.translate(_FOLD)
-    return text if folded == text else folded
-
-
-def _fold_bulk(text: str, table: Any, used: frozenset[int] | None = None) -> tuple[str, list[int] | None] | None:
-    """The text folded by one numpy lookup in ``table`` (BMP characters; the few beyond it are
-    folded one by one, and only to a character in ``used`` when given), and the positions that
-    changed (None when more than one in eight changed: traditional text); None
-    instead of both for text with lone surrogates (the translate path handles them)."""
-    try:
-        encoded = text.encode("utf-32-le")
-    except UnicodeEncodeError:  # a lone surrogate
-        return None
-    import numpy
-
-    codes = numpy.frombuffer(encoded, dtype=numpy.uint32)
-    if int(codes.max()) <= 0xFFFF:
-        folded = table[codes]
-    else:
-        folded = table[numpy.minimum(codes, 0xFFFF)]
-        for position in numpy.flatnonzero(codes > 0xFFFF).tolist():
-            code = int(codes[position])
-            target = _FOLD[code]
-            folded[position] = target if used is None or target in used else code
-    differs = folded != codes
-    how_many = int(numpy.count_nonzero(differs))
-    if not how_many:
-        return text, []
-    # traditional text changes nearly everywhere: then the positions are not worth listing
-    changed = numpy.flatnonzero(differs).tolist() if how_many * 8 <= len(codes) else None
-    return str(folded.tobytes().decode("utf-32-le")), changed
-
-
-@lru_cache(maxsize=1)
-def _bmp_table() -> Any:
-    """The fold of every BMP character as a numpy array (learned with one OpenCC call)."""
-    import numpy
-
-    _learn(range(_CJK_FROM, 0x10000))
-    table = numpy.arange(0x10000, dtype=numpy.uint32)
-    for code in range(0x10000):
-        if not 0xD800 <= code <= 0xDFFF:
-            table[code] = _FOLD[code]
-    return table
 
 
 class Match(tuple):  # type: ignore[type-arg]
@@ -243,7 +137,7 @@ class Matcher:
         # Term.forms() spelled out: it is called for every term of a 100k-term glossary
         every = [(term, [(term.simplified, FormKind.SIMPLIFIED), (term.traditional, FormKind.TRADITIONAL)]
                   + [(form.text, form.kind) for form in term.variants]) for term in terms]
-        _learn(set(map(ord, "".join(text for _, forms in every for text, _ in forms))))
+        learn(set(map(ord, "".join(text for _, forms in every for text, _ in forms))))
         owners: dict[str, tuple[int, Term, FormKind]] = {}
         forms: dict[str, dict[str, FormKind]] = {}
         priority = _KIND_PRIORITY
@@ -251,7 +145,7 @@ class Matcher:
             for text, kind in written:
                 if not text:
                     continue
-                pattern = text.translate(_FOLD)
+                pattern = text.translate(FOLD)
                 current = owners.get(pattern)
                 if current is None:
                     owners[pattern] = (priority[kind], term, kind)
@@ -351,16 +245,16 @@ class Matcher:
         Long texts use this matcher's own bulk table, which folds only characters whose folded
         form occurs in a pattern: elsewhere folding cannot make a match, and leaving “quotes”
         and other words alone keeps simplified text as written."""
-        if len(text) >= _BULK_FROM:
+        if len(text) >= BULK_FROM:
             if self._bulk_table is None:
                 import numpy
 
-                table = _bmp_table()
+                table = bmp_table()
                 used = frozenset(ord(char) for pattern in self.patterns for char in pattern)
                 kept = numpy.isin(table, numpy.array(sorted(used), dtype=numpy.uint32))
                 self._used = used
                 self._bulk_table = numpy.where(kept, table, numpy.arange(0x10000, dtype=numpy.uint32))
-            bulk = _fold_bulk(text, self._bulk_table, self._used)
+            bulk = fold_bulk(text, self._bulk_table, self._used)
             if bulk is not None:
                 return bulk
         folded = fold_for_matching(text)
@@ -427,21 +321,6 @@ class Spans(NamedTuple):
 _PATTERN = itemgetter(0)
 _START = itemgetter(1)
 _END = itemgetter(2)
-
-
-def _learn(codes: Iterable[int]) -> None:
-    """Fold many new CJK characters with one OpenCC call instead of one call per character."""
-    new = [code for code in codes if code not in _FOLD and code >= _CJK_FROM and not 0xD800 <= code <= 0xDFFF
-           and not 0xFF01 <= code <= 0xFF5E and chr(code) not in PUNCTUATION_FOLDS]
-    if len(new) < 64:
-        return  # the table learns these one by one
-    converted = to_simplified("\n".join(map(chr, new))).split("\n")
-    if len(converted) != len(new):
-        return
-    for code, simple in zip(new, converted):
-        char = chr(code)
-        folded = EXTRA_FOLDS.get(char) or (simple if len(simple) == 1 else char)
-        _FOLD[code] = ord(EXTRA_FOLDS.get(folded, folded))
 
 
 def _variant(term: Term, written: dict[str, FormKind], kind: FormKind) -> Form | None:

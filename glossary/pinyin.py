@@ -19,18 +19,18 @@ __all__ = [
     "Syllable",
     "parse",
     "render",
-    "suggest",
     "syllables",
     "read_digits",
     "count_readable",
     "count_problems",
-    "QueryPinyin",
-    "parse_query",
     "sort_key",
     "toneless_key",
     "spelled_key",
     "toned_key",
     "initials_key",
+    "key_letters",
+    "INTERJECTIONS",
+    "SYLLABLES",
 ]
 
 
@@ -68,7 +68,7 @@ SYLLABLES: frozenset[str] = frozenset(
     zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua
     zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo""".split()
 )
-_LONGEST = max(map(len, SYLLABLES))
+LONGEST = max(map(len, SYLLABLES))
 
 #: Combining tone marks (after NFD decomposition) and the tone each stands for.
 _TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
@@ -124,7 +124,7 @@ def _mark_position(letters: str) -> int:
 Token = Syllable | str
 
 
-def _decompose(word: str) -> tuple[str, dict[int, int]]:
+def decompose(word: str) -> tuple[str, dict[int, int]]:
     """Split a marked word into lowercase letters (ü → v) and {letter index: tone}."""
     letters: list[str] = []
     tones: dict[int, int] = {}
@@ -143,7 +143,7 @@ def _decompose(word: str) -> tuple[str, dict[int, int]]:
 
 
 #: Typed queries also spell lüe and nüe without the umlaut.
-_QUERY_SYLLABLES = SYLLABLES | {"lue", "nue"}
+QUERY_SYLLABLES = SYLLABLES | {"lue", "nue"}
 
 
 def _segment(letters: str, allow_partial: bool = False, inventory: frozenset[str] = SYLLABLES) -> list[str] | None:
@@ -161,7 +161,7 @@ def _segment(letters: str, allow_partial: bool = False, inventory: frozenset[str
             return []
         if start in failed:
             return None
-        for end in range(min(size, start + _LONGEST), start, -1):
+        for end in range(min(size, start + LONGEST), start, -1):
             piece = lowered[start:end]
             if start and piece[0] in "aoe":
                 continue
@@ -176,12 +176,12 @@ def _segment(letters: str, allow_partial: bool = False, inventory: frozenset[str
 
 
 @lru_cache(maxsize=1)
-def _syllable_prefixes() -> frozenset[str]:
+def syllable_prefixes() -> frozenset[str]:
     return frozenset(s[:i] for s in SYLLABLES for i in range(1, len(s) + 1))
 
 
 def _is_syllable_prefix(piece: str) -> bool:
-    return piece in _syllable_prefixes()
+    return piece in syllable_prefixes()
 
 
 @lru_cache(maxsize=1 << 18)  # big enough that a 120k-term import parses each pinyin once
@@ -215,7 +215,7 @@ def _separator(between: str, text: str) -> str:
 
 
 def _parse_word(word: str, text: str) -> list[Syllable]:
-    letters, tones = _decompose(word)
+    letters, tones = decompose(word)
     if letters.lower() in INTERJECTIONS:  # ń, ňg, ḿ, hm, hng, ê: a word of their own
         pieces: list[str] | None = [letters]
     elif not letters.isascii() or not letters.isalpha():
@@ -336,102 +336,6 @@ def count_problems(hanzi: str, pinyin: str) -> list[str]:
     return []
 
 
-# --- suggestion -----------------------------------------------------------------------------
-
-
-#: Readings pypinyin gets wrong in policy language, given to it as phrases (numbered pinyin).
-POLICY_PHRASES: dict[str, str] = {
-    "干涉": "gan1 she4",  # not gàn: 不干涉内政 bù gānshè nèizhèng
-    "不干涉": "bu4 gan1 she4",
-    "长臂": "chang2 bi4",  # not zhǎng: 长臂管辖 chángbì guǎnxiá
-    "为中心": "wei2 zhong1 xin1",  # 以人民为中心 yǐ rénmín wéi zhōngxīn
-    "相通": "xiang1 tong1",
-    "为人民服务": "wei4 ren2 min2 fu2 wu4",  # not wéirén
-    "朝鲜": "chao2 xian3",
-    "和衷共济": "he2 zhong1 gong4 ji4",
-    "行稳致远": "xing2 wen3 zhi4 yuan3",
-}
-
-
-@lru_cache(maxsize=1)
-def _pypinyin() -> object:
-    """pypinyin, taught POLICY_PHRASES once, on first use."""
-    import pypinyin
-
-    pypinyin.load_phrases_dict({
-        phrase: [[Syllable(r[:-1].replace("v", "ü"), int(r[-1])).marked()] for r in reading.split()]
-        for phrase, reading in POLICY_PHRASES.items()
-    })
-    return pypinyin
-
-
-@lru_cache(maxsize=4096)
-def suggest(hanzi: str) -> str:
-    """Suggest the stored form for a Chinese string with pypinyin (polyphones by word context).
-
-    Words come from pypinyin's phrase segmentation, single characters paired up, numbers read
-    out as one word. A suggestion to curate, not a verdict.
-
-    >>> suggest("民心相通")
-    'mínxīn xiāngtōng'
-    >>> suggest("21世纪")
-    'èrshíyī shìjì'
-    """
-    _pypinyin()
-    from pypinyin import Style, lazy_pinyin
-    from pypinyin.seg.mmseg import seg
-
-    words: list[list[Syllable]] = []
-    pending: list[Syllable] = []  # single characters waiting to be paired
-    out: list[str] = []
-
-    def flush() -> None:
-        for start in range(0, len(pending), 2):
-            words.append(pending[start:start + 2])
-        pending.clear()
-
-    for chunk in re.split(r"(\d+)", hanzi):
-        if not chunk:
-            continue
-        if chunk.isdigit():
-            flush()
-            words.append(_readings(lazy_pinyin, Style, read_digits(chunk)))
-            continue
-        for piece in seg.cut(chunk):
-            if not all(is_hanzi(c) for c in piece):
-                flush()
-                punctuation = "".join(c for c in piece if c in ",，、“”\"")
-                if punctuation:
-                    words.append([])  # marks a punctuation slot
-                    out.append(punctuation.replace("，", ",").replace("、", ","))
-                continue
-            readings = _readings(lazy_pinyin, Style, piece)
-            if len(readings) == 1:
-                pending.extend(readings)
-            else:
-                flush()
-                words.append(readings)
-    flush()
-    text: list[str] = []
-    marks = iter(out)
-    for word in words:
-        if not word:
-            text.append(next(marks))
-            continue
-        joined = ""
-        for index, syllable in enumerate(word):
-            if index and syllable.letters[0] in "aoe":
-                joined += "'"
-            joined += syllable.marked()
-        text.append(joined)
-    return re.sub(r" ([,”])", r"\1", " ".join(text)).replace("“ ", "“").strip()
-
-
-def _readings(lazy_pinyin: object, style: object, chunk: str) -> list[Syllable]:
-    readings = lazy_pinyin(chunk, style=style.TONE3, neutral_tone_with_five=True, v_to_u=False)  # type: ignore
-    return [Syllable(r[:-1].replace("ü", "v"), int(r[-1])) for r in readings if re.fullmatch(r"[a-zü]+[1-5]", r)]
-
-
 # --- search keys ----------------------------------------------------------------------------
 
 
@@ -447,204 +351,30 @@ def sort_key(text: str) -> tuple[tuple[str, int], ...]:
 
 def toneless_key(text: str) -> str:
     """Search key without tones: syllables lowercased, ü → u, run together: ``zhanluehuoban``."""
-    return "".join(_key(s.letters) for s in syllables(text))
+    return "".join(key_letters(s.letters) for s in syllables(text))
 
 
 def spelled_key(text: str) -> str:
     """Search key without tones, syllables joined by ``'``: ``xi'an``, ``jiu'er'gong'shi``."""
-    return "'".join(_key(s.letters) for s in syllables(text))
+    return "'".join(key_letters(s.letters) for s in syllables(text))
 
 
 def toned_key(text: str) -> str:
     """Search key with tone numbers, ü as v: ``zhan4lve4huo3ban4``."""
-    return "".join(f"{_key(s.letters, toned=True)}{s.tone}" for s in syllables(text))
+    return "".join(f"{key_letters(s.letters, toned=True)}{s.tone}" for s in syllables(text))
 
 
 def initials_key(text: str) -> str:
     """First letter of every syllable: 命运共同体 → ``mygtt``."""
-    return "".join(_key(s.letters)[0] for s in syllables(text))
-
-
-@dataclass(frozen=True)
-class QueryPinyin:
-    """A user's pinyin query reduced to the keys it is searched under.
-
-    A run of letters can often be read as syllables in more than one way (``xian`` is xian or
-    xi'an, ``fangan`` fang'an or fan'gan); every reading the query allows is kept:
-
-    - ``letters``: the toneless letters run together, the ``py`` key. It stands for every
-      reading at once, so a query that fixes no syllable boundary is searched by it alone.
-    - ``spelled``: when the query fixes syllable boundaries (a space, an apostrophe, a hyphen,
-      a quote…), one toneless key per reading, syllables joined by ``'`` (the ``pyb`` key):
-      ``xi'an`` is then only xi+an. Empty when the query fixes none, or allows too many
-      readings to list (``letters`` is searched instead: it finds them all).
-    - ``toned``: when the query carries tones (marks or numbers) on every syllable but the last
-      (still being typed), one toned key per reading (``pyt``), e.g. ``xi1an1``.
-    - ``loose``: tone marks were left off some syllable: the toneless keys are searched too.
-    - ``complete``: every syllable is whole (not a prefix being typed) in some reading.
-    """
-
-    letters: str
-    spelled: tuple[str, ...] = ()
-    toned: tuple[str, ...] = ()
-    loose: bool = False
-    complete: bool = True
+    return "".join(key_letters(s.letters)[0] for s in syllables(text))
 
 
 #: Interjection syllables (ń ňg ḿ hm hng ê…): valid, but only as a word of their own, never
 #: split out of a longer run of letters (where ``ng`` or ``m`` would read ``ming`` as mi+ng).
 INTERJECTIONS = frozenset({"n", "ng", "m", "hm", "hng", "ê"})
-_WITH_INTERJECTIONS = _QUERY_SYLLABLES | INTERJECTIONS
-#: Most readings a query is searched under, one index scan each; past it, the toneless letters
-#: (which find every reading, only without the boundaries the query fixed).
-MAX_READINGS = 8
-#: Characters that separate syllables in a query: any space or punctuation (apostrophes, hyphens,
-#: quotes, commas, middle dots as our own pinyin shows them, and their full-width forms).
-_QUERY_PIECE = re.compile(r"((?:[^\W\d_]|[\u0300-\u036f])+)([0-9]?)|((?:[^\w\u0300-\u036f]|_)+)")
 
 
-def _split_readings(letters: str, partial_end: bool = False,
-                    inventory: frozenset[str] = _QUERY_SYLLABLES) -> list[tuple[str, ...]]:
-    """Every way to split a run of toneless letters (ü as v) into syllables of ``inventory``,
-    zero-initial ones (an, er, ou…) anywhere; with ``partial_end`` the last piece may be the
-    start of a syllable. At most ``MAX_READINGS + 1`` readings (more means: too many to list).
-
-    >>> _split_readings("xian")
-    [('xian',), ('xi', 'an')]
-    >>> _split_readings("mingyungongt", True)
-    [('ming', 'yun', 'gong', 't')]
-    """
-    size = len(letters)
-    prefixes = _syllable_prefixes()
-    memo: dict[int, list[tuple[str, ...]]] = {}
-
-    def tails(start: int) -> list[tuple[str, ...]]:
-        if start == size:
-            return [()]
-        if start in memo:
-            return memo[start]
-        found: list[tuple[str, ...]] = []
-        for end in range(min(size, start + _LONGEST), start, -1):
-            piece = letters[start:end]
-            if piece in inventory:
-                found += [(piece, *rest) for rest in tails(end)]
-            elif partial_end and end == size and piece in prefixes:
-                found.append((piece,))
-            if len(found) > MAX_READINGS:
-                break
-        memo[start] = found[:MAX_READINGS + 1]
-        return memo[start]
-
-    return tails(0)
-
-
-@lru_cache(maxsize=4096)
-def parse_query(query: str) -> QueryPinyin | None:
-    """Read pinyin as users type it: marks, numbers or none; spaced, joined, or with our own
-    pinyin's apostrophes, hyphens, quotes and commas; ü as ü, v, u: or u. Returns None when
-    the text cannot be pinyin.
-
-    >>> parse_query("Ming4yun4 gong4tong2ti3").toned
-    ('ming4yun4gong4tong2ti3',)
-    >>> parse_query("jiu'er gongshi").spelled
-    ("jiu'er'gong'shi",)
-    >>> parse_query("xian").spelled, parse_query("xian").letters
-    ((), 'xian')
-    >>> parse_query("fāngàn").toned
-    ('fang1an4', 'fan1gan4')
-    """
-    text = unicodedata.normalize("NFD", query.strip().lower()).replace("u:", "v")
-    pieces = _QUERY_PIECE.findall(text)
-    if not pieces or "".join(word + digit + between for word, digit, between in pieces) != text:
-        return None  # stray digits: "12", "ming44"
-    chunks: list[tuple[str, dict[int, int], int | None]] = []  # letters, {index: marked tone}, digit
-    bounded = False  # the query fixes a syllable boundary (a separator, or a tone number)
-    for word, digit, between in pieces:
-        if between:
-            bounded = bounded or bool(chunks)
-            continue
-        letters, tones = _decompose(word)
-        if (not letters.isascii() and letters != "ê") or digit in ("0", "6", "7", "8", "9"):
-            return None
-        bounded = bounded or bool(chunks)
-        chunks.append((letters, tones, int(digit) if digit else None))
-    if not chunks:
-        return None
-    per_chunk: list[list[tuple[tuple[str, int | None], ...]]] = []
-    for index, (letters, tones, digit) in enumerate(chunks):
-        partial = index == len(chunks) - 1 and digit is None  # the last syllable may be half typed
-        # Readings with interjections (ng, m, hm…) only when there is no other (or "ming" would be
-        # mi+ng too); a half-typed last syllable only when the letters end no syllable (the keys
-        # are searched by prefix: "ming yun" also finds ming'yun'ge…).
-        options: list[tuple[tuple[str, int | None], ...]] = []
-        for half, inventory in ((False, _QUERY_SYLLABLES), (False, _WITH_INTERJECTIONS), (partial, _WITH_INTERJECTIONS)):
-            options = [read for reading in _split_readings(letters, half, inventory)
-                       if (read := _tones_of(reading, tones, digit)) is not None]
-            if options:
-                break
-        if not options:
-            return None
-        per_chunk.append(options)
-    letters = _key("".join(chunk[0] for chunk in chunks))
-    readings = _combine(per_chunk)
-    if readings is None:  # too many readings to list: the toneless letters find them all
-        return QueryPinyin(letters, loose=True)
-    complete = any(r[-1][0] in _WITH_INTERJECTIONS for r in readings)
-    spelled = tuple(dict.fromkeys("'".join(_key(s) for s, _ in r) for r in readings)) if bounded else ()
-    marked = any(tones for _, tones, _ in chunks)
-    toned: list[str] = []
-    loose = False
-    if marked or any(digit for _, _, digit in chunks):
-        for reading in readings:
-            untoned = any(tone is None for _, tone in reading[:-1])
-            if untoned and not marked:
-                continue  # tone numbers missing in the middle: search without tones
-            # with tone marks, a syllable written without one has the neutral tone, or the
-            # typist left it off: both are searched
-            loose = loose or untoned
-            head = "".join(_key(s, toned=True) + str(tone or 5) for s, tone in reading[:-1])
-            last, tone = reading[-1]
-            toned.append(head + _key(last, toned=True) + (str(tone) if tone else ""))
-    return QueryPinyin(letters, spelled, tuple(dict.fromkeys(toned)), loose or not toned, complete)
-
-
-def _tones_of(reading: tuple[str, ...], tones: dict[int, int],
-              digit: int | None) -> tuple[tuple[str, int | None], ...] | None:
-    """A reading's syllables with their tones (marks by position, the digit on the last);
-    None when a syllable would carry two marks."""
-    out: list[tuple[str, int | None]] = []
-    start = 0
-    for index, piece in enumerate(reading):
-        end = start + len(piece)
-        marks = [tone for position, tone in tones.items() if start <= position < end]
-        if len(marks) > 1:
-            return None
-        tone = marks[0] if marks else None
-        if digit is not None and index == len(reading) - 1:
-            tone = digit
-        out.append((_fix_lue(piece), tone))
-        start = end
-    return tuple(out)
-
-
-def _combine(per_chunk: list[list[tuple[tuple[str, int | None], ...]]]
-             ) -> list[tuple[tuple[str, int | None], ...]] | None:
-    """Every reading of the whole query, one per choice of reading per chunk; None past
-    MAX_READINGS."""
-    readings: list[tuple[tuple[str, int | None], ...]] = [()]
-    for options in per_chunk:
-        readings = [done + option for done in readings for option in options]
-        if len(readings) > MAX_READINGS:
-            return None
-    return readings
-
-
-def _key(letters: str, toned: bool = False) -> str:
+def key_letters(letters: str, toned: bool = False) -> str:
     """Letters as the search keys write them: ü as u without tones, as v with them; ê as e."""
     letters = letters.replace("ê", "e")
     return letters if toned else letters.replace("v", "u")
-
-
-def _fix_lue(piece: str) -> str:
-    """``lue``/``nue`` only exist with ü: write them ``lve``/``nve`` in the toned key."""
-    return {"lue": "lve", "nue": "nve"}.get(piece, piece)

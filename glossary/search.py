@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import pinyin as _pinyin
+from .pinyin_query import QueryPinyin, parse_query
 from .script import fold
 from .terms import Hit, Status, Term
 
@@ -48,7 +49,7 @@ class Query:
     text: str
     kinds: tuple[QueryKind, ...]
     hanzi: str = ""
-    pinyin: _pinyin.QueryPinyin | None = None
+    pinyin: QueryPinyin | None = None
     initials: str = ""
     english: str = ""
     words: tuple[str, ...] = ()
@@ -81,7 +82,7 @@ def read_query(text: str) -> Query:
         return Query(text, (QueryKind.HANZI, QueryKind.ENGLISH), hanzi=hanzi, english=normalize_english(text),
                      words=tuple(english_words(text)))
     kinds: list[QueryKind] = []
-    parsed = _pinyin.parse_query(text) if forced in (None, QueryKind.PINYIN) else None
+    parsed = parse_query(text) if forced in (None, QueryKind.PINYIN) else None
     # initials are typed as one run of letters (mygtt), perhaps with our apostrophes or hyphens
     letters = _INITIALS_IGNORED.sub("", text).lower()
     initials = letters if forced in (None, QueryKind.PINYIN) and letters.isascii() and letters.isalpha() \

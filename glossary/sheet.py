@@ -58,7 +58,7 @@ def write_sheet_csv(terms: Iterable[Term]) -> bytes:
 
 def write_sheet_xlsx(terms: Iterable[Term]) -> bytes:
     """The sheet as an XLSX workbook: a bold, frozen header, an autofilter, sensible widths."""
-    from .spreadsheet import write_table
+    from .xlsx import write_table
 
     return write_table("glossary", SHEET_COLUMNS, list(sheet_rows(terms)), widths=_WIDTHS, autofilter=True)
 

@@ -144,13 +144,13 @@ class AnnotationService:
                 current = self._snapshot = self._advance(current)
             return current
 
-    def refresh(self) -> Snapshot:
-        """Bring the snapshot up to date now, building a new base if the change needs one (after
-        an import made by this process: the importer pays, not a later request)."""
+    def refresh(self) -> Snapshot | None:
+        """Bring a kept snapshot up to date now, building a new base if the change needs one
+        (after an import made by this process: the importer pays, not a later request)."""
         with self._lock:
             current = self._snapshot
             if current is None:
-                return self._set(self._full())
+                return None  # nothing kept yet: the first annotation builds it
             _revision, changed = self.repository.changes_since(current.revision)
             return self._set(self._full() if changed is None else self._advance(current))
 

@@ -18,21 +18,21 @@ import enum
 import io
 import re
 import unicodedata
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from . import pinyin as _pinyin
-from .csvio import COLUMNS, REQUIRED_COLUMNS, read_terms, term_to_row
+from .pinyin_generate import suggest
+from .csvio import REQUIRED_COLUMNS, read_terms
 from .validate import entry_problems
 from .errors import InvalidInput, PinyinError, Problem
 from .script import to_simplified, to_traditional
 from .terms import Domain, Form, Rendering, Status, Term
 
-__all__ = ["Field", "read_spreadsheet", "write_xlsx", "decode", "parse_mapping", "make_id",
+__all__ = ["Field", "read_spreadsheet", "decode", "parse_mapping", "make_id",
            "adopt_stored_ids"]
 
 
@@ -403,14 +403,14 @@ def _row_to_term(values: dict[Field, str], fault: Callable[[Field, str], None], 
     renderings += [Rendering(text, Status.ADMITTED) for text in english[1:] + _items(values, Field.ENGLISH_ADMITTED)]
     renderings += [Rendering(text, Status.DEPRECATED) for text in _items(values, Field.ENGLISH_DEPRECATED)]
     try:
-        plain = _pinyin.render(stored_pinyin or _pinyin.suggest(simplified), "plain")
+        plain = _pinyin.render(stored_pinyin or suggest(simplified), "plain")
     except PinyinError as error:
         problem(Field.PINYIN, str(error))
         return None
     term = Term(
         id=term_id or make_id(english[0], plain),
         simplified=simplified, traditional=traditional or to_traditional(simplified),
-        pinyin=stored_pinyin or _pinyin.suggest(simplified), domain=domain,
+        pinyin=stored_pinyin or suggest(simplified), domain=domain,
         definition=values.get(Field.DEFINITION, ""), renderings=tuple(renderings),
         variants=tuple(dict.fromkeys(v for v in variants if v.text not in (simplified, traditional))),
         sources=sources, traditional_curated=bool(traditional), pinyin_curated=bool(stored_pinyin),
@@ -430,76 +430,3 @@ def _items(values: dict[Field, str], field: Field) -> list[str]:
 def _domain(text: str) -> Domain:
     """A Domain from its value or its label ("Belt and road")."""
     return Domain(text.strip().lower().replace(" ", "-"))
-
-
-# --- XLSX export --------------------------------------------------------------------------
-
-
-def write_xlsx(terms: Iterable[Term]) -> bytes:
-    """The terms as an XLSX workbook with the terms.csv columns, one row per term, sorted by id.
-
-    Every cell is written as text, so a cell starting with ``=`` is shown, never run as a formula.
-
-    >>> from glossary.terms import Term, Rendering, Status, Domain
-    >>> data = write_xlsx([Term("x", "核心利益", "核心利益", "héxīn lìyì", Domain.SOVEREIGNTY, "",
-    ...                         (Rendering("core interests", Status.PREFERRED),))])
-    >>> data[:2]
-    b'PK'
-    """
-    return write_table("terms", COLUMNS, [term_to_row(term) for term in sorted(terms, key=lambda t: t.id)])
-
-
-_FIXED_TIME = datetime(2000, 1, 1)
-
-
-def write_table(name: str, header: Sequence[str], rows: Iterable[Sequence[str]],
-                widths: Sequence[int] | None = None, autofilter: bool = False) -> bytes:
-    """One worksheet: a bold, frozen header row, then the rows, every cell written as text (never
-    a formula, whatever it starts with); column widths in characters and an autofilter if asked."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
-
-    workbook = Workbook(write_only=True)
-    # the same terms give the same bytes: no time of writing in the document properties
-    workbook.properties.created = workbook.properties.modified = _FIXED_TIME
-    sheet = workbook.create_sheet(name)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths or ()):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top") if widths else None
-
-    def text_cells(values: Iterable[str], font: Font | None = None) -> Iterator[WriteOnlyCell]:
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-            if font is not None:
-                cell.font = font
-            if wrap is not None:
-                cell.alignment = wrap
-            yield cell
-
-    count = 0
-    sheet.append(list(text_cells(header, bold)))
-    for row in rows:
-        sheet.append(list(text_cells(row)))
-        count += 1
-    if autofilter:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()  # not Workbook.save, which stamps the time of writing
-    return _without_times(buffer.getvalue())
-
-
-def _without_times(data: bytes) -> bytes:
-    """The zip again with every entry dated 1980-01-01: the same terms give the same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), source.read(info),
-                            compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()

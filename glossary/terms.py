@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from json.encoder import encode_basestring as _json_string  # what json.dumps(ensure_ascii=False) uses
@@ -112,7 +111,9 @@ class Form:
         >>> Form("亚投行", FormKind.ABBREVIATION, "Yàtóuháng").pinyin_as("plain")
         'Yatouhang'
         """
-        marks = self.pinyin or _pinyin.suggest(self.text)
+        from .pinyin_generate import suggest
+
+        marks = self.pinyin or suggest(self.text)
         return marks if style == "marks" else _pinyin.render(marks, style)
 
     @property

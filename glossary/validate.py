@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from . import pinyin as _pinyin
+from .pinyin_generate import suggest
+from .errors import PinyinError
 from .terms import Domain, Status, Term
 
 __all__ = ["Profile", "ID_PATTERN", "LIMITS", "entry_problems", "set_problems", "valid_id"]
@@ -102,6 +104,11 @@ def entry_problems(term: Term, profile: Profile = Profile.ENTRY) -> list[tuple[s
         if form.pinyin:
             found += [("variants", f"{form.text}: {message}")
                       for message in _pinyin.count_problems(form.text, form.pinyin)]
+        else:
+            try:
+                suggest(form.text)
+            except PinyinError as error:
+                found.append(("variants", f"{form.text}: {error}"))
     for other in term.related:
         if not ID_PATTERN.fullmatch(other):
             found.append(("related", f"related {other!r} is not an id"))
@@ -135,26 +142,29 @@ def _curated_problems(term: Term) -> list[tuple[str, str]]:
     if readable and term.pinyin != _pinyin.render(term.pinyin, "marks"):
         found.append(("pinyin", f"write the pinyin in normal form: {_pinyin.render(term.pinyin, 'marks')!r}"))
     if _differs(term.pinyin, term.simplified) and not term.pinyin_note:
-        found.append(("pinyin_note", f"the pinyin differs from the generated {_pinyin.suggest(term.simplified)!r}; "
-                                     "say why in pinyin_note"))
+        found.append(("pinyin_note", "the pinyin differs from what pypinyin generates; say why in pinyin_note"))
     for form in term.variants:
         if not form.pinyin:
             found.append(("variants", f"give {form.text} its pinyin ('{form.text} [pinyin: …]')"))
         elif _differs(form.pinyin, form.text) and form.text not in term.pinyin_note:
-            found.append(("pinyin_note", f"{form.text} is {form.pinyin!r}, generated {_pinyin.suggest(form.text)!r}; "
-                                         f"say why in pinyin_note, naming {form.text}"))
+            found.append(("pinyin_note", f"{form.text} is {form.pinyin!r}, not what pypinyin generates; say why in "
+                                         f"pinyin_note, naming {form.text}"))
     if term.updated_at is None:
         found.append(("updated", "give the date the entry last changed (YYYY-MM-DD)"))
     return found
 
 
 def _differs(pinyin: str, hanzi: str) -> bool:
-    """Whether curated pinyin has other syllables or tones than pypinyin suggests."""
+    """Whether curated pinyin has other syllables or tones than pypinyin suggests (or pypinyin
+    has none to suggest)."""
     try:
         curated = [(s.letters, s.tone) for s in _pinyin.syllables(pinyin)]
     except ValueError:
         return False  # reported as a pinyin problem already
-    return curated != [(s.letters, s.tone) for s in _pinyin.syllables(_pinyin.suggest(hanzi))]
+    try:
+        return curated != [(s.letters, s.tone) for s in _pinyin.syllables(suggest(hanzi))]
+    except ValueError:
+        return True
 
 
 def set_problems(terms: Sequence[Term], profile: Profile = Profile.ENTRY,

@@ -14,7 +14,7 @@ import glossary
 from glossary import AnnotationFormat
 from glossary.annotate import annotate
 from glossary.csvio import read_terms
-from glossary import matcher as matcher_module
+from glossary import folding as folding_module
 from glossary.matcher import Matcher
 from glossary.script import to_traditional
 from tests.conftest import DATA
@@ -196,13 +196,13 @@ PARAGRAPH = ("双方发展永久全面战略伙伴关系，维护“核心利益
 @pytest.mark.parametrize("format", [AnnotationFormat.HTML, AnnotationFormat.BRACKETS])
 def test_a_long_text_is_annotated_exactly_as_its_paragraphs_are(paragraph: str, format: AnnotationFormat) -> None:
     # long texts take the bulk folding path; a paragraph alone takes the short one
-    copies = matcher_module._BULK_FROM // len(paragraph) + 2
+    copies = folding_module.BULK_FROM // len(paragraph) + 2
     assert annotate(paragraph * copies, MATCHER, format) == annotate(paragraph, MATCHER, format) * copies
 
 
 @pytest.mark.parametrize("paragraph", [PARAGRAPH, to_traditional(PARAGRAPH)], ids=["simplified", "traditional"])
 def test_a_long_text_gives_the_matches_of_its_paragraphs_at_shifted_offsets(paragraph: str) -> None:
-    copies = matcher_module._BULK_FROM // len(paragraph) + 2
+    copies = folding_module.BULK_FROM // len(paragraph) + 2
     one = [(m.start, m.end, m.text, m.form, m.term.id) for m in MATCHER.find(paragraph)]
     assert one and len({form for *_, form, _ in one}) > 1  # more than one form is exercised
     shifted = [(start + n * len(paragraph), end + n * len(paragraph), text, form, term)
@@ -211,7 +211,7 @@ def test_a_long_text_gives_the_matches_of_its_paragraphs_at_shifted_offsets(para
 
 
 def test_first_only_on_a_long_text_marks_the_first_paragraph_only() -> None:
-    copies = matcher_module._BULK_FROM // len(PARAGRAPH) + 2
+    copies = folding_module.BULK_FROM // len(PARAGRAPH) + 2
     expected = annotate(PARAGRAPH, MATCHER, "brackets", first_only=True) + PARAGRAPH * (copies - 1)
     assert annotate(PARAGRAPH * copies, MATCHER, "brackets", first_only=True) == expected
 

@@ -4,7 +4,6 @@ curated store and every other page, in Debian's chromium."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest

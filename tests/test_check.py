@@ -227,3 +227,12 @@ def replace_sources(term: glossary.Term) -> glossary.Term:
 
     renderings = tuple(replace(r, source="1") if r.status is Status.PREFERRED else r for r in term.renderings)
     return replace(term, renderings=renderings, sources=("Test source, 2024",), definition="Test entry.")
+
+
+def test_cli_annotate_english_can_mark_every_occurrence_and_keep_to_a_domain(home: Path) -> None:
+    text = "core interests and core interests"
+    once = CliRunner().invoke(cli, ["annotate", "--english", "-"], input=text).output
+    every = CliRunner().invoke(cli, ["annotate", "--english", "--every-occurrence", "-"], input=text).output
+    assert once.count("(核心利益") == 1 and every.count("(核心利益") == 2
+    other = CliRunner().invoke(cli, ["annotate", "--english", "--domain", "diplomacy", "-"], input=text).output
+    assert "(核心利益" not in other  # core interests is a sovereignty term

@@ -8,8 +8,9 @@ from hypothesis import given, settings, strategies as st
 import glossary
 from glossary import FormKind
 from glossary.csvio import read_terms
-from glossary import matcher as matcher_module
-from glossary.matcher import Match, Matcher, fold_for_matching
+from glossary import folding as folding_module
+from glossary.folding import fold_for_matching
+from glossary.matcher import Match, Matcher
 from glossary.script import fold
 from tests.conftest import DATA
 
@@ -148,7 +149,7 @@ def test_glossary_find_joins_lines_when_asked(empty_store: glossary.Glossary) ->
 @pytest.mark.parametrize("text", ["永久全面戰略夥伴關係", "核心利益", "「一帶一路」ＡＢＣ", "\ud800核心", "𠀀爲",
                                   "㑮夥"])  # 㑮 folds to a character beyond the BMP
 def test_long_texts_fold_with_the_bulk_table_exactly_as_short_texts(text: str) -> None:
-    filler = "中" * matcher_module._BULK_FROM
+    filler = "中" * folding_module.BULK_FROM
     folded = fold_for_matching(filler + text)
     assert len(folded) == len(filler + text)
     assert folded[-len(text):] == fold_for_matching(text) == "".join(fold_for_matching(c) for c in text)
@@ -156,11 +157,11 @@ def test_long_texts_fold_with_the_bulk_table_exactly_as_short_texts(text: str) -
 
 def test_a_long_text_with_a_few_foldable_characters_folds_only_those() -> None:
     text = ("中国“一带一路”显著著名" + "发展" * 100) * 400
-    assert len(text) > matcher_module._BULK_FROM
+    assert len(text) > folding_module.BULK_FROM
     assert fold_for_matching(text) == text.translate(str.maketrans({"“": '"', "”": '"', "著": "着"}))
 
 
-@pytest.mark.parametrize("size", [10, matcher_module._BULK_FROM])
+@pytest.mark.parametrize("size", [10, folding_module.BULK_FROM])
 def test_text_that_folding_leaves_alone_is_returned_as_it_is(size: int) -> None:
     text = ("核心利益和命运共同体。" * size)[:size]
     assert fold_for_matching(text) is text
@@ -200,7 +201,7 @@ def test_a_match_reads_the_callers_text_and_compares_by_what_it_found() -> None:
                 min_size=1, max_size=12))
 def test_in_a_long_text_each_match_reads_what_the_text_says_there(pieces: list[str]) -> None:
     unit = "".join(pieces) + "发展。"
-    text = unit * (matcher_module._BULK_FROM // len(unit) + 1)  # long: folded in bulk, positions listed
+    text = unit * (folding_module.BULK_FROM // len(unit) + 1)  # long: folded in bulk, positions listed
     for match in MATCHER.find(text):
         written = text[match.start:match.end]
         assert match.text == written

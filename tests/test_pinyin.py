@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from glossary import PinyinError
-from glossary.pinyin import count_readable, parse_query, read_digits, render, suggest, syllables
+from glossary.pinyin import count_readable, read_digits, render, syllables
+from glossary.pinyin_generate import suggest
+from glossary.pinyin_query import parse_query
 
 PARTNERSHIP = "yǒngjiǔ quánmiàn zhànlüè huǒbàn guānxì"
 

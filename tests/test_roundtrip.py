@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 import glossary
 from glossary import Domain, Form, FormKind, InvalidInput, Rendering, Status, Term
 from glossary.formats import EXPORTS, detect_import_format
-from glossary.pinyin import suggest
+from glossary.pinyin_generate import suggest
 
 from conftest import DATA
 

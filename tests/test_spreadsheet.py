@@ -16,8 +16,10 @@ from conftest import DATA
 from glossary.cli import cli
 from glossary.csvio import COLUMNS, read_terms, write_terms
 from glossary.errors import InvalidInput
-from glossary.pinyin import render, suggest
-from glossary.spreadsheet import adopt_stored_ids, make_id, read_spreadsheet, write_xlsx
+from glossary.pinyin import render
+from glossary.pinyin_generate import suggest
+from glossary.spreadsheet import adopt_stored_ids, make_id, read_spreadsheet
+from glossary.xlsx import write_xlsx
 from glossary.terms import Domain, FormKind, Status
 
 TODAY = date(2026, 3, 1)

@@ -13,7 +13,8 @@ from lxml import etree
 from conftest import DATA, ROOT, skip_or_fail
 from glossary.csvio import read_terms, write_terms
 from glossary.errors import InvalidInput
-from glossary.tbx import TBX_NS, read_tbx, write_tbx, write_tbx2
+from glossary.tbx import TBX_NS, write_tbx, write_tbx2
+from glossary.tbx_read import read_tbx
 from glossary.terms import Domain, FormKind, Status
 
 T = f"{{{TBX_NS}}}"

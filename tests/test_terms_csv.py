@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import SEED_ARTICLE, TERMS_CSV, skip_or_fail
-from glossary import Status, Term
+from glossary import Status
 from glossary.csvio import read_terms, write_terms
 from glossary.validate import Profile, entry_problems, set_problems
 

@@ -70,7 +70,8 @@ def annotate(store: Glossary, text: str, options: AnnotateOptions, limit: int,
     findings = store.check(text, source=options.source)
     # English comes back as HTML (findings marked) or as plain text for every other format
     shape = "html" if options.format is AnnotationFormat.HTML else "text"
-    result = store.annotate_english(text, pinyin=style.value, format=shape, findings=findings, **extra)
+    result = store.annotate_english(text, pinyin=style.value, format=shape, findings=findings,
+                                    domain=options.domain.value if options.domain else None, **extra)
     return {"language": language.value, "format": shape, "pinyin": style.value,
             "result": result, "findings": [finding.to_dict() for finding in findings], "findings_raw": findings}
 

@@ -14,14 +14,10 @@ from glossary import Domain, Glossary, Status
 from glossary.formats import EXPORTS
 
 from . import annotation, openapi
+from .store import store
 from .views import search_json
 
 bp = Blueprint("api", __name__)
-
-
-def store() -> Glossary:
-    glossary: Glossary = current_app.extensions["glossary"]
-    return glossary
 
 
 def enum_arg(enum_type: type[Domain] | type[Status], name: str) -> Any:

@@ -8,23 +8,19 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from glossary import Domain, Glossary, InputTooLarge, PinyinStyle, Status
+from glossary import Domain, InputTooLarge, PinyinStyle, Status
 from glossary.errors import NothingToExport
 from glossary.check import findings_csv
 from glossary.formats import EXPORTS
 from glossary.pinyin import is_hanzi, sort_key
 
 from . import annotation
+from .store import store
 from .safehtml import clean
 
 bp = Blueprint("pages", __name__)
 
 EXAMPLES = ["mingyun gongtongti", "命運共同體", "community of common destiny", "yi4dai4 yi1lu4", "e:partnership"]
-
-
-def store() -> Glossary:
-    glossary: Glossary = current_app.extensions["glossary"]
-    return glossary
 
 
 def domain_arg() -> Domain | None:

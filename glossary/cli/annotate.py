@@ -25,14 +25,16 @@ def _read(source: IO[str]) -> str:
               show_default=True, help="Output format (Chinese text; --english always writes plain text).")
 @click.option("--pinyin", type=click.Choice([s.value for s in PinyinStyle]), default=None,
               help="Pinyin style [default: marks; plain with --english].")
-@click.option("--first-only", is_flag=True, help="Annotate only the first occurrence of each term.")
+@click.option("--first-only/--every-occurrence", "first_only", default=None,
+              help="Annotate only the first occurrence of each term, or every one [default: every one for "
+                   "Chinese, the first for --english].")
 @click.option("--domain", type=click.Choice([d.value for d in Domain]), help="Only terms of this domain.")
 @click.option("--english", is_flag=True,
               help="FILE is English: insert “(中文, pinyin)” after the first occurrence of each rendering.")
 @click.option("--across-newlines", is_flag=True,
               help="Match terms broken by a single line break (text extracted from PDF).")
 @click.pass_context
-def annotate(ctx: click.Context, file: IO[str], fmt: str, pinyin: str | None, first_only: bool,
+def annotate(ctx: click.Context, file: IO[str], fmt: str, pinyin: str | None, first_only: bool | None,
              domain: str | None, english: bool, across_newlines: bool) -> None:
     """Mark every glossary term in a text (FILE, or - for standard input).
 
@@ -45,9 +47,10 @@ def annotate(ctx: click.Context, file: IO[str], fmt: str, pinyin: str | None, fi
     text = _read(file)
     glossary = open_glossary(ctx)
     if english:
-        result = glossary.annotate_english(text, pinyin=pinyin or "plain", first_only=True)
+        result = glossary.annotate_english(text, pinyin=pinyin or "plain",
+                                           first_only=True if first_only is None else first_only, domain=domain)
     else:
-        result = glossary.annotate(text, format=fmt, pinyin=pinyin or "marks", first_only=first_only,
+        result = glossary.annotate(text, format=fmt, pinyin=pinyin or "marks", first_only=bool(first_only),
                                    domain=domain, across_newlines=across_newlines)
     sys.stdout.write(result if result.endswith("\n") else result + "\n")
 

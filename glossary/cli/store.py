@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import click
 
 from ..formats import EXPORTS, IMPORTS, detect_import_format, export_format, import_format
 from ..pinyin import PinyinStyle
-from ..store import Conflict
+from ..store import Conflict, ImportReport
 from ..terms import Domain, Status, Term
 from . import cli, open_glossary
 
@@ -59,16 +60,22 @@ def _line(term: Term, style: PinyinStyle) -> str:
 @click.option("--on-conflict", type=click.Choice([c.value for c in Conflict]), default="report", show_default=True,
               help="When an id exists with other content: stop and report, keep the stored one, or replace it.")
 @click.option("--map", "mapping", help='Column mapping for spreadsheets, e.g. "Chinese=simplified,English=english".')
-@click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Validate and list what would change; write nothing.")
+@click.option("--withdraw-missing", is_flag=True,
+              help="Withdraw stored entries the file does not hold (the file is the whole glossary).")
+@click.option("--author", default=lambda: os.environ.get("USER", ""), show_default="$USER",
+              help="Who makes the change (kept in each entry's history).")
+@click.option("--comment", default="", help="Why (kept in each entry's history).")
 @click.pass_context
 def import_(ctx: click.Context, file: Path, fmt: str | None, on_conflict: str, mapping: str | None,
-            dry_run: bool) -> None:
+            dry_run: bool, withdraw_missing: bool, author: str, comment: str) -> None:
     """Import terms from a file; every row is validated and nothing is written unless all are valid.
+    Each entry's change is listed and kept in its history.
 
     \b
     Examples:
       glossary import terms.csv --dry-run
-      glossary import terms.csv --on-conflict replace
+      glossary import terms.csv --on-conflict replace --comment "reviewed batch 12"
     """
     chosen = import_format(fmt) if fmt else detect_import_format(file)
     glossary = open_glossary(ctx)
@@ -76,8 +83,11 @@ def import_(ctx: click.Context, file: Path, fmt: str | None, on_conflict: str, m
     options: dict[str, object] = {"map": mapping} if mapping else {}
     options.update(stored=glossary.terms(), progress=_reading_progress)
     terms = chosen.read(file, options)
+    origin = f"import: {file.name}"
     if dry_run:
-        click.echo(str(glossary.import_terms(terms, on_conflict=on_conflict, dry_run=True)))
+        report = glossary.import_terms(terms, on_conflict=on_conflict, dry_run=True, prune=withdraw_missing)
+        _list_changes(report)
+        click.echo(str(report))
         return
     with click.progressbar(length=len(terms), label="importing", file=sys.stderr) as bar:
         seen = [0]
@@ -86,8 +96,18 @@ def import_(ctx: click.Context, file: Path, fmt: str | None, on_conflict: str, m
             bar.update(done - seen[0])
             seen[0] = done
 
-        report = glossary.import_terms(terms, on_conflict=on_conflict, progress=advance)
+        report = glossary.import_terms(terms, on_conflict=on_conflict, progress=advance, prune=withdraw_missing,
+                                       author=author, comment=comment, origin=origin)
+    _list_changes(report)
     click.echo(str(report))
+
+
+def _list_changes(report: ImportReport, most: int = 50) -> None:
+    """Each entry's change (``update core-interests (definition, sources)``), the first ``most``."""
+    for change in report.changes[:most]:
+        click.echo(f"  {change}")
+    if len(report.changes) > most:
+        click.echo(f"  … and {len(report.changes) - most} more")
 
 
 def _reading_progress(done: int, total: int) -> None:
@@ -122,6 +142,31 @@ def export(ctx: click.Context, fmt: str, excel: bool, domain: str | None, status
     else:
         output.write_bytes(data)
         click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@click.argument("term_id")
+@click.pass_context
+def history(ctx: click.Context, term_id: str) -> None:
+    """Show every revision of an entry: when, what, who, why and from where.
+
+    \b
+    Example:
+      glossary history core-interests
+    """
+    from ..edits import changed_columns
+
+    revisions = open_glossary(ctx).history(term_id)
+    if not revisions:
+        raise click.ClickException(f"no history for {term_id!r}; look the entry up to find its id")
+    for revision in revisions:
+        what = revision.action.value
+        if revision.before is not None and revision.after is not None:
+            what += f" ({', '.join(changed_columns(revision.before, revision.after)) or 'dates'})"
+        who = f" by {revision.author}" if revision.author else ""
+        why = f": {revision.comment}" if revision.comment else ""
+        where = f" [{revision.origin}]" if revision.origin else ""
+        click.echo(f"{revision.at:%Y-%m-%d %H:%M}  v{revision.version}  {what}{who}{why}{where}")
 
 
 @cli.command()
