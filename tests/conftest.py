@@ -8,8 +8,15 @@ a missing server or browser fails the run instead.
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -134,3 +141,53 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the default store of CLI and app tests out of the checkout."""
     monkeypatch.setenv("GLOSSARY_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("GLOSSARY_DATABASE_URL", raising=False)
+
+
+# --- the site in a real browser (test_browser*.py) --------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@contextmanager
+def served(store_url: str, log_path: Path, workers: int = 1, threads: int = 4) -> Iterator[str]:
+    """Run ``glossary serve`` on a store in a subprocess; yield its base URL once it answers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = log_path.open("wb")
+    command = [sys.executable, "-m", "glossary", "--db", store_url, "serve", "--port", str(port),
+               "--workers", str(workers), "--threads", str(threads)]
+    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"glossary serve did not start: see {log.name}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        skip_or_fail(f"{CHROMIUM} is missing; install Debian's chromium (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield launched
+        launched.close()
+
+

@@ -3,13 +3,7 @@ served as in production (``glossary serve``: gunicorn). Screenshots go to test-a
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +12,10 @@ import pytest
 import glossary
 from glossary.csvio import read_terms
 
-from conftest import DATA, ROOT, skip_or_fail
+from conftest import DATA, ROOT, served
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 860}
 MOBILE = {"width": 390, "height": 844}
@@ -46,47 +37,6 @@ def base_url(web_store: glossary.Glossary, tmp_path_factory: pytest.TempPathFact
     """``glossary serve`` (gunicorn, the production server) over web_store on a free loopback port."""
     with served(web_store.url, tmp_path_factory.mktemp("server") / "serve.log") as url:
         yield url
-
-
-@contextmanager
-def served(store_url: str, log_path: Path, workers: int = 1, threads: int = 4) -> Iterator[str]:
-    """Run ``glossary serve`` on a store in a subprocess; yield its base URL once it answers."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = log_path.open("wb")
-    command = [sys.executable, "-m", "glossary", "--db", store_url, "serve", "--port", str(port),
-               "--workers", str(workers), "--threads", str(threads)]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"glossary serve did not start: see {log.name}") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} is missing; install Debian's chromium (make browser)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

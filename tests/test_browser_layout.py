@@ -10,9 +10,7 @@ import pytest
 
 import glossary
 
-from conftest import TERMS_CSV
-from test_browser import ARGS, CHROMIUM, served  # noqa: F401 - the browser fixture comes from there
-from test_browser import browser  # noqa: F401
+from conftest import TERMS_CSV, served
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +37,7 @@ def curated_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def phone(browser: Any, curated_url: str) -> Iterator[Any]:  # noqa: F811
+def phone(browser: Any, curated_url: str) -> Iterator[Any]:
     context = browser.new_context(base_url=curated_url, viewport={"width": WIDTHS[0], "height": 780})
     page = context.new_page()
     yield page
