@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -338,6 +338,14 @@ def write_terms(terms: Iterable[Term], excel: bool = False) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
     writer.writerows(iter_rows(terms))
     return (("\ufeff" if excel else "") + buffer.getvalue()).encode("utf-8")
+
+
+def excel_csv(rows: Iterable[Sequence[str]]) -> bytes:
+    """Rows as CSV for Excel: UTF-8 with a BOM, CRLF line ends, formula-like cells neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([_neutralise(cell) for cell in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def _neutralise(cell: str) -> str:

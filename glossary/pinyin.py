@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -239,6 +240,20 @@ def _parse_word(word: str, text: str) -> list[Syllable]:
 def syllables(text: str) -> list[Syllable]:
     """The syllables of a stored pinyin string, separators dropped."""
     return [token for token in parse(text) if isinstance(token, Syllable)]
+
+
+def join_word(parts: Sequence[Syllable]) -> str:
+    """Syllables written as one word, with an apostrophe before a, o and e: ``fāng'àn``.
+
+    >>> join_word(syllables("xī ān"))
+    "xī'ān"
+    """
+    text = ""
+    for index, syllable in enumerate(parts):
+        if index and syllable.letters[0] in "aoe":
+            text += "'"
+        text += syllable.marked()
+    return text
 
 
 @lru_cache(maxsize=65536)

@@ -8,10 +8,9 @@ not to write, with the years an outdated rendering was right.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator, Sequence
 
+from .csvio import excel_csv
 from .pinyin import sort_key
 from .terms import Rendering, Status, Term
 
@@ -48,12 +47,7 @@ def sheet_rows(terms: Iterable[Term]) -> Iterator[list[str]]:
 
 def write_sheet_csv(terms: Iterable[Term]) -> bytes:
     """The sheet as CSV for Excel: UTF-8 with a BOM, CRLF, formula-like cells neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(SHEET_COLUMNS)
-    for row in sheet_rows(terms):
-        writer.writerow(["'" + cell if cell.startswith(("=", "+", "-", "@")) else cell for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return excel_csv([list(SHEET_COLUMNS), *sheet_rows(terms)])
 
 
 def write_sheet_xlsx(terms: Iterable[Term]) -> bytes:

@@ -25,10 +25,13 @@ from .errors import NothingToExport
 from .index import SearchIndex
 from .repository import Progress, Repository, Revision
 from .snapshot import AnnotationService
+from .candidates import Document
 from .terms import Domain, Status, Term, TermSummary
 
 if TYPE_CHECKING:  # imported when first used: the web app's searches never build a matcher
+    from .candidates import Candidate, Coverage
     from .check import Finding
+    from .lint import Warning as LintWarning
     from .matcher import Match
 
 __all__ = ["Glossary", "Conflict", "ImportReport", "open"]
@@ -294,6 +297,41 @@ class Glossary:
         chinese = snapshot.matcher() if source is not None else None
         return check(text, snapshot.english(), snapshot.terms, source, chinese)
 
+    # --- curation (glossary.candidates, glossary.lint) -----------------------------------------
+
+    def candidates(self, texts: Iterable[str | Document], min_count: int = 2,
+                   limit: int | None = 100) -> list[Candidate]:
+        """The recurring phrases of Chinese documents that look like terms and that the glossary
+        lacks, best first (glossary.candidates says how they are found).
+
+        >>> import glossary
+        >>> text = "推进一揽子化债方案。落实一揽子化债方案。维护核心利益。维护核心利益。"
+        >>> [c.text for c in glossary.open("sqlite://").candidates([text])]
+        ['一揽子化债方案']
+        """
+        from .candidates import extract
+
+        return extract(_documents(texts), self.find, min_count, limit)
+
+    def coverage(self, texts: Iterable[str | Document], marked: Iterable[str] = (),
+                 min_count: int = 2) -> Coverage:
+        """The entries found in Chinese documents, the candidates the glossary lacks, the share
+        covered, and for each of a curator's ``marked`` terms the entry covering it."""
+        from .candidates import coverage
+
+        return coverage(_documents(texts), self.find, marked, min_count)
+
+    def lint(self) -> list[LintWarning]:
+        """What a reviewer should look at in the stored entries (glossary.lint)."""
+        from .lint import lint
+
+        return lint(self.terms())
+
     def dispose(self) -> None:
         """Close the store's connections."""
         self.repository.dispose()
+
+
+def _documents(texts: Iterable[str | Document]) -> list[Document]:
+    """Documents from texts (named by their position) or documents."""
+    return [t if isinstance(t, Document) else Document(f"text {n}", t) for n, t in enumerate(texts, 1)]

@@ -11,6 +11,12 @@ import click
 from ..errors import GlossaryError
 
 
+class Failure(click.ClickException):
+    """What went wrong, on stderr, with exit status 2 (1 is for findings: check and lint)."""
+
+    exit_code = 2
+
+
 class _Group(click.Group):
     """Turns every GlossaryError into one clear line on stderr and exit status 2."""
 
@@ -18,11 +24,11 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except GlossaryError as error:
-            raise click.ClickException(str(error)) from error
+            raise Failure(str(error)) from error
         except BrokenPipeError:
             raise
         except (ValueError, OSError) as error:
-            raise click.ClickException(str(error)) from error
+            raise Failure(str(error)) from error
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,4 +66,4 @@ def main() -> None:
 
 
 # The command modules register themselves on `cli`.
-from . import annotate, serve, store  # noqa: E402,F401
+from . import annotate, curate, serve, store  # noqa: E402,F401

@@ -13,7 +13,7 @@ from ..formats import EXPORTS, IMPORTS, detect_import_format, export_format, imp
 from ..pinyin import PinyinStyle
 from ..store import Conflict, ImportReport
 from ..terms import Domain, Status, Term
-from . import cli, open_glossary
+from . import Failure, cli, open_glossary
 
 
 @cli.command()
@@ -39,7 +39,7 @@ def lookup(ctx: click.Context, query: str, as_json: bool, style: str, domain: st
         click.echo(json.dumps([t.to_dict() for t in terms], ensure_ascii=False, indent=2))
         return
     if not terms:
-        raise click.ClickException(f"nothing found for {query!r}; try pinyin without tones, the other "
+        raise Failure(f"nothing found for {query!r}; try pinyin without tones, the other "
                                    "script, or an English word")
     for term in terms:
         click.echo(_line(term, PinyinStyle(style)))
@@ -158,7 +158,7 @@ def history(ctx: click.Context, term_id: str) -> None:
 
     revisions = open_glossary(ctx).history(term_id)
     if not revisions:
-        raise click.ClickException(f"no history for {term_id!r}; look the entry up to find its id")
+        raise Failure(f"no history for {term_id!r}; look the entry up to find its id")
     for revision in revisions:
         what = revision.action.value
         if revision.before is not None and revision.after is not None:
