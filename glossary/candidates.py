@@ -47,8 +47,10 @@ __all__ = ["Document", "Context", "Candidate", "Coverage", "extract", "coverage"
 MAX_CHARACTERS = 2_000_000
 MAX_WORDS = 6
 MAX_LENGTH = 12
-#: A single word is a candidate only if documents use it at least this many times more often
-#: than general Chinese does (jieba's dictionary frequencies, from about 60 million words).
+#: A single word is a candidate only if general Chinese seldom uses it (fewer than this many
+#: times in the 60 million words behind jieba's dictionary: 一国两制 451, 全面 9,321) and the
+#: documents use it at least WEIRDNESS times as often as general Chinese does.
+COMMON_WORD = 500
 WEIRDNESS = 20
 GENERAL_WORDS = 60_101_967
 CONTEXT = 14
@@ -62,17 +64,22 @@ _INSIDE_ONLY = frozenset({"p", "c", "uj", "d", "f", "q", "ad", "k", "h"})
 _FIRST_ALLOWED = frozenset({"以"})  # 以人民为中心, 以人为本
 #: Around a known term, words like these make a phrase, not a new term (推动 + 高质量发展).
 _FRAME_TAGS = frozenset({"v", "vd", "vn", "d", "ad", "a", "an", "m", "q", "f", "t", "p", "c", "uj"})
-#: Words policy texts put before their terms (加强党的领导, 推进依法治国, 积极稳妥推进…):
-#: a candidate does not begin with one.
+#: Words policy texts put before their terms (加强党的领导, 推进依法治国, 积极稳妥推进, 取得历史性
+#:成就…): a candidate does not begin with one.
 FRAME_WORDS = frozenset(
     "加强 推进 推动 坚持 加快 促进 实施 提高 提升 完善 健全 落实 支持 发挥 实现 做好 开展 进行 抓好 积极 "
     "不断 持续 切实 大力 着力 努力 继续 进一步 更加 全力 坚定 深入 深化 扎实 认真 稳步 强化 优化 巩固 增强 "
     "构建 打造 建设 建立 形成 保持 维护 坚决 着眼 围绕 依托 贯彻 稳妥 有序 主动 必须 应当 需要 能够 可以 "
+    "发生 取得 弘扬 带领 团结 召开 举行 作出 提出 指出 强调 认为 表示 通过 审议 听取 开创 推向 迎来 实行 "
+    "采取 战胜 应对 把握 牢记 开启 踏上 迈上 丰富 确保 全面贯彻 贯彻落实 团结带领 "
     "要 将 把 是 有 为 使 让 对 在 向 同 与 和 及 等 也 都 还 就 又 更 最 很 再 已 正 已经 正在 一道 一起".split())
-#: Verbs that end a clause about a term rather than a term (稳妥推进, 党的领导坚持): not last.
+#: Verbs that end a clause about a term rather than a term (稳妥推进, 全面贯彻): not last.
 _NOT_LAST_WORDS = frozenset(
     "推进 推动 加强 加快 促进 实施 提高 提升 落实 坚持 深化 做好 开展 进行 抓好 实现 支持 发挥 巩固 增强 "
-    "强化 优化 完善 健全".split())
+    "强化 优化 完善 健全 贯彻 取得 带领 团结 确保 丰富".split())
+#: A phrase of several words names something: it has a noun, a verbal or adjectival noun, an idiom,
+#: a set phrase or an abbreviation among its words (团结带领, two verbs, does not).
+_NAMING_TAGS = ("n", "vn", "an", "l", "i", "j")
 _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·]+")
 
 
@@ -233,6 +240,10 @@ def _phrases_of(words: list[tuple[str, str, int]], document: int, phrases: dict[
                 break
             if length < 2 or tag in _INSIDE_ONLY or word in _NOT_LAST_WORDS:
                 continue
+            if len(word) == 1 and last > first and not tag.startswith("n"):  # 治国理政新理念新思想新
+                continue
+            if last > first and not any(t.startswith(_NAMING_TAGS) for _, t, _ in words[first:last + 1]):
+                continue
             text = "".join(w for w, _, _ in words[first:last + 1])
             phrase = phrases.get(text)
             if phrase is None:
@@ -241,11 +252,12 @@ def _phrases_of(words: list[tuple[str, str, int]], document: int, phrases: dict[
 
 
 def _special(word: str, count: int, words: int) -> bool:
-    """Whether documents of ``words`` words use a word markedly more than general Chinese does."""
+    """Whether a word is rare in general Chinese and documents of ``words`` words use it markedly
+    more than general Chinese does."""
     import rjieba
 
-    general = max(int(rjieba.suggest_freq(word)), 1) / GENERAL_WORDS
-    return count / max(words, 1) >= WEIRDNESS * general
+    frequency = max(int(rjieba.suggest_freq(word)), 1)
+    return frequency < COMMON_WORD and count / max(words, 1) >= WEIRDNESS * frequency / GENERAL_WORDS
 
 
 def _rank(survey: _Survey, min_count: int, limit: int | None, details: bool) -> list[Candidate]:
@@ -346,16 +358,14 @@ def _details(phrase: _Phrase) -> tuple[str, str]:
     from .pinyin import join_word, syllables
     from .pinyin_generate import suggest
 
-    words: list[str] = []
-    for word, _ in phrase.words:  # a one-character word joins the word before it (一揽 + 子)
-        if len(word) == 1 and words:
-            words[-1] += word
-        else:
-            words.append(word)
+    parts: list[str] = []
     try:
-        pinyin = " ".join(join_word(syllables(suggest(word))) for word in words)
+        for word, _ in phrase.words:  # a word of up to three characters is one pinyin word (lìshǐxìng)
+            reading = suggest(word)
+            parts.append(join_word(syllables(reading)) if len(word) <= 3 else reading)
     except PinyinError:
-        pinyin = ""
+        parts = []
+    pinyin = " ".join(parts)
     entries = dictionary.lookup("".join(word for word, _ in phrase.words))
     glosses = [gloss for entry in entries for gloss in entry.glosses]
     return pinyin, "; ".join(glosses[:4])

@@ -193,3 +193,11 @@ def test_the_coverage_command_prints_the_shares(tmp_path: Path, cli_store: str) 
     assert "marked terms covered: 50% (1 of 2)" in result.output
     assert "marked but not in the glossary: 城中村改造" in result.output
     assert "found: 核心利益 ×2" in result.output or "found: 高质量发展 ×2" in result.output
+
+
+def test_ordinary_words_and_verb_chains_are_not_candidates_however_often_they_occur(store: Glossary) -> None:
+    text = "全面推进，全面深化，全面落实。我们团结带领人民，始终团结带领人民。坚持一国两制，落实一国两制。"
+    found = texts(store.candidates([text * 3], limit=None))
+    assert "一国两制" in found  # a word general Chinese seldom uses (451 in 60 million)
+    assert "全面" not in found  # 9,321 in 60 million: ordinary language
+    assert not [t for t in found if "团结" in t]  # two verbs name nothing
