@@ -12,6 +12,7 @@ run: $(STAMP)
 	$(BIN)/glossary serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) browser
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
