@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import ahocorasick_rs
 
+from .cover import maximal_cover
 from .pinyin import PinyinStyle, is_hanzi
 from .terms import Rendering, Status, Term
 
@@ -161,18 +162,11 @@ class EnglishMatcher:
 
 
 def select_words(folded: str, found: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Of candidate matches in folded text, the whole-word ones, leftmost-longest, not overlapping."""
+    """Of candidate matches in folded text, the whole-word ones that cover the most text, not
+    overlapping (leftmost-longest breaks ties; see glossary.cover)."""
     size = len(folded)
-    chosen: list[tuple[int, int, int]] = []
-    last_end = 0
-    for pid, start, end in sorted(found, key=lambda m: (m[1], -m[2])):
-        if start < last_end:
-            continue
-        if (start and folded[start - 1].isalnum()) or (end < size and folded[end].isalnum()):
-            continue
-        chosen.append((pid, start, end))
-        last_end = end
-    return chosen
+    return maximal_cover((pid, start, end) for pid, start, end in found
+                         if not ((start and folded[start - 1].isalnum()) or (end < size and folded[end].isalnum())))
 
 
 _QUOTED = re.compile(r"“[^“”\n]*”|\"[^\"\n]*\"")
