@@ -16,7 +16,7 @@ from typing import Any
 
 from .script import EXTRA_FOLDS, fold_char, to_simplified
 
-__all__ = ["PUNCTUATION_FOLDS", "FOLD", "BULK_FROM", "fold_for_matching", "fold_bulk", "bmp_table", "learn"]
+__all__ = ["PUNCTUATION_FOLDS", "QUOTE_MARKS", "unquoted", "FOLD", "BULK_FROM", "fold_for_matching", "fold_bulk", "bmp_table", "learn"]
 
 
 #: Punctuation that Chinese, Hong Kong and Taiwan text writes in several ways.
@@ -25,6 +25,16 @@ PUNCTUATION_FOLDS: dict[str, str] = {
     **dict.fromkeys("‘’‚‛＇", "'"),
     "\u3000": " ",  # ideographic space
 }
+
+#: Every quotation mark Chinese text uses, and the straight ones they fold to.
+QUOTE_MARKS = "“”„‟〝〞＂「」『』﹁﹂﹃﹄‘’‚‛＇\"'"
+_NO_QUOTES = str.maketrans("", "", QUOTE_MARKS)
+
+
+def unquoted(text: str) -> str:
+    """Text without its quotation marks: “一带一路”国际合作高峰论坛 → 一带一路国际合作高峰论坛."""
+    return text.translate(_NO_QUOTES)
+
 
 #: Full-width letters and digits (２１世纪); full-width punctuation (，；！) stays as written.
 _FULL_WIDTH = re.compile("[０-９Ａ-Ｚａ-ｚ]")

@@ -6,8 +6,10 @@ text, so offsets found in the folded text are offsets in the caller's text; a lo
 also says which positions changed, and a match over none of them reads exactly its pattern,
 which renderers use without slicing the text (see ``Matcher.spans``).
 
-Matches are leftmost-longest and never overlap: 永久全面战略伙伴关系 wins over the
-全面战略伙伴关系 inside it.
+Matches never overlap and cover as much of the text as the glossary can: 永久全面战略伙伴关系
+wins over the 全面战略伙伴关系 inside it, and a longer term that starts inside a shorter one's
+match and runs past it is not lost to the shorter one (see ``Matcher._cover``). Where nothing
+conflicts, that is the automaton's leftmost-longest scan.
 """
 
 from __future__ import annotations
@@ -15,15 +17,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Sequence
-from itertools import repeat
-from operator import add, itemgetter
+from itertools import compress, repeat
+from operator import add, contains, itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
+from .cover import maximal_cover
 from .gcpause import collector_paused
 from .pinyin import is_hanzi
-from .folding import BULK_FROM, FOLD, bmp_table, fold_bulk, fold_for_matching, learn
+from .folding import BULK_FROM, FOLD, bmp_table, fold_bulk, fold_for_matching, learn, unquoted
 from .terms import Form, FormKind, Term
 
 __all__ = ["Match", "Matcher", "Spans", "Columns", "written_kind"]
@@ -155,6 +158,14 @@ class Matcher:
                 elif current[1].id != term.id and priority[kind] < current[0]:
                     owners[pattern] = (priority[kind], term, kind)
                     forms[pattern] = {text: kind}
+        # A headword that quotes its inner term (“一带一路”国际合作高峰论坛) matches it quoted the
+        # other way (‘’) or not at all, unless another entry is written that way.
+        for pattern, (rank, term, kind) in list(owners.items()):
+            if '"' in pattern or "'" in pattern:
+                for alternate in (unquoted(pattern), pattern.replace('"', "'"), pattern.replace("'", '"')):
+                    if alternate not in owners:
+                        owners[alternate] = (rank, term, kind)
+                        forms[alternate] = forms[pattern]
         for pattern in [p for p in owners if not p.strip()]:
             del owners[pattern], forms[pattern]
         self.patterns: list[str] = list(owners)
@@ -170,6 +181,9 @@ class Matcher:
         self._variants: list[Form | None] = [_variant(entry[1], forms[pattern], entry[2])
                                              for pattern, entry in zip(self.patterns, owned)]
         self._bulk_table: Any = None  # built on the first long text, see _fold
+        self._follow: list[frozenset[str]] | None = None  # built on the first match: see _cover
+        self._overlapping: Any = None
+        self._longest = max(map(len, self.patterns), default=0)
         self._used: frozenset[int] = frozenset()  # code points that occur in patterns
         #: Per-matcher caches for renderers (e.g. HTML wrappers per term and pinyin style).
         self.memo: dict[Any, Any] = {}
@@ -218,8 +232,89 @@ class Matcher:
             joined = _SINGLE_BREAK.sub(take_out, folded)
             if removed:
                 return [(pid, start + bisect_right(removed, start), end + bisect_right(removed, end - 1))
-                        for pid, start, end in self._automaton.find_matches_as_indexes(joined)], None
-        return self._automaton.find_matches_as_indexes(folded), changed
+                        for pid, start, end in self._cover(joined, self._automaton.find_matches_as_indexes(joined))
+                        ], None
+        return self._cover(folded, self._automaton.find_matches_as_indexes(folded)), changed
+
+    def _cover(self, scanned: str, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Leftmost-longest matches, corrected where they lose text: where a longer pattern starts
+        inside a match and runs past its end (共建“一带一路” then 一带一路国际合作高峰论坛), that
+        stretch gets the matches that cover the most of it (glossary.cover).
+
+        Only some matches can be overrun that way: those of a pattern with a proper suffix that
+        begins another pattern, where the text goes on as that pattern does. Elsewhere
+        leftmost-longest already covers the most, since no pattern starts in a gap between its
+        matches. Those few are checked with a second, overlapping automaton over a short window
+        each.
+        """
+        if not found:
+            return found
+        if self._follow is None:
+            self._follow = self._overrun_table()
+        # a longer term can start inside a match only if one of the match's suffixes, followed by
+        # the next character of the text, begins a pattern (C-level maps: most texts have none)
+        padded = scanned + "\x00"
+        flagged = list(compress(range(len(found)), map(contains, map(self._follow.__getitem__, map(_PATTERN, found)),
+                                                        map(padded.__getitem__, map(_END, found)))))
+        if not flagged:
+            return found
+        if self._overlapping is None:
+            self._overlapping = ahocorasick_rs.AhoCorasick(self.patterns)
+        overlapping = self._overlapping.find_matches_as_indexes
+        longest, size = self._longest, len(scanned)
+        replaced: list[tuple[int, int, list[tuple[int, int, int]]]] = []  # (first index, past last, matches)
+        done = 0  # found[:done] are settled
+        for index in flagged:
+            if index < done:
+                continue
+            _, first, end = found[index]
+            reach = end + longest  # scan a window once; again, wider, only if the stretch outgrows it
+            while True:
+                window = overlapping(scanned[first:reach], overlapping=True)
+                stop = end  # grow the stretch until no candidate starting in it runs past its end
+                for _, start, finish in sorted(window, key=_START):
+                    if start >= stop - first:
+                        break
+                    stop = max(stop, first + finish)
+                if stop + longest <= reach or reach >= size:
+                    break
+                reach = stop + 2 * longest
+            if stop == end:  # nothing overruns this match
+                continue
+            candidates = [(pid, first + start, first + finish) for pid, start, finish in window
+                          if first + start < stop]
+            last = index
+            while last < len(found) and found[last][1] < stop:
+                last += 1
+            replaced.append((index, last, maximal_cover(candidates)))
+            done = last
+        if not replaced:
+            return found
+        out: list[tuple[int, int, int]] = []
+        position = 0
+        for begin, past, chosen in replaced:
+            out += found[position:begin]
+            out += chosen
+            position = past
+        out += found[position:]
+        return out
+
+    def _overrun_table(self) -> list[frozenset[str]]:
+        """Per pattern, the characters after which a longer pattern would overrun a match of it:
+        those that continue one of its proper suffixes as a proper prefix of some pattern (empty
+        for most patterns; patterns with the same such suffixes share one set)."""
+        following: dict[str, set[str]] = {}
+        for pattern in self.patterns:
+            for size in range(1, len(pattern)):
+                following.setdefault(pattern[:size], set()).add(pattern[size])
+        shared: dict[tuple[str, ...], frozenset[str]] = {(): frozenset()}
+        table = []
+        for pattern in self.patterns:
+            key = tuple(pattern[cut:] for cut in range(1, len(pattern)) if pattern[cut:] in following)
+            if key not in shared:
+                shared[key] = frozenset().union(*(following[suffix] for suffix in key))
+            table.append(shared[key])
+        return table
 
     @staticmethod
     def _odd(found: list[tuple[int, int, int]], changed: list[int] | None) -> list[int] | None:
@@ -272,7 +367,7 @@ class Matcher:
             return Spans(pids, starts, ends, odd)
 
     def find(self, text: str, across_newlines: bool = False) -> list[Match]:
-        """Every term in ``text``, leftmost-longest, in order; see ``Glossary.find``.
+        """Every term in ``text``, in order, covering the most text; see ``Glossary.find``.
 
         Each match is the automaton's ``(pattern id, start, end)`` tuple plus one shared
         ``_Reading`` of this call (which also says which matches may read other than their
@@ -339,8 +434,10 @@ def written_kind(written: str, forms: dict[str, FormKind], kind: FormKind) -> Fo
         return forms[written]
     if kind not in (FormKind.SIMPLIFIED, FormKind.TRADITIONAL):
         return kind
+    bare = unquoted(written)  # quoted otherwise, or not at all: the characters decide
     for form, form_kind in forms.items():
-        if form_kind is FormKind.SIMPLIFIED and len(form) == len(written) and all(
-                a == b or not (is_hanzi(a) or is_hanzi(b)) for a, b in zip(form, written)):
+        form = unquoted(form)
+        if form_kind is FormKind.SIMPLIFIED and len(form) == len(bare) and all(
+                a == b or not (is_hanzi(a) or is_hanzi(b)) for a, b in zip(form, bare)):
             return FormKind.SIMPLIFIED
     return FormKind.TRADITIONAL

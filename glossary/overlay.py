@@ -3,8 +3,8 @@
 Building the automaton of a 117k-entry glossary takes a second or more; a write changes one
 entry. So a process keeps a *base* matcher and, after writes, puts an *overlay* over it: a small
 matcher over the current versions of the changed entries, and the changed or withdrawn entries'
-patterns taken out of the base's results. Matches of the two are merged leftmost-longest, as
-one matcher over the current entries would find them. (One case differs until the base is
+patterns taken out of the base's results. Matches of the two are merged to cover the most
+text, as one matcher over the current entries would find them. (One case differs until the base is
 rebuilt: where a longer pattern of a changed entry hid a shorter match in the base's scan,
 the shorter one is not found. The annotation service rebuilds the base in the background once
 the overlay grows.)
@@ -18,6 +18,7 @@ from itertools import repeat
 from operator import add
 from typing import Any
 
+from .cover import maximal_cover
 from .english import EnglishMatch, EnglishMatcher, fold_english, select_words
 from .gcpause import collector_paused
 from .matcher import Columns, Match, Matcher, Spans, _Reading
@@ -66,26 +67,19 @@ class PatchedMatcher:
         return self.overlay.form_of(pid - self._offset, written, across_newlines)
 
     def spans(self, text: str, across_newlines: bool = False) -> Spans:
-        """Both scans merged: the base's matches of current entries, the overlay's, leftmost-longest."""
+        """Both scans merged: the base's matches of current entries and the overlay's, the most text
+        covered (glossary.cover)."""
         base = self.base.spans(text, across_newlines)
         over = self.overlay.spans(text, across_newlines) if len(self.overlay) else Spans((), (), (), [])
         if not over.pids and not self._hidden:
             return base
-        found = [(start, -(end - start), pid, end) for pid, start, end in zip(base.pids, base.starts, base.ends)
+        found = [(pid, start, end) for pid, start, end in zip(base.pids, base.starts, base.ends)
                  if pid not in self._hidden]
-        found += [(start, -(end - start), pid + self._offset, end)
-                  for pid, start, end in zip(over.pids, over.starts, over.ends)]
-        found.sort()
-        pids: list[int] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        last = 0
-        for start, _length, pid, end in found:
-            if start >= last:
-                pids.append(pid)
-                starts.append(start)
-                ends.append(end)
-                last = end
+        found += [(pid + self._offset, start, end) for pid, start, end in zip(over.pids, over.starts, over.ends)]
+        chosen = maximal_cover(found)
+        pids = [pid for pid, _, _ in chosen]
+        starts = [start for _, start, _ in chosen]
+        ends = [end for _, _, end in chosen]
         return Spans(pids, starts, ends, None)  # None: renderers read each match from the text
 
     def find(self, text: str, across_newlines: bool = False) -> list[Match]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from . import pinyin as _pinyin
 from .pinyin_query import QueryPinyin, parse_query
+from .folding import unquoted
 from .script import fold
 from .terms import Hit, Status, Term
 
@@ -23,7 +24,7 @@ __all__ = ["QueryKind", "Query", "read_query", "term_keys", "KEYS_VERSION", "WOR
 
 #: The version of ``term_keys``: a store whose index was written by another version rebuilds it
 #: when opened. Raise it whenever the keys a term gets change.
-KEYS_VERSION = "4"
+KEYS_VERSION = "5"
 #: Appended to a key to make the upper bound of a prefix range (compares above any character).
 KEY_MAX = "\U0010ffff"
 KEY_LENGTH = 200
@@ -61,6 +62,17 @@ _INITIALS_IGNORED = re.compile(r"['’\-]")
 _MAX_INITIALS = 30
 
 
+def hanzi_key(text: str) -> str:
+    """A Chinese form or query as searched: spaces and quotation marks dropped (a headword may quote
+    its inner term, “一带一路”国际合作高峰论坛, and a query quote it otherwise or not at all), folded
+    to simplified.
+
+    >>> hanzi_key("「一帶一路」國際合作高峰論壇") == hanzi_key("“一带一路”国际合作高峰论坛") == "一带一路国际合作高峰论坛"
+    True
+    """
+    return fold(unquoted("".join(text.split())))[:KEY_LENGTH]
+
+
 def read_query(text: str) -> Query:
     """Detect what a query is (hanzi, pinyin, English or ambiguous Latin) and normalise it.
 
@@ -74,12 +86,10 @@ def read_query(text: str) -> Query:
     if forced:
         text = text[2:].strip()
     if forced is QueryKind.HANZI or (forced is None and any(_pinyin.is_hanzi(c) for c in text)):
-        hanzi = fold("".join(c for c in text if not c.isspace()))[:KEY_LENGTH]
-        return Query(text, (QueryKind.HANZI,), hanzi=hanzi)
+        return Query(text, (QueryKind.HANZI,), hanzi=hanzi_key(text))
     if forced is None and text and not any(c.isalpha() for c in text):
         # digits and signs only: a Chinese form such as 10+3 (东盟与中日韩), or an English one
-        hanzi = fold("".join(c for c in text if not c.isspace()))[:KEY_LENGTH]
-        return Query(text, (QueryKind.HANZI, QueryKind.ENGLISH), hanzi=hanzi, english=normalize_english(text),
+        return Query(text, (QueryKind.HANZI, QueryKind.ENGLISH), hanzi=hanzi_key(text), english=normalize_english(text),
                      words=tuple(english_words(text)))
     kinds: list[QueryKind] = []
     parsed = parse_query(text) if forced in (None, QueryKind.PINYIN) else None
@@ -153,7 +163,7 @@ def term_keys(term: Term) -> list[tuple[str, str, int]]:
     """Every (field, key, rank) a term is indexed under (one row per field and key)."""
     keys: dict[tuple[str, str], int] = {}
     for index, (form, _kind) in enumerate(term.forms()):
-        folded = fold("".join(form.split()))[:KEY_LENGTH]
+        folded = hanzi_key(form)
         rank = 0 if index < 2 else 1
         for start in range(len(folded)):
             slot = ("hzs" if start else "hz", folded[start:])
@@ -221,7 +231,7 @@ def explain_parts(query: Query, field: str, kind: str, forms: Callable[[], Seque
     preferred rendering, so that is the hit, and a search result decodes no renderings."""
     if field in ("hz", "hzs"):
         written = forms()
-        return Hit("hanzi", kind, next((form for form in written if query.hanzi in fold(form)), written[0]))
+        return Hit("hanzi", kind, next((form for form in written if query.hanzi in hanzi_key(form)), written[0]))
     if field.startswith("py"):
         return Hit("pinyin", kind, pinyin)
     if rank == Status.PREFERRED.rank and field in ("en", "enw"):

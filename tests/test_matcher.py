@@ -206,3 +206,71 @@ def test_in_a_long_text_each_match_reads_what_the_text_says_there(pieces: list[s
         written = text[match.start:match.end]
         assert match.text == written
         assert match.form is MATCHER.form_of(match[0], written)  # match[0]: the pattern id
+
+
+# --- choosing among overlapping terms: the most text covered -------------------------------------
+
+def _term(term_id: str, simplified: str) -> glossary.Term:
+    from glossary import Domain, Rendering, Status
+    from glossary.pinyin_generate import suggest
+
+    return glossary.Term(term_id, simplified, simplified, suggest(simplified), Domain.DIPLOMACY, "",
+                         (Rendering(term_id, Status.PREFERRED),))
+
+
+# Forms that overlap each other in every way: one inside another, one running past another's end,
+# chains of three; a small alphabet so random texts are full of conflicts.
+OVERLAPPING = [_term(f"t{i}", form) for i, form in enumerate(
+    ["伙伴关系", "战略伙伴", "全面战略伙伴关系", "关系协会", "两岸关系协会", "一带一路", "一路向前", "共建一带",
+     "带一", "前进", "战略", "伙伴关系协会"])]
+OVERLAPPING_MATCHER = Matcher(OVERLAPPING)
+
+
+def _occurrences(text: str) -> list[tuple[int, int]]:
+    """Every place any form occurs, by brute force."""
+    return [(start, start + len(term.simplified)) for term in OVERLAPPING
+            for start in range(len(text)) if text.startswith(term.simplified, start)]
+
+
+def _best_cover(spans: list[tuple[int, int]], size: int) -> int:
+    """The most characters non-overlapping spans can cover (dynamic programming by position)."""
+    best = [0] * (size + 1)
+    for position in range(size - 1, -1, -1):
+        best[position] = max([best[position + 1]] + [end - start + best[end] for start, end in spans
+                                                      if start == position])
+    return best[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([t.simplified for t in OVERLAPPING] + ["和", "的", "全面", "两岸", "一"]),
+                max_size=12))
+def test_no_match_is_chosen_over_longer_terms_that_would_cover_more(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    chosen = [(m.start, m.end) for m in OVERLAPPING_MATCHER.find(text)]
+    occurrences = _occurrences(text)
+    assert all(a[1] <= b[0] for a, b in zip(chosen, chosen[1:])) and set(chosen) <= set(occurrences)
+    covered = sum(end - start for start, end in chosen)
+    assert covered == _best_cover(occurrences, len(text))
+    for start, end in occurrences:  # no longer term was split for a shorter one that covers less
+        kept = sum(e - s for s, e in chosen if e <= start or s >= end)
+        assert kept + end - start <= covered
+
+
+def test_a_longer_term_starting_inside_a_shorter_match_wins_when_it_covers_more() -> None:
+    matcher = Matcher([_term("new-silk-road", "新丝路"), _term("silk-road-economic-belt", "丝路经济带")])
+    assert [m.text for m in matcher.find("提出新丝路经济带")] == ["丝路经济带"]  # leftmost-longest: 新丝路
+    assert [m.text for m in matcher.find("新丝路和丝路经济带")] == ["新丝路", "丝路经济带"]
+    assert [m.text for m in OVERLAPPING_MATCHER.find("全面战略伙伴关系协会")] == ["全面战略伙伴关系"]  # a tie: leftmost
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("第三届一带一路国际合作高峰论坛", "一带一路国际合作高峰论坛"),
+    ("第三届「一帶一路」國際合作高峰論壇", "「一帶一路」國際合作高峰論壇"),
+    ("共建‘一带一路’国家", "共建‘一带一路’国家"),
+    ("共建一带一路国家", "共建一带一路国家"),
+])
+def test_a_headword_that_quotes_its_inner_term_matches_quoted_any_way_or_not(text: str, expected: str) -> None:
+    store = glossary.open("sqlite://")
+    (match,) = [m for m in store.find(text) if len(m.text) > 4]
+    assert match.text == expected and match.term.simplified in ("“一带一路”国际合作高峰论坛", "共建“一带一路”国家")
+    assert store.search(expected)[0].id == match.term.id
