@@ -103,6 +103,25 @@ register_export(ExportFormat("sheet-xlsx", "Glossary sheet for Excel (XLSX): one
                              _write_sheet_xlsx, lossless=False))
 register_export(ExportFormat("sheet-csv", "Glossary sheet as CSV for Excel (UTF-8 with BOM)",
                              "text/csv; charset=utf-8", "csv", _write_sheet_csv, lossless=False))
+
+
+def _write_guide(shape: str) -> Callable[[Sequence[Term]], bytes]:
+    def write(terms: Sequence[Term]) -> bytes:
+        from . import styleguide
+
+        writer: Callable[[Sequence[Term]], bytes] = getattr(styleguide, f"write_{shape}")
+        return writer(terms)
+
+    return write
+
+
+register_export(ExportFormat("guide-html", "Style guide to read and print (HTML, with contents)",
+                             "text/html; charset=utf-8", "html", _write_guide("html"), lossless=False))
+register_export(ExportFormat("guide-docx", "Style guide for Word (.docx)",
+                             "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx",
+                             _write_guide("docx"), lossless=False))
+register_export(ExportFormat("guide-md", "Style guide in Markdown", "text/markdown; charset=utf-8", "md",
+                             _write_guide("markdown"), lossless=False))
 register_export(ExportFormat("csv", "CSV (UTF-8, the terms.csv format)", "text/csv; charset=utf-8", "csv",
                              lambda terms: write_terms(terms)))
 register_export(ExportFormat("csv-excel", "CSV for Excel (UTF-8 with BOM)", "text/csv; charset=utf-8", "csv",

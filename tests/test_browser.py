@@ -262,6 +262,32 @@ def test_export_page_downloads_the_csv(page: Any, web_store: glossary.Glossary) 
     assert page.locator("#problem").inner_text().startswith("No term in the domain security")
 
 
+def test_the_style_guide_downloads_from_the_export_page_and_reads_in_the_browser(page: Any, browser: Any) -> None:
+    page.goto("/export")
+    with page.expect_download() as download_info:
+        page.locator("button[data-format=guide-html]").click()
+    assert download_info.value.suggested_filename == "glossary.html"
+    saved = Path(download_info.value.path()).with_suffix(".html")
+    Path(download_info.value.path()).rename(saved)
+    offline = browser.new_context(offline=True, viewport=DESKTOP)
+    opened = offline.new_page()
+    opened.goto(saved.as_uri())
+    assert opened.locator("h1").inner_text() == "Style guide: Chinese policy terms in English"
+    opened.locator("nav a", has_text="Diplomacy").click()
+    assert opened.evaluate("location.hash") == "#domain-diplomacy"
+    assert opened.locator("#domain-diplomacy h2").is_visible()
+    dont = opened.locator("dd.dont").first
+    assert dont.inner_text().startswith("“") and opened.evaluate(
+        "getComputedStyle(document.querySelector('dd.dont')).color") == "rgb(138, 28, 28)"
+    assert opened.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    opened.screenshot(path=str(SHOTS / "style-guide-desktop.png"))
+    opened.set_viewport_size(MOBILE)
+    assert opened.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    opened.screenshot(path=str(SHOTS / "style-guide-mobile.png"))
+    offline.close()
+
+
 def test_browse_and_home_pages_render(page: Any) -> None:
     page.goto("/")
     shoot(page, "home")
