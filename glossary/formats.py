@@ -30,6 +30,8 @@ class ExportFormat:
     #: Whether importing the file gives back the same terms (storage and interchange formats);
     #: the glossary sheet is for reading and leaves out sources, notes and years of admitted use.
     lossless: bool = True
+    #: Whether ``glossary import`` reads the file at all (the style guides are documents to read).
+    importable: bool = True
 
 
 @dataclass(frozen=True)
@@ -116,12 +118,12 @@ def _write_guide(shape: str) -> Callable[[Sequence[Term]], bytes]:
 
 
 register_export(ExportFormat("guide-html", "Style guide to read and print (HTML, with contents)",
-                             "text/html; charset=utf-8", "html", _write_guide("html"), lossless=False))
+                             "text/html; charset=utf-8", "html", _write_guide("html"), lossless=False, importable=False))
 register_export(ExportFormat("guide-docx", "Style guide for Word (.docx)",
                              "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx",
-                             _write_guide("docx"), lossless=False))
+                             _write_guide("docx"), lossless=False, importable=False))
 register_export(ExportFormat("guide-md", "Style guide in Markdown", "text/markdown; charset=utf-8", "md",
-                             _write_guide("markdown"), lossless=False))
+                             _write_guide("markdown"), lossless=False, importable=False))
 register_export(ExportFormat("csv", "CSV (UTF-8, the terms.csv format)", "text/csv; charset=utf-8", "csv",
                              lambda terms: write_terms(terms)))
 register_export(ExportFormat("csv-excel", "CSV for Excel (UTF-8 with BOM)", "text/csv; charset=utf-8", "csv",

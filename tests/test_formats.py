@@ -46,6 +46,9 @@ def test_every_export_format_has_a_writer_and_its_output_imports_back(tmp_path: 
     assert fmt.media_type and fmt.extension and fmt.label
     data = fmt.write(terms)
     assert data
+    if not fmt.importable:  # a document to read (the style guides): tests/test_styleguide.py
+        assert not fmt.lossless and all(t.preferred.text.encode() in data for t in terms if fmt.extension != "docx")
+        return
     path = tmp_path / f"export.{fmt.extension}"
     path.write_bytes(data)
     back = detect_import_format(path).read(path, {})
@@ -73,6 +76,9 @@ def test_cli_export_writes_every_format(tmp_path: Path, terms, name: str) -> Non
     out = tmp_path / f"out.{EXPORTS[name].extension}"
     result = CliRunner().invoke(cli, ["--db", url, "export", "--format", name, "-o", str(out)])
     assert result.exit_code == 0, result.output
+    if not EXPORTS[name].importable:
+        assert out.read_bytes() == EXPORTS[name].write(terms) or EXPORTS[name].extension == "docx"
+        return
     back = detect_import_format(out).read(out, {})
     if EXPORTS[name].lossless:
         assert back == terms
