@@ -193,7 +193,8 @@ def _close_links(writes: list[Write], final: Mapping[str, Term | None], stored: 
             linked = after.get(other)
             if linked is not None and term_id not in linked.related:
                 after[other] = replace(linked, related=linked.related + (term_id,))
-    return [replace(w, after=after.get(w.term_id)) if w.after is not None else w for w in writes]
+    return [replace(w, after=after[w.term_id]) if w.after is not None and after[w.term_id] is not w.after else w
+            for w in writes]
 
 
 def _link_writes(final: Mapping[str, Term | None], before: Mapping[str, Term | None], repository: Repository,

@@ -224,14 +224,27 @@ class Repository:
             return read(opened)
 
     def history(self, term_id: str) -> list[Revision]:
-        """Every revision of an entry, oldest first."""
+        """Every revision of an entry, oldest first.
+
+        A revision keeps the record as it was *before* (see ``_apply``); the record after it is
+        the next revision's before, or, for the latest, the stored entry.
+        """
         sql = ("SELECT revision, term_id, version, action, before, after, author, comment, origin, at "
                "FROM revisions WHERE term_id = ? ORDER BY id")
         with self.engine.connect() as connection:
             rows = db_read(connection, sql, (term_id,))
-        return [Revision(row[0], row[1], row[2], Action(row[3]), _from_json(row[4]), _from_json(row[5]), row[6],
-                         row[7], row[8], aware(datetime.fromisoformat(row[9]) if isinstance(row[9], str) else row[9]))
-                for row in rows]
+            current = self.terms_by_id(connection, [term_id]).get(term_id) if rows else None
+        befores = [_from_json(row[4]) for row in rows]
+        latest = _from_json(_to_json(current)) if current is not None else None  # as history records it
+        revisions = []
+        for index, row in enumerate(rows):
+            action = Action(row[3])
+            after = _from_json(row[5])  # stores written before 2026-12 kept it
+            if after is None and action is not Action.WITHDRAW:
+                after = befores[index + 1] if index + 1 < len(rows) else latest
+            revisions.append(Revision(row[0], row[1], row[2], action, befores[index], after, row[6], row[7], row[8],
+                                      aware(datetime.fromisoformat(row[9]) if isinstance(row[9], str) else row[9])))
+        return revisions
 
     # --- writing ---------------------------------------------------------------------------------
 
@@ -249,7 +262,7 @@ class Repository:
         now = datetime.now(timezone.utc)
         outcome = Outcome()
         try:
-            with write_transaction(self.engine) as connection, collector_paused():
+            with write_transaction(self.engine, bulk=len(writes) > BULK) as connection, collector_paused():
                 stored = self._stored(connection, [w.term_id for w in writes])
                 for write in writes:
                     current = stored.get(write.term_id)
@@ -319,10 +332,11 @@ class Repository:
             self._delete(connection, [t.id for t in updated] + withdrawn)
             self._insert(connection, written, progress)
         revision = self._bump(connection)
+        # Each revision keeps the record before it; the record after it is the next revision's
+        # before, or the stored entry (see ``history``): an import of new entries writes no copies.
         BulkInserter(connection, RevisionRow.__table__, _REVISION_COLUMNS).write([
             (revision, term_id, after.version if after is not None else stored[term_id].version + 1, action.value,
-             _to_json(stored[term_id].term if term_id in stored else None), _to_json(after), author, comment, origin,
-             now)
+             _to_json(stored[term_id].term if term_id in stored else None), None, author, comment, origin, now)
             for term_id, action, after in plan])
         BulkInserter(connection, Change.__table__).write([(revision, term_id) for term_id, _, _ in plan])
         return revision

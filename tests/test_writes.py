@@ -173,3 +173,16 @@ def test_a_term_written_by_another_process_is_found_within_a_second_without_a_re
     assert [m.term.id for m in small.find("支持新型术语和核心利益")] == ["new-term", "core-interests"]
     assert "新型术语 (xīnxíng shùyǔ" in small.annotate("新型术语", format="brackets")
     assert small.annotation.builds == builds  # patched from the change log, no matcher rebuilt
+
+
+def test_each_revision_shows_the_record_before_and_after_it(small: glossary.Glossary) -> None:
+    """A revision keeps the record before it; the one after is the next revision's before, or
+    the stored entry: every step of a history reads as it happened."""
+    original = small.get("core-interests")
+    small.put(replace(original, definition="One."), if_match=original.version)
+    small.put(replace(small.get("core-interests"), definition="Two."), if_match=original.version + 1)
+    small.withdraw("core-interests", if_match=original.version + 2)
+    history = small.history("core-interests")
+    assert [r.action for r in history] == [Action.CREATE, Action.UPDATE, Action.UPDATE, Action.WITHDRAW]
+    assert [r.before.definition if r.before else None for r in history] == [None, original.definition, "One.", "Two."]
+    assert [r.after.definition if r.after else None for r in history] == [original.definition, "One.", "Two.", None]
