@@ -86,6 +86,10 @@ def write_transaction(engine: Engine, bulk: bool = False) -> Iterator[Any]:
                 yield connection
 
 
+#: From this many rows, a PostgreSQL insert streams them with COPY.
+COPY_FROM = 100
+
+
 class BulkInserter:
     """Bulk INSERT through the driver's executemany, values converted by the column types.
 
@@ -103,6 +107,7 @@ class BulkInserter:
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         names = ", ".join(dialect.identifier_preparer.quote(name) for name in self.columns)
         self.sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(self.columns))})"
+        self.copy_sql = f"COPY {table.name} ({names}) FROM STDIN" if dialect.driver == "psycopg" else None
 
     def process(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """One row's values as the driver takes them (JSON encoded, dates converted)."""
@@ -112,7 +117,11 @@ class BulkInserter:
         return tuple(values)
 
     def write(self, rows: list[tuple[Any, ...]]) -> None:
-        """Insert rows given as tuples in the order of ``columns`` (the table's, by default)."""
+        """Insert rows given as tuples in the order of ``columns`` (the table's, by default).
+
+        On PostgreSQL many rows go through ``COPY … FROM STDIN`` (psycopg's copy protocol): one
+        stream instead of a statement per row, several times faster on a 1.5M-key import.
+        """
         if not rows:
             return
         if self.processors:
@@ -120,6 +129,12 @@ class BulkInserter:
             for index, process in self.processors:
                 columns[index] = tuple(map(_Memo(process), columns[index]))
             rows = list(zip(*columns))
+        if self.copy_sql is not None and len(rows) >= COPY_FROM:
+            with self.connection.connection.driver_connection.cursor() as cursor:
+                with cursor.copy(self.copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            return
         self.connection.exec_driver_sql(self.sql, rows)
 
 
