@@ -18,10 +18,11 @@ from urllib.parse import quote
 from .gcpause import collector_paused
 from .matcher import Matcher, Spans
 from .overlay import PatchedMatcher
+from .pieces import Piece
 from .pinyin import PinyinStyle
 from .terms import Term
 
-__all__ = ["AnnotationFormat", "annotate", "RENDERERS", "TERM_LINK"]
+__all__ = ["AnnotationFormat", "annotate", "pieces", "RENDERERS", "TERM_LINK"]
 
 #: Where a term's page lives; ``{id}`` is replaced by the URL-quoted term id.
 TERM_LINK = "/terms/{id}"
@@ -73,6 +74,38 @@ def annotate(text: str, matcher: Matcher | PatchedMatcher, format: AnnotationFor
         return RENDERERS[chosen](text, spans, _Notes(matcher, style, link))
 
 
+def pieces(text: str, matcher: Matcher | PatchedMatcher, pinyin: PinyinStyle | str = PinyinStyle.MARKS,
+           first_only: bool = False, link: str | None = TERM_LINK, seen: set[str] | None = None) -> list[Piece]:
+    """What annotating ``text`` inserts, as pieces (glossary.pieces): for each term, a start tag
+    before it and, after it, the end tag with the English (HTML) or the bracket gloss (text).
+
+    ``seen`` carries the ids of terms already annotated from one call to the next, so that
+    ``first_only`` means the first occurrence in a whole document annotated piece by piece (a
+    Word paragraph, a text node). ``link=None`` leaves out the link (text already inside one).
+
+    >>> from glossary.pieces import render
+    >>> from glossary.terms import Domain, Rendering, Status
+    >>> term = Term("core-interests", "核心利益", "核心利益", "héxīn lìyì", Domain.SOVEREIGNTY, "",
+    ...             (Rendering("core interests", Status.PREFERRED),))
+    >>> render("维护核心利益", pieces("维护核心利益", Matcher([term])))
+    '维护核心利益 (héxīn lìyì, “core interests”)'
+    """
+    notes = _Notes(matcher, PinyinStyle(pinyin), link or TERM_LINK)
+    seen = set() if seen is None else seen
+    out: list[Piece] = []
+    for pid, start, end in zip(*matcher.spans(text)[:3]):
+        owner = matcher.term(pid).id
+        if first_only and owner in seen:
+            continue
+        seen.add(owner)
+        before, after = notes.wrap(pid)
+        if link is None:  # the same ruby and gloss, in a span instead of a link
+            before = '<span class="glossary-term"' + before[before.index(" title="):]
+            after = after.removesuffix("</a>") + "</span>"
+        out += [Piece(start, 2, "", before), Piece(end, 0, notes.gloss(pid), after)]
+    return out
+
+
 def _first_of_each_term(matcher: Matcher | PatchedMatcher, spans: Spans) -> Spans:
     pids, starts, ends, odd = spans
     owners = list(map(id, map(matcher.term, pids)))
@@ -120,19 +153,27 @@ class _Notes:
             return term, term.pinyin_as(self.style), ""
         return term, form.pinyin_as(self.style), f"{form.relation} {term.simplified}"
 
+    def wrap(self, pid: int) -> tuple[str, str]:
+        """The HTML before and after a match of pattern ``pid``: a link holding the ruby, then
+        the English."""
+        term, pinyin, relation = self.reading(pid)
+        title = f"{term.preferred.text} ({relation})" if relation else term.preferred.text
+        return (f'<a class="glossary-term" href="{escape(self.href(term))}" title="{escape(title)}"><ruby>',
+                f"<rp> (</rp><rt>{escape(pinyin)}</rt><rp>)</rp></ruby>"
+                f'<span class="gloss" lang="en"> {escape(term.preferred.text)}</span></a>')
+
+    def gloss(self, pid: int) -> str:
+        """The bracket gloss after a match of pattern ``pid``: “ (pinyin, “English”)”."""
+        term, pinyin, relation = self.reading(pid)
+        return f" ({pinyin}, {relation + ', ' if relation else ''}“{term.preferred.text}”)"
+
 
 def _html(text: str, spans: Spans, notes: _Notes) -> str:
     pids, starts, ends, odd = spans
     if not pids:
         return escape(text)
 
-    def wrap(pid: int) -> tuple[str, str]:
-        term, pinyin, relation = notes.reading(pid)
-        title = f"{term.preferred.text} ({relation})" if relation else term.preferred.text
-        return (f'<a class="glossary-term" href="{escape(notes.href(term))}" title="{escape(title)}"><ruby>',
-                f"<rp> (</rp><rt>{escape(pinyin)}</rt><rp>)</rp></ruby>"
-                f'<span class="gloss" lang="en"> {escape(term.preferred.text)}</span></a>')
-
+    wrap = notes.wrap
     gaps: Iterable[str] = map(text.__getitem__, map(slice, chain((0,), ends), starts))
     special = any(char in text for char in "<>&\"'")  # else nothing in the text needs escaping
     if special:
@@ -158,11 +199,7 @@ def _brackets(text: str, spans: Spans, notes: _Notes) -> str:
     pids, starts, ends, _ = spans
     if not pids:
         return text
-    def gloss(pid: int) -> str:
-        term, pinyin, relation = notes.reading(pid)
-        return f" ({pinyin}, {relation + ', ' if relation else ''}“{term.preferred.text}”)"
-
-    glosses = notes.per_pattern_id("brackets", pids, gloss)
+    glosses = notes.per_pattern_id("brackets", pids, notes.gloss)
     pieces = map(text.__getitem__, map(slice, chain((0,), ends), ends))
     return "".join(chain(chain.from_iterable(zip(pieces, map(glosses.__getitem__, pids))), (text[ends[-1]:],)))
 

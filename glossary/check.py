@@ -30,6 +30,8 @@ class FindingKind(str, enum.Enum):
     #: A rendering right for one concept and wrong for another ("one-China policy" names the US
     #: position, not 一个中国原则), checked without the Chinese source: advice, not an error.
     ADVICE = "advice"
+    #: One source term rendered two ways in one bilingual file (XLIFF).
+    INCONSISTENT = "inconsistent"
 
     @property
     def is_error(self) -> bool:

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 import ahocorasick_rs
 
 from .cover import maximal_cover
+from .pieces import Piece, render
 from .pinyin import PinyinStyle, is_hanzi
 from .terms import Rendering, Status, Term
 
 if TYPE_CHECKING:
     from .overlay import PatchedEnglish
 
-__all__ = ["EnglishMatch", "EnglishMatcher", "EnglishFormat", "annotate_english", "fold_english", "spelling_variants"]
+__all__ = ["EnglishMatch", "EnglishMatcher", "EnglishFormat", "annotate_english", "english_pieces", "fold_english", "spelling_variants"]
 
 #: Hyphens read as spaces, so "one-China" and "one China", "Community-of-Common-Destiny" and
 #: "community of common destiny" match alike.
@@ -232,8 +233,19 @@ def annotate_english(text: str, matcher: EnglishMatcher | PatchedEnglish, pinyin
     >>> annotate_english('not to harm “core interests” such as', EnglishMatcher([term]))
     'not to harm “core interests” (核心利益, hexin liyi) such as'
     """
-    style = PinyinStyle(pinyin)
     html = EnglishFormat(format) is EnglishFormat.HTML
+    return render(text, english_pieces(text, matcher, pinyin, first_only, findings), html)
+
+
+def english_pieces(text: str, matcher: EnglishMatcher | PatchedEnglish, pinyin: PinyinStyle | str = PinyinStyle.PLAIN,
+                   first_only: bool = True, findings: Sequence[Flag] = (), seen: set[str] | None = None) -> list[Piece]:
+    """What ``annotate_english`` inserts, as pieces (glossary.pieces) in text and HTML form.
+
+    ``seen`` carries the ids of terms glossed already from one call to the next, so that
+    ``first_only`` holds over a document annotated paragraph by paragraph.
+    """
+    style = PinyinStyle(pinyin)
+    seen = set() if seen is None else seen
     flagged = [f for f in findings if f.kind.value in ("outdated", "ruled-out") and f.end <= len(text)]
     advised = [f for f in findings if f.kind.value == "advice" and f.end <= len(text)]
     quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
@@ -245,42 +257,36 @@ def annotate_english(text: str, matcher: EnglishMatcher | PatchedEnglish, pinyin
             continue  # outdated wording: its replacement is shown instead of a gloss
         terms[match.term.id] = match.term
         by_term.setdefault(match.term.id, []).append(_insertion_point(text, match, quotes, brackets))
-    # (position, order, piece): order puts closing marks before glosses before opening marks
-    pieces: list[tuple[int, int, str]] = []
+    pieces: list[Piece] = []
     for term_id, places in by_term.items():
         if any(_chinese_follows(text, at) for at, _ in places):
             continue  # the Chinese is given already: never gloss the term twice
+        if first_only and term_id in seen:
+            continue
         term = terms[term_id]
         gloss = f" ({term.simplified}, {term.pinyin_as(style)})"
-        if html:
-            gloss = f'<span class="gloss-zh" lang="zh-Hans">{escape(gloss)}</span>'
+        marked = f'<span class="gloss-zh" lang="zh-Hans">{escape(gloss)}</span>'
         usable = [(at, place) for at, place in places if place is not _Place.BRACKETED]
         if first_only:
             free = [at for at, place in usable if place is _Place.FREE]
             chosen = free[:1] or [at for at, _ in usable[:1]]
         else:
             chosen = [at for at, _ in usable]
-        pieces += [(at, 1, gloss) for at in chosen]
+        if chosen:
+            seen.add(term_id)
+        pieces += [Piece(at, 1, gloss, marked) for at in chosen]
     for finding in flagged + advised:
         advice = finding.kind.value == "advice"
         after, _ = _insertion_point(text, finding, quotes, brackets)  # after a closing quote, say
-        if html:
-            pieces.append((finding.start, 2, f'<mark class="finding finding-{escape(finding.kind.value)}" '
-                                             f'title="{escape(finding.message)}">'))
-            pieces.append((finding.end, 0, "</mark>"))
-            if finding.replacement and not advice:
-                pieces.append((after, 1, f'<ins class="replacement"> → {escape(finding.replacement)}</ins>'))
-        elif advice:
-            pieces.append((after, 1, f" [? {finding.message}]"))
+        pieces.append(Piece(finding.start, 2, "", f'<mark class="finding finding-{escape(finding.kind.value)}" '
+                                                  f'title="{escape(finding.message)}">'))
+        pieces.append(Piece(finding.end, 0, "", "</mark>"))
+        if advice:
+            pieces.append(Piece(after, 1, f" [? {finding.message}]", ""))
         elif finding.replacement:
-            pieces.append((after, 1, f" [→ {finding.replacement}]"))
-    out: list[str] = []
-    position = 0
-    for at, _order, piece in sorted(pieces, key=lambda item: (item[0], item[1])):
-        out += [escape(text[position:at]) if html else text[position:at], piece]
-        position = at
-    out.append(escape(text[position:]) if html else text[position:])
-    return "".join(out)
+            pieces.append(Piece(after, 1, f" [→ {finding.replacement}]",
+                                f'<ins class="replacement"> → {escape(finding.replacement)}</ins>'))
+    return pieces
 
 
 def _insertion_point(text: str, match: EnglishMatch | Flag, quotes: list[tuple[int, int]],

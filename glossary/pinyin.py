@@ -23,6 +23,7 @@ __all__ = [
     "syllables",
     "read_digits",
     "count_readable",
+    "is_chinese",
     "count_problems",
     "sort_key",
     "toneless_key",
@@ -326,6 +327,20 @@ def is_hanzi(char: str) -> bool:
     code = ord(char)
     return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x323AF
             or 0xF900 <= code <= 0xFAFF)
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+
+
+def is_chinese(text: str) -> bool:
+    """Whether a pasted text is Chinese: more hanzi than Latin-script words.
+
+    >>> is_chinese("中国与SCO成员国"), is_chinese("The Belt and Road Initiative (一带一路)")
+    (True, False)
+    """
+    hanzi = sum(1 for c in text if is_hanzi(c))
+    words = len(_LATIN_WORD.findall(text))
+    return hanzi > words
 
 
 def count_readable(hanzi: str) -> int:

@@ -294,3 +294,38 @@ def test_browse_and_home_pages_render(page: Any) -> None:
     page.goto("/browse?domain=diplomacy")
     assert page.locator(".browse-table tbody tr").count() == 4
     shoot(page, "browse")
+
+
+def test_a_word_file_uploaded_on_the_annotate_page_comes_back_annotated(page: Any, tmp_path: Path) -> None:
+    from test_documents import make_docx
+
+    from glossary.documents import read_segments
+
+    (tmp_path / "报告.docx").write_bytes(make_docx())
+    page.goto("/annotate")
+    page.locator("input[type=file]").set_input_files(str(tmp_path / "报告.docx"))
+    with page.expect_download() as download_info:
+        page.locator("button[value=annotate]").click()
+    assert download_info.value.suggested_filename == "报告-annotated.docx"
+    segments = dict(read_segments(Path(download_info.value.path()).read_bytes(), "x.docx"))
+    assert "核心利益 (héxīn lìyì, “core interests”)" in segments["paragraph 1"]
+
+
+def test_an_xliff_file_uploaded_on_the_annotate_page_gives_a_report_a_reviewer_reads(
+        page: Any, browser: Any, tmp_path: Path) -> None:
+    page.goto("/annotate")
+    page.locator("input[type=file]").set_input_files(str(DATA / "statement-2.0.xlf"))
+    with page.expect_download() as download_info:
+        page.locator("button[value=annotate]").click()
+    saved = tmp_path / "report.html"
+    Path(download_info.value.path()).rename(saved)
+    offline = browser.new_context(offline=True, viewport=MOBILE)
+    opened = offline.new_page()
+    opened.goto(saved.as_uri())
+    rows = opened.locator("tbody tr")
+    assert rows.count() >= 3
+    assert opened.locator("tr.ruled-out td").nth(4).inner_text() == "the Belt and Road Initiative"
+    assert opened.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    opened.screenshot(path=str(SHOTS / "xliff-report-mobile.png"), full_page=True)
+    offline.close()

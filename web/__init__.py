@@ -19,7 +19,10 @@ DEFAULTS: dict[str, Any] = {
     # SQLAlchemy URL of the store; None means GLOSSARY_DATABASE_URL or the default SQLite file.
     "DATABASE_URL": None,
     # Hard cap on any request body (form posts, uploads, JSON); larger bodies get HTTP 413.
-    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    # Largest uploaded document (.docx, .html, .xlf: a .docx with pictures runs to megabytes);
+    # its text must also be within MAX_TEXT_BYTES.
+    "MAX_FILE_BYTES": 10 * 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
     # Largest text the annotate and check endpoints accept, in UTF-8 bytes (HTTP 413 above).
     "MAX_TEXT_BYTES": 200_000,

@@ -12,12 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Response
 from werkzeug.exceptions import BadRequest
 
 from glossary import AnnotationFormat, Domain, Glossary, PinyinStyle
 from glossary.errors import InputTooLarge
 
-from .views import is_chinese
+from glossary.pinyin import is_chinese
 
 
 class Language(str, enum.Enum):
@@ -110,3 +111,78 @@ def read_options(values: Mapping[str, Any], from_form: bool = False) -> Annotate
         first_only=first_only,
         domain=_choice(Domain, values.get("domain"), "domain", None),
     )
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """An annotated file, an XLIFF with notes or a report: what to send back and as what."""
+
+    data: bytes
+    media_type: str
+    filename: str
+    marked: int
+
+
+def annotate_file(store: Glossary, data: bytes, filename: str, options: AnnotateOptions, limit: int,
+                  link: str | None, notes: bool = False) -> FileResult:
+    """A Word document or web page annotated (formatting kept), or an XLIFF file checked: its
+    HTML report, or with ``notes`` the file with the findings as notes. The text of the file
+    must be within ``limit`` like a pasted one."""
+    from pathlib import PurePath
+
+    from glossary.documents import DocumentKind, annotate_document, kind_of, read_segments, xliff
+
+    name = PurePath(filename).name or "upload"
+    stem = PurePath(name).stem or "document"
+    kind = kind_of(name)
+    check_size("\n".join(text for _, text in read_segments(data, name)), limit)
+    if kind is DocumentKind.XLIFF:
+        report = xliff.check(store, data, name)
+        if notes:
+            return FileResult(xliff.write_notes(report.document, report.findings), "application/xliff+xml",
+                              f"{stem}-checked{PurePath(name).suffix}", len(report.findings))
+        return FileResult(xliff.report_html(report, name).encode("utf-8"), "text/html; charset=utf-8",
+                          f"{stem}-terminology-report.html", len(report.findings))
+    english = None if options.language is Language.AUTO else options.language is Language.ENGLISH
+    done = annotate_document(store, data, name, english=english, pinyin=options.pinyin, first_only=options.first_only,
+                             domain=options.domain, link=link)
+    return FileResult(done.data, done.media_type, f"{stem}-annotated{PurePath(name).suffix}", done.marked)
+
+
+def upload_bytes(upload: Any) -> bytes:
+    """An uploaded document's bytes, refused past ``MAX_FILE_BYTES`` before it is all read."""
+    from flask import current_app
+
+    limit = int(current_app.config["MAX_FILE_BYTES"])
+    data: bytes = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputTooLarge(len(data), limit)
+    return data
+
+
+def attachment(data: bytes, media_type: str, filename: str) -> Response:
+    """A file to download, its name made safe for the header (an ASCII fallback and the UTF-8 name)."""
+    from urllib.parse import quote
+
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
+    return Response(data, mimetype=media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"})
+
+
+def file_options(form: Mapping[str, Any]) -> tuple[AnnotateOptions, bool]:
+    """Options of a file upload (form fields, as on the page) and whether notes were asked for."""
+    return read_options(form, from_form=True), form.get("notes") in ("1", "on", "true")
+
+
+def check_files(store: Glossary, files: Mapping[str, Any], limit: int) -> dict[str, Any]:
+    """The findings of an uploaded translation (``file``: .docx, .html, .txt) against an optional
+    uploaded original (``source``), each with the paragraph it is in."""
+    from glossary.documents import check_document, read_segments
+
+    upload, original = files["file"], files.get("source")
+    data = upload_bytes(upload)
+    source = upload_bytes(original) if original is not None and original.filename else None
+    check_size("\n".join(text for _, text in read_segments(data, upload.filename or "upload.txt")), limit)
+    located = check_document(store, data, upload.filename or "upload.txt", source,
+                             original.filename if original is not None and source is not None else None)
+    return {"count": len(located), "findings": [item.to_dict() for item in located]}

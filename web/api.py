@@ -7,7 +7,7 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
 from glossary import Domain, Glossary, Status
@@ -127,8 +127,27 @@ def export(fmt: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+def _is_upload() -> bool:
+    return request.mimetype == "multipart/form-data"
+
+
+def _file_field() -> Any:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise BadRequest('send the document as the multipart field "file" (with its file name), '
+                         'or JSON {"text": …} for a text')
+    return upload
+
+
 @bp.post("/annotate")
 def annotate() -> Response:
+    if _is_upload():  # a document: the annotated document comes back
+        upload = _file_field()
+        options, notes = annotation.file_options(request.form)
+        link = url_for("pages.term", term_id="-", _external=True)[:-1] + "{id}"
+        done = annotation.annotate_file(store(), annotation.upload_bytes(upload), upload.filename, options,
+                                        current_app.config["MAX_TEXT_BYTES"], link, notes)
+        return annotation.attachment(done.data, done.media_type, done.filename)
     body = json_body()
     text = text_field(body, "text") or ""
     options = annotation.read_options(body)
@@ -139,6 +158,23 @@ def annotate() -> Response:
 
 @bp.post("/check")
 def check() -> Response:
+    if _is_upload():
+        upload = _file_field()
+        if upload.filename.lower().endswith((".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".mxliff")):
+            from glossary.documents import xliff
+
+            report = xliff.check(store(), annotation.upload_bytes(upload), upload.filename)
+            kind = request.form.get("report") or "json"
+            if kind == "html":
+                return Response(xliff.report_html(report, upload.filename), mimetype="text/html")
+            if kind == "xliff":
+                return annotation.attachment(
+                    xliff.write_notes(report.document, report.findings), "application/xliff+xml", upload.filename)
+            if kind != "json":
+                raise BadRequest(f"report must be json, html or xliff, not {kind!r}")
+            return jsonify(count=len(report.findings), segments=report.checked,
+                           findings=[item.to_dict() for item in report.findings])
+        return jsonify(annotation.check_files(store(), request.files, current_app.config["MAX_TEXT_BYTES"]))
     body = json_body()
     text = text_field(body, "text") or ""
     source = text_field(body, "source", required=False)

@@ -94,6 +94,7 @@ def document() -> dict[str, Any]:
               "description": "Only terms having a rendering of this status."}
     text = {"type": "string", "description": f"At most {config['MAX_TEXT_BYTES']:,} bytes of UTF-8."}
     bad, too_large = _error("Invalid parameters"), _error("The text or request is over the size limit")
+    upload = {"type": "string", "format": "binary", "description": "A file with its name (the suffix says its kind)."}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Policy glossary API", "version": glossary.__version__,
@@ -149,13 +150,27 @@ def document() -> dict[str, Any]:
                                    "description": "Default: marks for Chinese, plain for English."},
                         "first_only": {"type": ["boolean", "null"],
                                        "description": "Annotate only the first occurrence of each term."},
-                        "domain": {"enum": _values(Domain) + [None]}}}}}},
-                "responses": {"200": _json({
+                        "domain": {"enum": _values(Domain) + [None]}}}},
+                    "multipart/form-data": {"schema": {
+                        "type": "object", "required": ["file"],
+                        "description": "A document: the annotated document comes back (.docx, .html), or for "
+                                       "an XLIFF file its terminology report (HTML), or with notes=1 the file "
+                                       "with the findings as notes.",
+                        "properties": {"file": upload, "language": {"enum": _values(Language)},
+                                       "pinyin": {"enum": _values(PinyinStyle)},
+                                       "first_only": {"enum": ["0", "1"]}, "domain": {"enum": _values(Domain)},
+                                       "notes": {"enum": ["0", "1"]}}}}}},
+                "responses": {"200": {
+                    "description": "JSON for a text; for a file, the file (Word, HTML or XLIFF) or the report",
+                    "content": {**_json({
                     "type": "object", "required": ["language", "format", "pinyin", "result", "findings"],
                     "properties": {"language": {"enum": ["zh", "en"]}, "format": {"type": "string"},
                                    "pinyin": {"enum": _values(PinyinStyle)}, "result": {"type": "string"},
                                    "findings": {"type": "array",
-                                                "items": {"$ref": "#/components/schemas/Finding"}}}}),
+                                                "items": {"$ref": "#/components/schemas/Finding"}}}})["content"],
+                        **{media: {"schema": {"type": "string", "format": "binary"}} for media in (
+                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                            "text/html", "application/xliff+xml")}}},
                     "400": bad, "413": too_large}}},
             "/check": {"post": {
                 "summary": "Check an English text for outdated or ruled-out renderings",
@@ -163,11 +178,24 @@ def document() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["text"],
                     "properties": {"text": text, "source": {"type": ["string", "null"],
-                                                            "description": "The Chinese original, if any."}}}}}},
-                "responses": {"200": _json({
-                    "type": "object", "required": ["count", "findings"],
-                    "properties": {"count": {"type": "integer", "minimum": 0},
-                                   "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}}}}),
+                                                            "description": "The Chinese original, if any."}}}},
+                    "multipart/form-data": {"schema": {
+                        "type": "object", "required": ["file"],
+                        "description": "A translation as a file (.docx, .html, .txt; findings say which "
+                                       "paragraph), with its original as source; or an XLIFF file, checked "
+                                       "segment by segment (report: json, html, or xliff with notes).",
+                        "properties": {"file": upload, "source": upload,
+                                       "report": {"enum": ["json", "html", "xliff"], "default": "json"}}}}}},
+                "responses": {"200": {"description": "The findings (JSON), or the XLIFF report or file", "content": {
+                    **_json({
+                        "type": "object", "required": ["count", "findings"],
+                        "properties": {"count": {"type": "integer", "minimum": 0},
+                                       "segments": {"type": "integer", "minimum": 0,
+                                                    "description": "XLIFF: segment pairs checked"},
+                                       "findings": {"type": "array",
+                                                    "items": {"$ref": "#/components/schemas/Finding"}}}})["content"],
+                    "text/html": {"schema": {"type": "string"}},
+                    "application/xliff+xml": {"schema": {"type": "string", "format": "binary"}}}},
                     "400": bad, "413": too_large}}},
             **{f"/export.{fmt.name}": {"get": {
                 "summary": f"Download {fmt.label}", "operationId": f"export_{fmt.name.replace('-', '_')}",

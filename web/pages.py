@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from werkzeug.exceptions import BadRequest
 
 from glossary import Domain, InputTooLarge, PinyinStyle, Status
-from glossary.errors import NothingToExport
+from glossary.errors import GlossaryError, NothingToExport
 from glossary.check import findings_csv
 from glossary.formats import EXPORTS
 from glossary.pinyin import is_hanzi, sort_key
@@ -106,8 +106,6 @@ def _read_upload() -> str | None:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return None
-    if not upload.filename.lower().endswith(".txt"):
-        raise BadRequest(f"{upload.filename} is not a .txt file; save the text as plain text (.txt) and upload that")
     data: bytes = upload.read()
     if len(data) > current_app.config["MAX_TEXT_BYTES"]:
         raise InputTooLarge(len(data), current_app.config["MAX_TEXT_BYTES"])
@@ -130,7 +128,8 @@ def text_limit() -> dict[str, int]:
     """The annotation limit as users count it: bytes of UTF-8, Chinese characters (3 bytes each)
     and Latin ones (1 byte each)."""
     limit = int(current_app.config["MAX_TEXT_BYTES"])
-    return {"bytes": limit, "chinese": limit // 3, "latin": limit}
+    return {"bytes": limit, "chinese": limit // 3, "latin": limit,
+            "file_bytes": int(current_app.config["MAX_FILE_BYTES"])}
 
 
 def too_long(size: int, text: str) -> str:
@@ -149,6 +148,20 @@ def annotate() -> str | Response | tuple[str, int]:
                                limit=text_limit())
     options = annotation.read_options(request.form, from_form=True)
     source = options.source or ""
+    link = url_for("pages.term", term_id="-", _external=True)[:-1] + "{id}"
+    upload = request.files.get("file")
+    if upload is not None and upload.filename and not upload.filename.lower().endswith(".txt"):
+        try:
+            done = annotation.annotate_file(store(), annotation.upload_bytes(upload), upload.filename, options,
+                                            current_app.config["MAX_TEXT_BYTES"], link,
+                                            notes=request.form.get("notes") in ("1", "on", "true"))
+        except InputTooLarge as error:
+            return render_template("annotate.html", text="", source=source, options=options, limit=text_limit(),
+                                   result=None, problem=f"{upload.filename}: {error}"), 413
+        except GlossaryError as error:  # not a file we read, or a damaged one: say which and why
+            return render_template("annotate.html", text="", source=source, options=options, limit=text_limit(),
+                                   result=None, problem=str(error)), 400
+        return annotation.attachment(done.data, done.media_type, done.filename)
     try:
         text = _read_upload() or request.form.get("text", "")
     except InputTooLarge as error:
@@ -164,7 +177,6 @@ def annotate() -> str | Response | tuple[str, int]:
     if not text.strip():
         return page(problem="Paste a text or choose a .txt file first.")
     try:
-        link = url_for("pages.term", term_id="-", _external=True)[:-1] + "{id}"
         result = annotation.annotate(store(), text, options, current_app.config["MAX_TEXT_BYTES"], link=link)
     except InputTooLarge as error:  # the text stays in the box, with the limit next to it
         return page(413, problem=too_long(error.size, text + source))

@@ -15,7 +15,6 @@ from flask import current_app, request, url_for
 from markupsafe import Markup, escape
 
 from glossary import Domain, PinyinStyle, Status, Term, TermSummary
-from glossary.pinyin import is_hanzi
 
 
 def outdated_notice(term: Term | TermSummary) -> str | None:
@@ -68,20 +67,6 @@ def _result_json(term: TermSummary) -> str:
     notice = outdated_notice(term)
     return (f'{term.to_json()[:-1]},"url":{_json_string(_term_page_prefix() + quote(term.id, safe=""))},'
             f'"notice":{_json_string(notice) if notice else "null"}}}')
-
-
-_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
-
-
-def is_chinese(text: str) -> bool:
-    """Whether a pasted text is Chinese: more hanzi than Latin-script words.
-
-    >>> is_chinese("中国与SCO成员国"), is_chinese("The Belt and Road Initiative (一带一路)")
-    (True, False)
-    """
-    hanzi = sum(1 for c in text if is_hanzi(c))
-    words = len(_LATIN_WORD.findall(text))
-    return hanzi > words
 
 
 def renderings_by_status(term: Term) -> list[tuple[Status, list[Any]]]:
