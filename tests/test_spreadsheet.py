@@ -80,6 +80,12 @@ def test_quoted_cells_keep_their_commas(tmp_path: Path) -> None:
 # --- mapping ----------------------------------------------------------------------------------
 
 
+def test_a_csv_without_pinyin_imports_interjections_with_generated_pinyin(tmp_path: Path) -> None:
+    terms = read(sheet(tmp_path, "Chinese,English\n嗯,mm-hmm\n嗯了一声,went 'mm'\n好嗯,fine then\n"))
+    assert [(t.simplified, t.pinyin) for t in terms] == [(h, suggest(h)) for h in ("嗯", "嗯了一声", "好嗯")]
+    assert [t.pinyin for t in terms] == ["ń", "ńle yīshēng", "hǎoń"]
+
+
 def test_a_mapping_names_the_columns(tmp_path: Path) -> None:
     path = sheet(tmp_path, "Begriff,Übersetzung,Fachgebiet,Erklärung,Lautung\n"
                            "核心利益,core interests,sovereignty,Interests a state will not trade away.,héxīn lìyì\n")
