@@ -5,8 +5,10 @@ The format is documented in the README ("The terms.csv format").
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from .script import to_traditional
 from .terms import Domain, Form, FormKind, Rendering, Status, Term
 from .validate import Profile, entry_problems, set_problems
 
-__all__ = ["COLUMNS", "read_terms", "write_terms", "parse_rendering", "format_rendering", "escape", "unescape"]
+__all__ = ["COLUMNS", "read_terms", "records", "too_many_cells", "write_terms", "parse_rendering", "format_rendering", "escape", "unescape"]
 
 #: The columns of terms.csv, in order.
 COLUMNS = (
@@ -263,8 +265,8 @@ def read_terms(source: str | Path | IO[str], name: str | None = None,
 
 
 def _read(handle: IO[str], name: str, profile: Profile) -> list[Term]:
-    reader = csv.DictReader(handle)
-    header = reader.fieldnames or []
+    rows = records(handle, name)
+    _, header = next(rows, (1, []))
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InvalidInput([Problem(name, 1, None, f"missing columns: {', '.join(missing)}; "
@@ -272,15 +274,18 @@ def _read(handle: IO[str], name: str, profile: Profile) -> list[Term]:
     problems: list[Problem] = []
     terms: list[Term] = []
     lines: list[int] = []
-    for cells in reader:
-        row = _Row(name, reader.line_num, problems)
-        if None in cells:
-            row.problem(None, "this row has more cells than the header; quote cells that contain commas")
-            continue
-        term = row_to_term(cells, row, profile)
-        if term is not None:
-            terms.append(term)
-            lines.append(row.line)
+    try:
+        for line, values in rows:
+            row = _Row(name, line, problems)
+            if len(values) > len(header) and any(cell.strip() for cell in values[len(header):]):
+                row.problem(None, too_many_cells(values, header))
+                continue
+            term = row_to_term(dict(zip(header, values)), row, profile)
+            if term is not None:
+                terms.append(term)
+                lines.append(row.line)
+    except InvalidInput as broken:  # a quote left open: the rest of the file cannot be read
+        problems += broken.problems
     if profile is Profile.CURATED:
         problems += [Problem(name, lines[index], field, message) for index, field, message in set_problems(terms, profile)]
     else:  # links are checked against the store on import, where a filtered export's links lead
@@ -289,6 +294,125 @@ def _read(handle: IO[str], name: str, profile: Profile) -> list[Term]:
     if problems:
         raise InvalidInput(sorted(problems, key=lambda p: p.line))
     return terms
+
+
+_DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
+
+
+def too_many_cells(cells: Sequence[str], header: Sequence[str], delimiter: str = ",") -> str:
+    """What to say about a row with more cells than its header has columns: most likely a cell
+    with the delimiter in it, not quoted (shown, as a guess, for the last column)."""
+    what = _DELIMITER_NAMES.get(delimiter, repr(delimiter))
+    last = len(header) - 1
+    guess = f"{cells[last].strip()}{delimiter}{' ' if delimiter != chr(9) else ''}{cells[last + 1].strip()}"
+    return (f"this row has {len(cells)} cells but the header has {len(header)} columns, so a {what} inside a cell "
+            f"split it and the cells past column {header[last] or last + 1} would be lost; put the cell that contains "
+            f"the {what} in double quotes (if it is {header[last] or 'the last'}: \"{guess[:60]}…\")")
+
+
+class _HeldLines:
+    """The lines a csv reader takes from a file, kept from the start of the record it is reading
+    (so a record it cannot read is reported where it begins, not where the reader gave up)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.held: list[str] = []
+        #: The line number of ``held[0]``.
+        self.first = 1
+
+    def __iter__(self) -> _HeldLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.held.append(line)
+        return line
+
+    def record_read(self, line_num: int) -> None:
+        self.held.clear()
+        self.first = line_num + 1
+
+
+def records(lines: Iterable[str], name: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """The records of CSV text as (line, cells), the line where each ends; blank lines skipped.
+
+    A cell whose opening quote is never closed (or with text after its closing quote) raises
+    InvalidInput at the line where that quote opens, naming the column: the csv module would
+    otherwise read the rest of the file into the cell.
+
+    >>> list(records(['a,b\\n', '1,"x\\n', '2,y\\n'], "in.csv"))
+    Traceback (most recent call last):
+    ...
+    glossary.errors.InvalidInput: 1 problem, nothing was imported:
+    in.csv line 2, column b: the quote that opens this cell is never closed, so the lines after it were read into the cell; end the cell with a closing " (a quote that is part of the text is written "")
+    """
+    held = _HeldLines(lines)
+    reader = csv.reader(held, delimiter=delimiter, strict=True)
+    header: list[str] = []
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise InvalidInput([_unreadable(held, reader.line_num, name, delimiter, header, error)]) from None
+        held.record_read(reader.line_num)
+        if cells:
+            header = header or cells
+            yield reader.line_num, cells
+
+
+def _unreadable(held: _HeldLines, line_num: int, name: str, delimiter: str, header: Sequence[str],
+                error: csv.Error) -> Problem:
+    """The problem of a record the csv module gave up on, at the quote that caused it."""
+    fault = _quote_fault("".join(held.held), delimiter)
+    if fault is None:
+        return Problem(name, line_num, None, f"this line cannot be read as CSV ({error}); save the file as CSV "
+                                             "UTF-8 and import it again")
+    offset, cell, unclosed = fault
+    line = held.first + bisect.bisect_right(list(itertools.accumulate(map(len, held.held))), offset)
+    column = header[cell] if cell < len(header) else None
+    if unclosed:
+        message = ("the quote that opens this cell is never closed, so the lines after it were read into the cell; "
+                   "end the cell with a closing \" (a quote that is part of the text is written \"\")")
+    else:
+        message = ("text follows the quote that closes this cell; put the whole cell in double quotes and write "
+                   "each quote that is part of the text as \"\"")
+    return Problem(name, line, column, message)
+
+
+def _quote_fault(text: str, delimiter: str) -> tuple[int, int, bool] | None:
+    """Where the quoting of one record's text goes wrong, as (offset, cell index, unclosed): the
+    quote that opens a cell and is never closed (or only by what is another cell's opening quote:
+    one after a delimiter or lines later, with text after it), or else the text after a closing
+    quote; None when the quoting is right."""
+    cell, starts_cell, position = 0, True, 0
+    while position < len(text):
+        char = text[position]
+        if starts_cell and char == '"':
+            close = position
+            while True:
+                close = text.find('"', close + 1)
+                if close < 0:
+                    return position, cell, True
+                if text[close + 1:close + 2] != '"':
+                    break
+                close += 1  # "" is a quote inside the cell
+            if text[close + 1:close + 2] not in ("", delimiter, "\n", "\r"):
+                # a "closing" quote that starts a cell, or lines later, is another cell's opening quote
+                opens_cell = text[close - 1] in (delimiter, "\n", "\r")
+                spans_lines = any(end in text[position:close] for end in "\n\r")
+                return (position, cell, True) if opens_cell or spans_lines else (close + 1, cell, False)
+            position, starts_cell = close + 1, False
+            continue
+        if char == delimiter:
+            cell, starts_cell = cell + 1, True
+        elif char in "\n\r":
+            cell, starts_cell = 0, True
+        else:
+            starts_cell = False
+        position += 1
+    return None
 
 
 def term_to_row(term: Term) -> list[str]:

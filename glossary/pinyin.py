@@ -33,6 +33,7 @@ __all__ = [
     "key_letters",
     "INTERJECTIONS",
     "SYLLABLES",
+    "WITH_INTERJECTIONS",
 ]
 
 
@@ -47,8 +48,8 @@ class PinyinStyle(str, enum.Enum):
     NUMBERS = "numbers"
 
 
-#: Every standard Mandarin syllable, toneless, with ü written v (from pypinyin's dictionary,
-#: interjections such as hm, ng and ê left out).
+#: Every standard Mandarin syllable, toneless, with ü written v (from pypinyin's dictionary;
+#: the interjections are ``INTERJECTIONS``).
 SYLLABLES: frozenset[str] = frozenset(
     """a ai an ang ao ba bai ban bang bao bei ben beng bi bian biang biao bie bin bing bo bu ca
     cai can cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua
@@ -70,6 +71,12 @@ SYLLABLES: frozenset[str] = frozenset(
     zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua
     zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo""".split()
 )
+#: The interjection syllables Hanyu Pinyin adds (ń ň ǹ n, ḿ m, hm, hng, ńg ňg ng, ê): read as
+#: syllables only where the standard ones cannot split the letters (``ming`` stays one syllable,
+#: never mi+ng; ``ńle``, as 嗯了 is generated, is ń+le).
+INTERJECTIONS: frozenset[str] = frozenset({"n", "ng", "m", "hm", "hng", "ê"})
+#: Every syllable the stored form accepts: the standard ones, then the interjections.
+WITH_INTERJECTIONS: frozenset[str] = SYLLABLES | INTERJECTIONS
 LONGEST = max(map(len, SYLLABLES))
 
 #: Combining tone marks (after NFD decomposition) and the tone each stands for.
@@ -218,12 +225,10 @@ def _separator(between: str, text: str) -> str:
 
 def _parse_word(word: str, text: str) -> list[Syllable]:
     letters, tones = decompose(word)
-    if letters.lower() in INTERJECTIONS:  # ń, ňg, ḿ, hm, hng, ê: a word of their own
-        pieces: list[str] | None = [letters]
-    elif not letters.isascii() or not letters.isalpha():
+    if not letters.replace("ê", "").isascii() or not letters.isalpha():
         raise PinyinError(text, f"{word!r} is not pinyin")
-    else:
-        pieces = _segment(letters)
+    # standard syllables first; the interjections (ń, ňg, ḿ, hm, hng, ê) only where they cannot
+    pieces = _segment(letters) or _segment(letters, inventory=WITH_INTERJECTIONS)
     if pieces is None:
         raise PinyinError(text, f"{word!r} does not split into pinyin syllables")
     result: list[Syllable] = []
@@ -398,10 +403,6 @@ def initials_key(text: str) -> str:
     """First letter of every syllable: 命运共同体 → ``mygtt``."""
     return "".join(key_letters(s.letters)[0] for s in syllables(text))
 
-
-#: Interjection syllables (ń ňg ḿ hm hng ê…): valid, but only as a word of their own, never
-#: split out of a longer run of letters (where ``ng`` or ``m`` would read ``ming`` as mi+ng).
-INTERJECTIONS = frozenset({"n", "ng", "m", "hm", "hng", "ê"})
 
 
 def key_letters(letters: str, toned: bool = False) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from .validate import LIMITS
 
 #: Search keys compare byte-wise on every backend, so a prefix is a simple range scan.
-KeyString = String(200).with_variant(String(200, collation="C"), "postgresql")
+KeyString = String(LIMITS["key"]).with_variant(String(LIMITS["key"], collation="C"), "postgresql")
 
 
 class Base(DeclarativeBase):
@@ -86,9 +86,9 @@ class Revision(Base):
     action: Mapped[str] = mapped_column(String(10))  # create, update, withdraw
     before: Mapped[str | None] = mapped_column(Text, nullable=True)
     after: Mapped[str | None] = mapped_column(Text, nullable=True)
-    author: Mapped[str] = mapped_column(String(200), default="")
+    author: Mapped[str] = mapped_column(String(LIMITS["author"]), default="")
     comment: Mapped[str] = mapped_column(Text, default="")
-    origin: Mapped[str] = mapped_column(String(400), default="")
+    origin: Mapped[str] = mapped_column(String(LIMITS["origin"]), default="")
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_revisions_term_id", "term_id", "id"),)

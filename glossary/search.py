@@ -18,6 +18,7 @@ from .pinyin_query import QueryPinyin, parse_query
 from .folding import unquoted
 from .script import fold
 from .terms import Hit, Status, Term
+from .validate import LIMITS
 
 __all__ = ["QueryKind", "Query", "read_query", "term_keys", "KEYS_VERSION", "WORD_END", "word_key", "word_length", "normalize_english", "english_words", "KEY_MAX",
            "scan_plan", "match_kind", "explain", "explain_parts"]
@@ -27,7 +28,8 @@ __all__ = ["QueryKind", "Query", "read_query", "term_keys", "KEYS_VERSION", "WOR
 KEYS_VERSION = "5"
 #: Appended to a key to make the upper bound of a prefix range (compares above any character).
 KEY_MAX = "\U0010ffff"
-KEY_LENGTH = 200
+#: Keys are cut to the length of their column.
+KEY_LENGTH = LIMITS["key"]
 #: English words too common to search by.
 STOPWORDS = frozenset("a an and as at by for from in into of on or the to with".split())
 

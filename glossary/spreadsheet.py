@@ -26,7 +26,7 @@ from typing import Any
 
 from . import pinyin as _pinyin
 from .pinyin_generate import suggest
-from .csvio import REQUIRED_COLUMNS, read_terms
+from .csvio import REQUIRED_COLUMNS, read_terms, records, too_many_cells
 from .validate import entry_problems
 from .errors import InvalidInput, PinyinError, Problem
 from .script import to_simplified, to_traditional
@@ -203,13 +203,23 @@ class Sheet:
 
 
 def read_delimited(path: Path, delimiter: str | None = None) -> Sheet:
-    """A CSV or TSV file as a Sheet (encoding and delimiter detected)."""
+    """A CSV or TSV file as a Sheet (encoding and delimiter detected).
+
+    A quote left open is reported where it opens, and rows with more cells than the header (a
+    delimiter inside a cell that is not quoted) are refused, never cut to the header's width.
+    """
     text = decode(path.read_bytes(), path.name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or sniff_delimiter(text))
-    rows = [(reader.line_num, [cell.strip() for cell in row]) for row in reader]
+    delimiter = delimiter or sniff_delimiter(text)
+    rows = [(line, [cell.strip() for cell in row])
+            for line, row in records(io.StringIO(text, newline=""), path.name, delimiter)]
     rows = [(line, cells) for line, cells in rows if any(cells)]
     if not rows:
         raise InvalidInput([Problem(path.name, 1, None, "the file is empty; the first row must name the columns")])
+    header = rows[0][1]
+    overfull = [Problem(path.name, line, None, too_many_cells(cells, header, delimiter))
+                for line, cells in rows[1:] if any(cells[len(header):])]
+    if overfull:
+        raise InvalidInput(overfull)
     return Sheet(path.name, rows[0][1], rows[1:])
 
 

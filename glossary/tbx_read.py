@@ -57,6 +57,9 @@ def read_tbx(path: str | Path, options: dict[str, Any] | None = None) -> list[Te
         line = error.position[0] if error.position else 1
         raise InvalidInput([Problem(name, line, None, f"not well-formed XML: {error.msg}; fix the file "
                                                       "or export it again")]) from error
+    references = _entity_references(root, name)
+    if references:
+        raise InvalidInput(references)
     dialect = {V3.tag("tbx"): V3, "tbx": V3, "martif": V2}.get(root.tag)
     if dialect is None:
         raise InvalidInput([Problem(name, root.sourceline or 1, etree.QName(root).localname,
@@ -291,6 +294,16 @@ class _Reader:
                         return None
                     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
         return None
+
+
+def _entity_references(root: etree._Element, name: str) -> list[Problem]:
+    """Every entity reference the parser left in the tree (it never expands one: an external
+    entity would read local files or the network), as a problem at its element and line."""
+    return [Problem(name, reference.sourceline or reference.getparent().sourceline or 0,
+                    etree.QName(reference.getparent()).localname,
+                    f"the entity reference {reference.text} is not read (entities are never expanded); "
+                    "write the text it stands for instead, or export the file again without entities")
+            for reference in root.iter(etree.Entity)]
 
 
 def _lang(section: etree._Element) -> str:

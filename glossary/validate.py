@@ -35,10 +35,15 @@ __all__ = ["Profile", "ID_PATTERN", "LIMITS", "entry_problems", "set_problems", 
 #: An entry id: a lowercase ASCII slug.
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
-#: The longest value each column of the store takes (characters). The schema's column sizes are
-#: these; a longer value is a problem found when the file is read, never a database error.
+#: The longest value each sized column of the store takes (characters): the one place for them.
+#: The schema's column sizes are these (``glossary.schema``), and so the same on SQLite, which does
+#: not enforce them, and PostgreSQL, which does; a longer value is a problem found when the file
+#: is read, never a database error. ``preferred`` bounds every rendering (the columns holding
+#: renderings are TEXT and JSON: a CC-CEDICT gloss runs to ~500 characters); search keys
+#: are cut to ``key`` characters, never refused; ``author`` and ``origin`` are a revision's.
 LIMITS: Mapping[str, int] = {
     "id": 80, "simplified": 200, "traditional": 200, "pinyin": 400, "preferred": 2000, "domain": 40,
+    "key": 200, "author": 200, "origin": 400,
 }
 #: Citations that date themselves: a year from 1800 on, or a URL.
 _DATED = re.compile(r"\b(?:1[89]|20)\d\d\b|https?://")
@@ -79,6 +84,8 @@ def entry_problems(term: Term, profile: Profile = Profile.ENTRY) -> list[tuple[s
         found.append(("simplified", "the simplified headword is missing or has no Chinese characters"))
     for field, value in (("simplified", term.simplified), ("traditional", term.traditional),
                          ("pinyin", term.pinyin), ("domain", term.domain.value)):
+        if field == "traditional" and not term.traditional_curated and len(term.simplified) > LIMITS["simplified"]:
+            continue  # generated from the simplified headword: that one is too long
         if len(value) > LIMITS[field]:
             found.append((field, f"{field} is {len(value)} characters long; the limit is {LIMITS[field]}"))
     preferred = [r for r in term.renderings if r.status is Status.PREFERRED]

@@ -33,6 +33,12 @@ def problems_of(path: Path) -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
+def located(path: Path) -> list[tuple[int, str | None, str]]:
+    with pytest.raises(InvalidInput) as caught:
+        read_terms(path)
+    return [(p.line, p.column, p.message) for p in caught.value.problems]
+
+
 def test_small_file_reads_into_terms() -> None:
     terms = read_terms(SMALL)
     assert [t.id for t in terms] == ["core-interests", "shared-future"]
@@ -107,9 +113,38 @@ def test_missing_columns_name_the_required_header(tmp_path: Path) -> None:
     assert "missing columns" in problems_of(path)[0]
 
 
-def test_row_with_extra_cells_is_reported(tmp_path: Path) -> None:
-    found = problems_of(write(tmp_path, GOOD_ROW + ",extra,cells"))
-    assert any("more cells than the header" in p for p in found)
+def test_row_with_extra_cells_is_reported_with_the_counts_and_the_quoting_to_do(tmp_path: Path) -> None:
+    found = located(write(tmp_path, GOOD_ROW + ",extra,cells"))
+    assert found == [(2, None, f"this row has {len(COLUMNS) + 2} cells but the header has {len(COLUMNS)} columns, "
+                               "so a comma inside a cell split it and the cells past column updated would be lost; "
+                               "put the cell that contains the comma in double quotes (if it is updated: "
+                               '"2024-01-01, extra…")')]
+
+
+def test_empty_cells_past_the_header_are_no_problem(tmp_path: Path) -> None:
+    assert [t.id for t in read_terms(write(tmp_path, GOOD_ROW + ",,"))] == ["core-interests"]
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
+    other = GOOD_ROW.replace("core-interests,核心利益", "shared-future,命运共同体").replace("héxīn lìyì", "")
+    broken = GOOD_ROW.replace("Interests a state", '"Interests a state')
+    found = located(write(tmp_path, GOOD_ROW.replace("core-interests,核心利益", "a,甲").replace("héxīn lìyì", ""),
+                          broken, other, other.replace("shared-future,命运共同体", "b,乙")))
+    assert found == [(3, "definition", 'the quote that opens this cell is never closed, so the lines after it were '
+                                       'read into the cell; end the cell with a closing " (a quote that is part of '
+                                       'the text is written "")')]
+
+
+def test_text_after_a_closing_quote_is_reported_at_its_line(tmp_path: Path) -> None:
+    found = located(write(tmp_path, GOOD_ROW.replace("Interests a state", '"Interests" a state')))
+    assert found == [(2, "definition", 'text follows the quote that closes this cell; put the whole cell in double '
+                                       'quotes and write each quote that is part of the text as ""')]
+
+
+def test_quoted_cells_may_span_lines(tmp_path: Path) -> None:
+    row = GOOD_ROW.replace("Interests a state treats as non-negotiable.", '"Interests a state\ntreats as ""core""."')
+    [term] = read_terms(write(tmp_path, row))
+    assert term.definition == 'Interests a state\ntreats as "core".'
 
 
 def test_file_with_bom_reads_like_without(tmp_path: Path) -> None:

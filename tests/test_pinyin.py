@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from glossary import PinyinError
-from glossary.pinyin import count_readable, read_digits, render, syllables
+from glossary.pinyin import count_problems, count_readable, read_digits, render, syllables
 from glossary.pinyin_generate import suggest
 from glossary.pinyin_query import parse_query
 
@@ -183,6 +183,25 @@ def test_interjections_are_not_split_out_of_longer_syllables() -> None:
 def test_stored_interjections_parse_and_render(stored: str, numbers: str) -> None:
     assert render(stored, "numbers") == numbers
     assert render(render(stored, "marks"), "marks") == stored
+
+
+@pytest.mark.parametrize("stored, numbered", [
+    ("ńle", ["n2", "le5"]), ("hǎoń", ["hao3", "n2"]), ("ńnǎ", ["n2", "na3"]), ("ňghēng", ["ng3", "heng1"]),
+    ("ḿmā", ["m2", "ma1"]), ("hm̀ hng", ["hm4", "hng5"]), ("ê̄shì", ["ê1", "shi4"]), ("ǹǹ", ["n4", "n4"]),
+    ("míng", ["ming2"]), ("Xī'ān", ["Xi1", "an1"]),  # standard syllables still come first: never mi+ng
+])
+def test_interjection_syllables_are_read_inside_a_word(stored: str, numbered: list[str]) -> None:
+    assert [s.numbered() for s in syllables(stored)] == numbered
+
+
+@pytest.mark.parametrize("hanzi", ["嗯", "嗯嗯", "嗯了一声", "好嗯", "嗯哼", "嗯哪", "呣", "噷"])
+def test_generated_pinyin_with_interjections_is_valid_pinyin(hanzi: str) -> None:
+    assert count_problems(hanzi, suggest(hanzi)) == []
+
+
+def test_letters_that_are_no_syllables_are_still_refused() -> None:
+    with pytest.raises(PinyinError, match="does not split"):
+        syllables("mingg")
 
 
 @pytest.mark.parametrize("typed", ["core interests", "hello world", "xyzzy", "", "12", "c5", "ming44", "G20"])

@@ -77,7 +77,41 @@ def test_quoted_cells_keep_their_commas(tmp_path: Path) -> None:
         ("Belt and Road Initiative", Status.PREFERRED), ("One Belt, One Road", Status.ADMITTED)]
 
 
+def test_an_unclosed_quote_is_reported_where_it_opens_in_a_client_sheet(tmp_path: Path) -> None:
+    path = sheet(tmp_path, 'Chinese,English,Note\n核心利益,core interests,a\n十三经,"the Thirteen Classics,b\n'
+                           '一带一路,"Belt and Road",c\n人民,people,d\n')
+    with pytest.raises(InvalidInput) as caught:
+        read(path)
+    assert [(p.line, p.column) for p in caught.value.problems] == [(3, "English")]
+    assert "the quote that opens this cell is never closed" in str(caught.value)
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused_not_cut(tmp_path: Path) -> None:
+    path = sheet(tmp_path, "Chinese,English\n核心利益,core interests\n"
+                           "十三经,the Thirteen Classics, namely the Book of Songs, the Book of Documents\n")
+    with pytest.raises(InvalidInput) as caught:
+        read(path)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column) == (3, None)
+    assert problem.message == (
+        "this row has 4 cells but the header has 2 columns, so a comma inside a cell split it and the cells past "
+        'column English would be lost; put the cell that contains the comma in double quotes (if it is English: '
+        '"the Thirteen Classics, namely the Book of Songs…")')
+
+
+def test_a_tsv_row_with_more_cells_than_the_header_names_the_tab(tmp_path: Path) -> None:
+    path = sheet(tmp_path, "Chinese\tEnglish\n核心利益\tcore interests\textra\n", name="client.tsv")
+    with pytest.raises(InvalidInput, match="3 cells but the header has 2 columns, so a tab inside a cell"):
+        read(path)
+
+
 # --- mapping ----------------------------------------------------------------------------------
+
+
+def test_a_csv_without_pinyin_imports_interjections_with_generated_pinyin(tmp_path: Path) -> None:
+    terms = read(sheet(tmp_path, "Chinese,English\n嗯,mm-hmm\n嗯了一声,went 'mm'\n好嗯,fine then\n"))
+    assert [(t.simplified, t.pinyin) for t in terms] == [(h, suggest(h)) for h in ("嗯", "嗯了一声", "好嗯")]
+    assert [t.pinyin for t in terms] == ["ń", "ńle yīshēng", "hǎoń"]
 
 
 def test_a_mapping_names_the_columns(tmp_path: Path) -> None:

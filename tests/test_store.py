@@ -15,6 +15,8 @@ import glossary
 from conftest import DATA, TERMS_CSV
 from glossary import Conflict, ImportConflict, InvalidInput, StoreError, TermNotFound
 from glossary.csvio import read_terms, write_terms
+from glossary.spreadsheet import read_spreadsheet
+from glossary.validate import LIMITS
 
 SMALL = read_terms(DATA / "small-terms.csv")
 
@@ -111,6 +113,41 @@ def test_invalid_term_is_refused_before_anything_is_written(empty_store: glossar
     broken = replace(SMALL[1], pinyin="mìngyùn", related=())
     with pytest.raises(InvalidInput, match="syllables"):
         empty_store.import_terms([replace(SMALL[0], related=()), broken])
+    assert empty_store.count() == 0
+
+
+def _long_gloss(length: int) -> str:
+    """An English gloss of ``length`` characters, as CC-CEDICT's longest run."""
+    words = " ".join(f"sense {n} of a dictionary entry," for n in range(length // 20 + 1))
+    return words[:length].rstrip() + "x" * (length - len(words[:length].rstrip()))
+
+
+def test_the_same_csv_with_glosses_past_400_characters_imports_on_every_backend(
+        empty_store: glossary.Glossary, tmp_path: Path) -> None:
+    long, longer = _long_gloss(450), _long_gloss(LIMITS["preferred"])
+    path = tmp_path / "cedict.csv"
+    path.write_text(f'Chinese,English\n核心利益,"{long} | {longer}"\n嗯,mm-hmm\n', encoding="utf-8")
+    empty_store.import_terms(read_spreadsheet(path))
+    [term] = [t for t in empty_store.terms() if t.simplified == "核心利益"]
+    assert [r.text for r in term.renderings] == [long, longer] and empty_store.count() == 2
+
+
+@pytest.mark.parametrize("column, cell, limit", [
+    ("English", "x" * (LIMITS["preferred"] + 1), "preferred"),
+    ("Chinese", "核" * (LIMITS["simplified"] + 1), "simplified"),
+    ("id", "a" * (LIMITS["id"] + 1), "id"),
+])
+def test_a_cell_past_its_column_limit_is_refused_at_its_row_and_column_on_every_backend(
+        empty_store: glossary.Glossary, tmp_path: Path, column: str, cell: str, limit: str) -> None:
+    row = {"Chinese": "核心利益", "English": "core interests", "id": "core-interests", column: cell}
+    path = tmp_path / "client.csv"
+    path.write_text("id,Chinese,English\nshared-future,命运共同体,shared future\n"
+                    f"{row['id']},{row['Chinese']},{row['English']}\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        empty_store.import_terms(read_spreadsheet(path))
+    located = [(p.line, p.column) for p in caught.value.problems if f"the limit is {LIMITS[limit]}" in p.message
+               or f"at most {LIMITS[limit]} characters" in p.message]
+    assert located == [(3, column)]
     assert empty_store.count() == 0
 
 

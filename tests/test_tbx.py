@@ -254,6 +254,24 @@ def test_not_well_formed_xml_names_the_line(tmp_path: Path) -> None:
     assert problem.line == 4 and "not well-formed XML" in problem.message
 
 
+@pytest.mark.parametrize("declaration", ['<!ENTITY xxe SYSTEM "{secret}">', '<!ENTITY xxe "EXPANDED">'])
+def test_an_entity_reference_is_refused_at_its_element_and_never_expanded(tmp_path: Path, terms,
+                                                                          declaration: str) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("EXPANDED", encoding="utf-8")
+    data = write_tbx(terms[:1], produced_at=MOMENT).decode()
+    headword = terms[0].simplified
+    data = data.replace("?>\n", f"?>\n<!DOCTYPE tbx [{declaration.format(secret=secret.as_uri())}]>\n", 1)
+    data = data.replace(f"<term>{headword}</term>", f"<term>{headword}&xxe;</term>", 1)
+    line = next(number for number, text in enumerate(data.splitlines(), start=1) if "&xxe;" in text)
+    with pytest.raises(InvalidInput) as caught:
+        read_tbx(write(tmp_path, data.encode()))
+    [problem] = caught.value.problems
+    assert (problem.source, problem.line, problem.column) == ("in.tbx", line, "term")
+    assert problem.message.startswith("the entity reference &xxe; is not read (entities are never expanded)")
+    assert "EXPANDED" not in str(caught.value)
+
+
 def test_a_root_that_is_not_tbx_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="neither <tbx>"):
         read_tbx(write(tmp_path, b"<html><body/></html>"))
