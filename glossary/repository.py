@@ -26,12 +26,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from .csvio import COLUMNS, term_to_row
 from .engine import BulkInserter, advisory_lock, chunks, create_engine_for, driver_sql, safe_url, write_transaction
 from .engine import read as db_read
-from .errors import StoreError, VersionConflict
+from .errors import InvalidInput, Problem, StoreError, VersionConflict
 from .gcpause import collector_paused
 from .rows import TERM_COLUMNS, aware, checksum, key_rows, term_from_driver_row, term_row
 from .schema import Change, Revision as RevisionRow, SearchKey, TermRow
 from .search import KEYS_VERSION
 from .terms import Term
+from .validate import LIMITS
 
 __all__ = ["Repository", "Write", "Action", "Revision", "Progress"]
 
@@ -259,6 +260,11 @@ class Repository:
         with the stored entries the writes touch (the store-wide validation); ``meta`` values
         are set in the same transaction (what seeded the store).
         """
+        if len(author) > LIMITS["author"]:  # a database error on PostgreSQL otherwise
+            raise InvalidInput([Problem("author", 0, None, f"is {len(author):,} characters, over the limit of "
+                                                          f"{LIMITS['author']}; give a shorter name")], done="written")
+        if len(origin) > LIMITS["origin"]:  # a long path: its end says most
+            origin = "…" + origin[-(LIMITS["origin"] - 1):]
         now = datetime.now(timezone.utc)
         outcome = Outcome()
         try:

@@ -186,3 +186,16 @@ def test_each_revision_shows_the_record_before_and_after_it(small: glossary.Glos
     assert [r.action for r in history] == [Action.CREATE, Action.UPDATE, Action.UPDATE, Action.WITHDRAW]
     assert [r.before.definition if r.before else None for r in history] == [None, original.definition, "One.", "Two."]
     assert [r.after.definition if r.after else None for r in history] == [original.definition, "One.", "Two.", None]
+
+
+def test_an_author_past_its_column_limit_is_refused_and_a_long_origin_keeps_its_end(small: glossary.Glossary) -> None:
+    """On both backends: PostgreSQL would otherwise answer with a raw "value too long" error."""
+    term = small.get("core-interests")
+    before = small.export("csv")
+    with pytest.raises(InvalidInput, match="author: is 201 characters, over the limit of 200"):
+        small.put(replace(term, definition="Too long an author."), if_match=term.version, author="a" * 201)
+    assert small.export("csv") == before
+    origin = "/very/deep/" * 60 + "client-glossary.csv"
+    small.put(replace(term, definition="A long origin."), if_match=term.version, origin=origin)
+    kept = small.history("core-interests")[-1].origin
+    assert len(kept) == 400 and kept.endswith("client-glossary.csv") and kept.startswith("…")
