@@ -54,7 +54,8 @@ def attribution() -> dict[str, str]:
 
 
 class _Summary(Protocol):
-    simplified: str
+    @property
+    def simplified(self) -> str: ...
 
 
 @dataclass(frozen=True)
