@@ -33,15 +33,18 @@ def _read(source: IO[str]) -> str:
               help="FILE is English: insert “(中文, pinyin)” after the first occurrence of each rendering.")
 @click.option("--across-newlines", is_flag=True,
               help="Match terms broken by a single line break (text extracted from PDF).")
+@click.option("--all-words", is_flag=True,
+              help="Gloss every other word too, from CC-CEDICT (marked as the dictionary's, not reviewed).")
 @click.pass_context
 def annotate(ctx: click.Context, file: IO[str], fmt: str, pinyin: str | None, first_only: bool | None,
-             domain: str | None, english: bool, across_newlines: bool) -> None:
+             domain: str | None, english: bool, across_newlines: bool, all_words: bool) -> None:
     """Mark every glossary term in a text (FILE, or - for standard input).
 
     \b
     Examples:
       glossary annotate statement.txt --format html > statement.html
       echo 维护核心利益 | glossary annotate --format brackets
+      glossary annotate speech.txt --all-words > speech.html
       glossary annotate --english draft.txt
     """
     text = _read(file)
@@ -51,7 +54,7 @@ def annotate(ctx: click.Context, file: IO[str], fmt: str, pinyin: str | None, fi
                                            first_only=True if first_only is None else first_only, domain=domain)
     else:
         result = glossary.annotate(text, format=fmt, pinyin=pinyin or "marks", first_only=bool(first_only),
-                                   domain=domain, across_newlines=across_newlines)
+                                   domain=domain, across_newlines=across_newlines, all_words=all_words)
     sys.stdout.write(result if result.endswith("\n") else result + "\n")
 
 
