@@ -104,7 +104,7 @@ class WordGlosser:
 
     def reading(self, word: str) -> tuple[str, tuple[str, ...]]:
         """The pinyin (in the style) and glosses of a word's first CC-CEDICT entry."""
-        number = self.index.words[word][0]
+        number = self.index.words[word]
         numbered = self.index.numbered[number]
         marked = dictionary.marks(numbered)
         pinyin = render(marked, self.style) if marked else numbered
@@ -117,13 +117,30 @@ class WordGlosser:
             made = self._made[key] = make(word)
         return made
 
-    def _pieces(self, text: str, mark: Callable[[str], str], plain: Callable[[str], str]) -> str:
+    def _pieces(self, text: str, mark: Callable[[str], str], plain: Callable[[str], str], kind: str = "") -> str:
+        if kind and not self.first_only and self.segmenter is Segmenter.JIEBA:
+            return self._fast(text, mark, plain, kind)
         out: list[str] = []
         position = 0
         for start, end in self.words(text):
             out += [plain(text[position:start]), mark(text[start:end])]
             position = end
         out.append(plain(text[position:]))
+        return "".join(out)
+
+    def _fast(self, text: str, mark: Callable[[str], str], plain: Callable[[str], str], kind: str) -> str:
+        """``_pieces`` for stateless formats: jieba's pieces, each rendered once per glosser
+        (words, punctuation and the rest alike: one dictionary lookup per piece)."""
+        import rjieba
+
+        done: dict[str, str] = self._made.setdefault(("pieces", kind), {})
+        out: list[str] = []
+        append = out.append
+        for piece in rjieba.cut(text, False):
+            made = done.get(piece)
+            if made is None:
+                made = done[piece] = self._pieces(piece, mark, plain)
+            append(made)
         return "".join(out)
 
     # --- formats --------------------------------------------------------------------------
@@ -137,7 +154,7 @@ class WordGlosser:
             return (f'<span class="dictionary-word" title="{escape(title)}"><ruby>{escape(word)}<rp> (</rp>'
                     f"<rt>{escape(pinyin)}</rt><rp>)</rp></ruby></span>")
 
-        return self._pieces(text, lambda word: self._once("html", word, make), escape)
+        return self._pieces(text, lambda word: self._once("html", word, make), escape, "html")
 
     def brackets(self, text: str) -> str:
         """Each dictionary word followed by `` [pinyin, CC-CEDICT: first gloss]``."""
@@ -146,7 +163,7 @@ class WordGlosser:
             gloss = glosses[0].replace("[", "(").replace("]", ")")
             return f"{word} [{pinyin}, CC-CEDICT: {gloss}]"
 
-        return self._pieces(text, lambda word: self._once("brackets", word, make), str)
+        return self._pieces(text, lambda word: self._once("brackets", word, make), str, "brackets")
 
     def markdown(self, text: str) -> str:
         """Each dictionary word's first occurrence with a ``[^cc-word]`` footnote (collected in

@@ -144,7 +144,7 @@ class _Sorted:
 
 
 #: The version of the index layout: a cached index of another version is built again.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 
 def _ints(data: bytes) -> array[int]:
@@ -212,9 +212,11 @@ def _build(entries: Iterable[dictionary.Entry]) -> tuple[dict[str, Any], dict[st
     order = ranks.__getitem__
     columns = {
         "simplified": simplified, "traditional": traditional, "numbered": numbered, "glosses": glosses,
-        "words": {w: tuple(sorted(ids, key=order)) for w, ids in words.items()},
-        "headwords": sorted(words), "rank": array("i", ranks).tobytes()}
+        "words": {w: min(ids, key=order) for w, ids in words.items()},
+        "more": {w: tuple(sorted(ids, key=order)) for w, ids in words.items() if len(ids) > 1},
+        "rank": array("i", ranks).tobytes()}
     return columns, {
+        "headwords": sorted(words),
         "toneless": _Sorted.of(toneless).dump(), "spelled": _Sorted.of(spelled).dump(),
         "toned": _Sorted.of(toned).dump(),
         "exact": {key: tuple(sorted(set(ids), key=order)) for key, ids in exact.items()},
@@ -226,6 +228,7 @@ class _Keys:
     """The search keys: pinyin in sorted lists, English glosses and words."""
 
     def __init__(self, state: dict[str, Any]) -> None:
+        self.headwords: list[str] = state["headwords"]
         self.toneless, self.spelled, self.toned = (_Sorted.load(state[name]) for name in ("toneless", "spelled", "toned"))
         self.exact: dict[str, tuple[int, ...]] = state["exact"]
         self.postings = {word: _ints(data) for word, data in state["postings"].items()}
@@ -240,9 +243,9 @@ class DictionaryIndex:
         self.traditional: list[str] = state["traditional"]
         self.numbered: list[str] = state["numbered"]
         self.glosses: list[str] = state["glosses"]  # "/"-joined, as in the file
-        #: headword (either script) -> entries, best first
-        self.words: dict[str, tuple[int, ...]] = state["words"]
-        self.headwords: list[str] = state["headwords"]
+        #: headword (either script) -> its best entry; ``entries(word)`` gives them all, best first
+        self.words: dict[str, int] = state["words"]
+        self._more: dict[str, tuple[int, ...]] = state["more"]
         self.rank = _ints(state["rank"])
         self._keys_from = keys
         self._keys: _Keys | None = None
@@ -252,6 +255,14 @@ class DictionaryIndex:
     def build(cls, entries: Iterable[dictionary.Entry]) -> DictionaryIndex:
         columns, keys = _build(entries)
         return cls(columns, keys)
+
+    def entries_of(self, word: str) -> tuple[int, ...]:
+        """Every entry of a headword (either script), best first; () when it has none."""
+        more = self._more.get(word)
+        if more is not None:
+            return more
+        best = self.words.get(word)
+        return () if best is None else (best,)
 
     def keys(self) -> _Keys:
         """The search keys, loaded (or built) on first use."""
@@ -300,13 +311,13 @@ class DictionaryIndex:
 
         if parsed.hanzi:
             for key in dict.fromkeys((parsed.hanzi, "".join(parsed.text.split()))):
-                for number in self.words.get(key, ()):
+                for number in self.entries_of(key):
                     add(number, 0, len(key), "hanzi", "exact", key)
-                start = bisect_left(self.headwords, key)
-                for word in self.headwords[start:start + most]:
+                start = bisect_left(keys.headwords, key)
+                for word in keys.headwords[start:start + most]:
                     if not word.startswith(key):
                         break
-                    for number in self.words[word]:
+                    for number in self.entries_of(word):
                         add(number, 1, len(word), "hanzi", "prefix", word)
         if QueryKind.PINYIN in parsed.kinds and parsed.pinyin is not None:
             reading = parsed.pinyin
