@@ -5,6 +5,8 @@ records) and, for reference, ``Glossary.search`` (summaries: what the site and A
 Targets (issue 2): p99 < 5 ms for every kind, import of the ~120k rows < 15 s.
 
     .venv/bin/python bench/lookup.py [--store PATH] [--queries N]
+    .venv/bin/python bench/lookup.py --curated    # search p99 on the curated store, before and
+                                                  # after the CC-CEDICT fallback (issue 15: <= +20%)
 """
 
 from __future__ import annotations
@@ -58,12 +60,54 @@ def measure(find: Callable[[str], list[Any]], texts: list[str]) -> tuple[float, 
     return statistics.median(timings), p99, found / len(texts)
 
 
+def curated_with_dictionary(count: int) -> None:
+    """Search p50/p99 on the curated store, each query kind: the store's search alone (before),
+    and with the CC-CEDICT fallback after it, as the site and the API run them (after)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = glossary.open(f"sqlite:///{Path(folder) / 'curated.sqlite3'}")
+        terms = store.terms()
+        start = time.perf_counter()
+        store.dictionary_search("warm")  # loads (or builds) the dictionary index once per process
+        print(f"curated store: {len(terms)} terms; dictionary index ready in {time.perf_counter() - start:.2f} s\n")
+
+        print(f"{'':<26}{'search':^18}{'+ dictionary':^18}")
+        print(f"{'query kind':<26}{'p50 ms':>9}{'p99 ms':>9}{'p50 ms':>9}{'p99 ms':>9}{'p99 +':>8}")
+        worst_before = worst_after = 0.0
+        from glossary.search import read_query
+
+        url = store.url
+
+        def fresh(run: Callable[[glossary.Glossary, str], list[Any]]) -> Callable[[str], list[Any]]:
+            """``run`` on a newly opened store with nothing read yet: neither side profits from
+            rows or parsed queries the other kept."""
+            read_query.cache_clear()
+            opened = glossary.open(url, seed=False)
+            return lambda query: run(opened, query)
+
+        for kind, texts in queries(terms, min(count, len(terms) - 10)).items():
+            before = measure(fresh(lambda opened, q: opened.search(q)), texts)
+            after = measure(fresh(lambda opened, q: [*(found := opened.search(q)),
+                                                      *opened.dictionary_search(q, curated=found)]), texts)
+            worst_before, worst_after = max(worst_before, before[1]), max(worst_after, after[1])
+            print(f"{kind:<26}{before[0]:>9.3f}{before[1]:>9.3f}{after[0]:>9.3f}{after[1]:>9.3f}"
+                  f"{after[1] / before[1] - 1:>8.0%}")
+        print(f"\nworst p99: {worst_before:.3f} ms before, {worst_after:.3f} ms with the dictionary "
+              f"({worst_after / worst_before - 1:+.0%}; target <= +20%)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, default=Path("bench/results/cedict.sqlite3"))
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--reuse", action="store_true", help="reuse an existing store file (skip the import)")
+    parser.add_argument("--curated", action="store_true",
+                        help="the curated store only: search p99 before and after the CC-CEDICT fallback")
     args = parser.parse_args()
+    if args.curated:
+        curated_with_dictionary(args.queries)
+        return
     args.store.parent.mkdir(parents=True, exist_ok=True)
     if args.reuse and args.store.exists():
         url = f"sqlite:///{args.store}"

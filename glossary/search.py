@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import pinyin as _pinyin
 from .pinyin_query import QueryPinyin, parse_query
@@ -75,8 +76,11 @@ def hanzi_key(text: str) -> str:
     return fold(unquoted("".join(text.split())))[:KEY_LENGTH]
 
 
+@lru_cache(maxsize=4096)
 def read_query(text: str) -> Query:
-    """Detect what a query is (hanzi, pinyin, English or ambiguous Latin) and normalise it.
+    """Detect what a query is (hanzi, pinyin, English or ambiguous Latin) and normalise it
+    (kept for the last 4,096 queries: a search reads its query for the store and again for the
+    dictionary fallback).
 
     >>> read_query("命運共同體").hanzi
     '命运共同体'

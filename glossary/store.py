@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # imported when first used: the web app's searches never buil
     from .candidates import Candidate, Coverage
     from .check import Finding
     from .lint import Warning as LintWarning
+    from .dictionary_index import DictionaryResult
     from .matcher import Match
 
 __all__ = ["Glossary", "Conflict", "ImportReport", "open"]
@@ -154,6 +155,20 @@ class Glossary:
         """
         return self.index.did_you_mean(query, limit)
 
+    def dictionary_search(self, query: str, limit: int = 10,
+                          curated: Sequence[TermSummary | Term] = ()) -> list[DictionaryResult]:
+        """CC-CEDICT's entries for a query, to show after the store's results (``curated``,
+        whose headwords are left out): a general dictionary, marked as not reviewed, never part
+        of the store (glossary.dictionary_index).
+
+        >>> import glossary
+        >>> [(r.simplified, r.glosses[0]) for r in glossary.open("sqlite://").dictionary_search("computer", 1)]
+        [('计算机', 'computer')]
+        """
+        from .dictionary_index import fallback
+
+        return fallback(query, curated, limit)
+
     # --- writing --------------------------------------------------------------------------------
 
     def put(self, term: Term, if_match: int | None = None, author: str = "", comment: str = "",
@@ -245,18 +260,28 @@ class Glossary:
         return self.annotation.snapshot().matcher().find(text, across_newlines)
 
     def annotate(self, text: str, format: str = "html", pinyin: str = "marks", first_only: bool = False,
-                 domain: Domain | str | None = None, across_newlines: bool = False, link: str | None = None) -> str:
+                 domain: Domain | str | None = None, across_newlines: bool = False, link: str | None = None,
+                 all_words: bool = False) -> str:
         """Mark the entries of a Chinese text as html, brackets, markdown or json (glossary.annotate);
-        ``link`` is where an entry's page is, with ``{id}`` (default ``/terms/{id}``).
+        ``link`` is where an entry's page is, with ``{id}`` (default ``/terms/{id}``); ``all_words``:
+        every other word glossed from CC-CEDICT too, marked as not reviewed (glossary.allwords).
 
         >>> import glossary
         >>> glossary.open("sqlite://").annotate("维护核心利益", format="brackets")
         '维护核心利益 (héxīn lìyì, “core interests”)'
         """
-        from .annotate import TERM_LINK, annotate
+        from .annotate import TERM_LINK, AnnotationFormat, annotate
+        from .pinyin import PinyinStyle
 
         matcher = self.annotation.snapshot().matcher(Domain(domain) if domain else None)
-        return annotate(text, matcher, format, pinyin, first_only, across_newlines, link or TERM_LINK)
+        words = None
+        if all_words:
+            from .allwords import WordGlosser
+            from .dictionary_index import index
+
+            once = first_only and AnnotationFormat(format) is not AnnotationFormat.MARKDOWN
+            words = WordGlosser(index(), PinyinStyle(pinyin), first_only=once)
+        return annotate(text, matcher, format, pinyin, first_only, across_newlines, link or TERM_LINK, words)
 
     def annotate_english(self, text: str, pinyin: str = "plain", first_only: bool = True, format: str = "text",
                          source: str | None = None, findings: Sequence[Any] | None = None,

@@ -329,3 +329,29 @@ def test_an_xliff_file_uploaded_on_the_annotate_page_gives_a_report_a_reviewer_r
     SHOTS.mkdir(parents=True, exist_ok=True)
     opened.screenshot(path=str(SHOTS / "xliff-report-mobile.png"), full_page=True)
     offline.close()
+
+
+def test_a_word_only_cc_cedict_has_shows_as_a_marked_dictionary_result(page: Any) -> None:
+    page.goto("/")
+    page.locator("#q").press_sequentially("diannao", delay=30)
+    row = page.locator("#results .result-dictionary").first
+    row.locator(".hanzi").filter(has_text="电脑").wait_for()
+    assert row.locator(".source-badge").inner_text() == "CC-CEDICT — not reviewed"
+    assert "No glossary term matches" in page.locator("#results .count").inner_text()
+    assert "CC BY-SA 4.0" in page.locator("#results .attribution").inner_text()
+    shoot(page, "search-dictionary")
+
+
+def test_the_all_words_box_glosses_every_word_apart_from_the_terms(page: Any) -> None:
+    page.goto("/annotate")
+    page.locator("#text").fill(PARAGRAPH)
+    page.locator("#all-words").check()
+    page.locator("button[value=annotate]").click()
+    words = page.locator("#annotated .dictionary-word")
+    words.first.wait_for()
+    assert page.locator("#annotated a.glossary-term").count() == 3  # the terms, as without the box
+    assert words.first.locator("rt").inner_text() == "zhōng"
+    assert "CC-CEDICT — not reviewed" in (words.first.get_attribute("title") or "")
+    assert page.locator("#annotated a.glossary-term .dictionary-word").count() == 0
+    assert page.locator("#all-words").is_checked()
+    shoot(page, "annotate-all-words")

@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     # Results per search: the default and the most a client may ask for.
     "SEARCH_LIMIT": 20,
     "SEARCH_LIMIT_MAX": 100,
+    # CC-CEDICT entries shown after the glossary's results (not reviewed); 0 turns the fallback off.
+    "DICTIONARY_LIMIT": 10,
     # Search responses kept in memory per process (keyed on the store revision); 0 turns it off.
     "SEARCH_CACHE_SIZE": 4096,
     # How long the store revision read for that cache stays fresh, in seconds (0: every request).

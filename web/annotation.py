@@ -42,6 +42,7 @@ class AnnotateOptions:
     first_only: bool | None = None  # None: the library's default for the language
     domain: Domain | None = None
     source: str | None = None  # the Chinese original of an English text, for the check
+    all_words: bool = False  # Chinese: gloss every other word from CC-CEDICT too (not reviewed)
 
 
 def check_size(text: str, limit: int) -> None:
@@ -63,7 +64,8 @@ def annotate(store: Glossary, text: str, options: AnnotateOptions, limit: int,
     if language is Language.CHINESE:
         style = options.pinyin or PinyinStyle.MARKS
         result = store.annotate(text, format=options.format.value, pinyin=style.value,
-                                domain=options.domain.value if options.domain else None, link=link, **extra)
+                                domain=options.domain.value if options.domain else None, link=link,
+                                all_words=options.all_words, **extra)
         return {"language": language.value, "format": options.format.value, "pinyin": style.value,
                 "result": result, "findings": [], "findings_raw": []}
     style = options.pinyin or PinyinStyle.PLAIN
@@ -100,6 +102,11 @@ def read_options(values: Mapping[str, Any], from_form: bool = False) -> Annotate
         first_only = first_only in ("1", "on", "true")
     elif first_only is not None and not isinstance(first_only, bool):
         raise BadRequest(f"first_only must be true, false or null, not {first_only!r}")
+    all_words = values.get("all_words", False)
+    if from_form:
+        all_words = all_words in ("1", "on", "true")
+    elif not isinstance(all_words, bool):
+        raise BadRequest(f"all_words must be true or false, not {all_words!r}")
     source = values.get("source")
     if source is not None and not isinstance(source, str):
         raise BadRequest(f"source must be a string (the Chinese original) or null, not {source!r}")
@@ -110,6 +117,7 @@ def read_options(values: Mapping[str, Any], from_form: bool = False) -> Annotate
         pinyin=_choice(PinyinStyle, values.get("pinyin"), "pinyin", None),
         first_only=first_only,
         domain=_choice(Domain, values.get("domain"), "domain", None),
+        all_words=all_words,
     )
 
 

@@ -15,7 +15,7 @@ from glossary.formats import EXPORTS
 
 from . import annotation, openapi
 from .store import store
-from .views import search_json
+from .views import dictionary_results, search_json
 
 bp = Blueprint("api", __name__)
 
@@ -69,8 +69,9 @@ def search() -> Response:
     body = cache.get(key)
     if body is None:
         found = glossary.search(query, limit=int(raw_limit), domain=domain) if query.strip() else []
-        nearest = glossary.did_you_mean(query) if query.strip() and not found else []
-        body = search_json(query, domain, found, nearest).encode()
+        dictionary = dictionary_results(glossary, query, domain, found)
+        nearest = glossary.did_you_mean(query) if query.strip() and not found and not dictionary else []
+        body = search_json(query, domain, found, nearest, dictionary).encode()
         cache.put(key, body, current_app.config["SEARCH_CACHE_SIZE"])
     return Response(body, mimetype="application/json")
 

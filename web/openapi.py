@@ -72,6 +72,22 @@ def _schemas() -> dict[str, Any]:
                             "properties": {"preferred": {"type": "string"}}},
                 "domain": {"enum": _values(Domain)}, "match": match,
                 "url": {"type": "string"}, "notice": NULLABLE_STRING}},
+        "DictionaryResult": {
+            "type": "object", "description": "A CC-CEDICT entry (CC BY-SA 4.0, MDBG): a general dictionary's, "
+                                             "not a glossary term and not reviewed. Marked by source 'cc-cedict'.",
+            "required": ["source", "reviewed", "label", "simplified", "traditional", "pinyin", "glosses", "match"],
+            "properties": {
+                "source": {"const": "cc-cedict"}, "reviewed": {"const": False}, "label": {"type": "string"},
+                "simplified": {"type": "string"}, "traditional": {"type": "string"}, "pinyin": pinyin,
+                "glosses": string_list,
+                "match": {"type": "object", "required": ["field", "kind", "text"],
+                          "properties": {"field": {"type": "string"}, "kind": {"type": "string"},
+                                         "text": {"type": "string"}}}}},
+        "DictionarySource": {
+            "type": "object", "description": "Who made the dictionary, its licence and release.",
+            "required": ["name", "publisher", "licence", "licence_url", "url", "release", "reviewed"],
+            "properties": {k: {"type": "string"} for k in
+                           ("name", "publisher", "licence", "licence_url", "url", "release", "reviewed")}},
         "Finding": {"type": "object", "description": "One terminology-check finding (see the library's Finding)."},
     }
 
@@ -118,7 +134,8 @@ def document() -> dict[str, Any]:
                                 "default": config["SEARCH_LIMIT"]}},
                 ],
                 "responses": {"200": _json({
-                    "type": "object", "required": ["query", "domain", "count", "results", "suggestions"],
+                    "type": "object", "required": ["query", "domain", "count", "results", "suggestions",
+                                                   "dictionary", "dictionary_source"],
                     "properties": {"query": {"type": "string"}, "domain": NULLABLE_STRING,
                                    "count": {"type": "integer", "minimum": 0},
                                    "results": {"type": "array",
@@ -126,7 +143,14 @@ def document() -> dict[str, Any]:
                                    "suggestions": {"type": "array",
                                                    "description": "When nothing is found: terms a few typos "
                                                                   "away (match kind 'similar').",
-                                                   "items": {"$ref": "#/components/schemas/SearchResult"}}}}),
+                                                   "items": {"$ref": "#/components/schemas/SearchResult"}},
+                                   "dictionary": {"type": "array",
+                                                  "description": "After the glossary's results: CC-CEDICT's "
+                                                                 "entries for the query (headwords the results "
+                                                                 "hold left out), not reviewed; none with a "
+                                                                 "domain.",
+                                                  "items": {"$ref": "#/components/schemas/DictionaryResult"}},
+                                   "dictionary_source": {"$ref": "#/components/schemas/DictionarySource"}}}),
                     "400": bad}}},
             "/terms/{term_id}": {"get": {
                 "summary": "One term", "operationId": "getTerm",
@@ -150,7 +174,12 @@ def document() -> dict[str, Any]:
                                    "description": "Default: marks for Chinese, plain for English."},
                         "first_only": {"type": ["boolean", "null"],
                                        "description": "Annotate only the first occurrence of each term."},
-                        "domain": {"enum": _values(Domain) + [None]}}}},
+                        "domain": {"enum": _values(Domain) + [None]},
+                        "all_words": {"type": "boolean", "default": False,
+                                      "description": "For Chinese: gloss every other word from CC-CEDICT "
+                                                     "too, marked as the dictionary's in every format "
+                                                     "(class dictionary-word, [pinyin, CC-CEDICT: …], "
+                                                     "[^cc-…] footnotes, spans with source cc-cedict)."}}}},
                     "multipart/form-data": {"schema": {
                         "type": "object", "required": ["file"],
                         "description": "A document: the annotated document comes back (.docx, .html), or for "

@@ -15,8 +15,11 @@ from glossary.formats import EXPORTS
 from glossary.pinyin import is_hanzi, sort_key
 
 from . import annotation
+from glossary.dictionary_index import attribution
+
 from .store import store
 from .safehtml import clean
+from .views import dictionary_results
 
 bp = Blueprint("pages", __name__)
 
@@ -63,10 +66,13 @@ def home() -> str:
     query = request.args.get("q", "")[: current_app.config["MAX_QUERY_LENGTH"]]
     domain = domain_arg()
     results = store().search(query, limit=current_app.config["SEARCH_LIMIT"], domain=domain) if query.strip() else []
+    dictionary = dictionary_results(store(), query, domain, results)
     empty = bool(query.strip()) and not results
-    return render_template("home.html", query=query, domain=domain, results=results,
-                           nearest=store().did_you_mean(query) if empty else [],
-                           suggestions=suggestions(query, domain) if empty else [], examples=EXAMPLES)
+    return render_template("home.html", query=query, domain=domain, results=results, dictionary=dictionary,
+                           dictionary_source=attribution() if dictionary else None,
+                           nearest=store().did_you_mean(query) if empty and not dictionary else [],
+                           suggestions=suggestions(query, domain) if empty and not dictionary else [],
+                           examples=EXAMPLES)
 
 
 @bp.get("/terms/<term_id>")

@@ -5,6 +5,7 @@ Only wording and layout live here; searching, exporting and annotating are the l
 
 from __future__ import annotations
 
+import json
 import re
 from json.encoder import encode_basestring as _json_string  # as json.dumps(ensure_ascii=False)
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from flask import current_app, request, url_for
 from markupsafe import Markup, escape
 
 from glossary import Domain, PinyinStyle, Status, Term, TermSummary
+from glossary.dictionary_index import DictionaryResult
 
 
 def outdated_notice(term: Term | TermSummary) -> str | None:
@@ -52,21 +54,42 @@ def citation_forms(term: Term) -> list[tuple[str, str, str]]:
 
 
 def search_json(query: str, domain: Domain | None, terms: Sequence[TermSummary],
-                nearest: Sequence[TermSummary] = ()) -> str:
+                nearest: Sequence[TermSummary] = (), dictionary: Sequence[DictionaryResult] = ()) -> str:
     """The API's search response as compact JSON text: each summary's JSON (``to_json``) with its
-    page and any notice added, and, when nothing was found, the ``suggestions`` a few typos away.
+    page and any notice added, and, when nothing was found, the ``suggestions`` a few typos away;
+    then ``dictionary``, CC-CEDICT's entries (each ``"source": "cc-cedict"``, not reviewed), and
+    ``dictionary_source``, its attribution.
     Equal to ``json.dumps`` of the documented object, written directly: on a big store, building
     and encoding the dicts cost more than the search itself."""
     results = [_result_json(term) for term in terms]
     suggestions = [_result_json(term) for term in nearest]
     return (f'{{"query":{_json_string(query)},"domain":{_json_string(domain.value) if domain else "null"},'
-            f'"count":{len(results)},"results":[{",".join(results)}],"suggestions":[{",".join(suggestions)}]}}')
+            f'"count":{len(results)},"results":[{",".join(results)}],"suggestions":[{",".join(suggestions)}],'
+            f'"dictionary":{json.dumps([r.to_dict() for r in dictionary], ensure_ascii=False, separators=(",", ":"))},'
+            f'"dictionary_source":{_dictionary_source()}}}')
+
+
+def _dictionary_source() -> str:
+    from glossary.dictionary_index import attribution
+
+    return json.dumps(attribution(), ensure_ascii=False, separators=(",", ":"))
 
 
 def _result_json(term: TermSummary) -> str:
     notice = outdated_notice(term)
     return (f'{term.to_json()[:-1]},"url":{_json_string(_term_page_prefix() + quote(term.id, safe=""))},'
             f'"notice":{_json_string(notice) if notice else "null"}}}')
+
+
+def dictionary_results(glossary: Any, query: str, domain: Domain | None,
+                       found: Sequence[TermSummary]) -> list[DictionaryResult]:
+    """CC-CEDICT's entries to show after the glossary's results: none for a domain (the
+    dictionary has none) or when DICTIONARY_LIMIT is 0."""
+    limit = int(current_app.config["DICTIONARY_LIMIT"])
+    if domain is not None or limit <= 0 or not query.strip():
+        return []
+    results: list[DictionaryResult] = glossary.dictionary_search(query, limit=limit, curated=found)
+    return results
 
 
 def renderings_by_status(term: Term) -> list[tuple[Status, list[Any]]]:

@@ -73,10 +73,12 @@ def _write(output: str | None, data: bytes, binary: bool) -> None:
               help="Match terms broken by a single line break (text extracted from PDF).")
 @click.option("--link", metavar="URL", help="Link terms in an annotated web page to their pages: a URL with "
                                             "{id}, e.g. https://glossary.example.org/terms/{id}.")
+@click.option("--all-words", is_flag=True,
+              help="Gloss every other word too, from CC-CEDICT (marked as the dictionary's, not reviewed).")
 @click.pass_context
 def annotate(ctx: click.Context, file: str, output: str | None, fmt: str, pinyin: str | None,
              first_only: bool | None, domain: str | None, english: bool, across_newlines: bool,
-             link: str | None) -> None:
+             link: str | None, all_words: bool) -> None:
     """Mark every glossary term in a text, a web page or a Word document (FILE, or - for standard input).
 
     A Word document comes back as a Word document with the glosses after the terms, in the
@@ -87,6 +89,7 @@ def annotate(ctx: click.Context, file: str, output: str | None, fmt: str, pinyin
     Examples:
       glossary annotate statement.txt --format html > statement.html
       echo 维护核心利益 | glossary annotate --format brackets
+      glossary annotate speech.txt --all-words > speech.html
       glossary annotate --english draft.txt
       glossary annotate report.docx -o report-annotated.docx
       glossary annotate page.html -o page-annotated.html
@@ -94,6 +97,10 @@ def annotate(ctx: click.Context, file: str, output: str | None, fmt: str, pinyin
     glossary = open_glossary(ctx)
     if _is_document(file):
         from ..documents import annotate_document
+
+        if all_words:
+            raise click.UsageError("--all-words glosses texts (.txt or standard input), not Word files or web "
+                                   "pages: their glosses stay with the glossary's terms")
 
         done = annotate_document(glossary, _read_bytes(file), Path(file).name, english=True if english else None,
                                  pinyin=pinyin, first_only=first_only, domain=domain, link=link)
@@ -108,7 +115,7 @@ def annotate(ctx: click.Context, file: str, output: str | None, fmt: str, pinyin
                                            first_only=True if first_only is None else first_only, domain=domain)
     else:
         result = glossary.annotate(text, format=fmt, pinyin=pinyin or "marks", first_only=bool(first_only),
-                                   domain=domain, across_newlines=across_newlines)
+                                   domain=domain, across_newlines=across_newlines, all_words=all_words)
     _write(output, (result if result.endswith("\n") else result + "\n").encode("utf-8"), binary=False)
 
 

@@ -23,9 +23,13 @@ from . import Failure, cli, open_glossary
               show_default=True, help="Pinyin style in the text output.")
 @click.option("--domain", type=click.Choice([d.value for d in Domain]), help="Only terms of this domain.")
 @click.option("--limit", default=10, show_default=True, help="How many results at most.")
+@click.option("--dictionary/--no-dictionary", default=True, show_default=True,
+              help="After the glossary's terms, CC-CEDICT's entries (not reviewed; none with --domain).")
 @click.pass_context
-def lookup(ctx: click.Context, query: str, as_json: bool, style: str, domain: str | None, limit: int) -> None:
-    """Find terms by hanzi, pinyin (any form) or English; c:, p:, e: force the field.
+def lookup(ctx: click.Context, query: str, as_json: bool, style: str, domain: str | None, limit: int,
+           dictionary: bool) -> None:
+    """Find terms by hanzi, pinyin (any form) or English; c:, p:, e: force the field. Entries of
+    the CC-CEDICT dictionary follow, marked as not reviewed.
 
     \b
     Examples:
@@ -34,15 +38,27 @@ def lookup(ctx: click.Context, query: str, as_json: bool, style: str, domain: st
       glossary lookup "community of common destiny"
       glossary lookup e:partnership --json
     """
-    terms = open_glossary(ctx).lookup(query, limit=limit, domain=domain)
-    if as_json:
-        click.echo(json.dumps([t.to_dict() for t in terms], ensure_ascii=False, indent=2))
+    glossary = open_glossary(ctx)
+    terms = glossary.lookup(query, limit=limit, domain=domain)
+    found = glossary.dictionary_search(query, limit=limit, curated=terms) if dictionary and not domain else []
+    if as_json:  # the glossary's records, then the dictionary's, each with "source": "cc-cedict"
+        click.echo(json.dumps([t.to_dict() for t in terms] + [r.to_dict() for r in found], ensure_ascii=False,
+                              indent=2))
         return
-    if not terms:
+    if not terms and not found:
         raise Failure(f"nothing found for {query!r}; try pinyin without tones, the other "
                                    "script, or an English word")
     for term in terms:
         click.echo(_line(term, PinyinStyle(style)))
+    if found:
+        from ..dictionary_index import LABEL, attribution
+
+        source = attribution()
+        click.echo(f"{'' if not terms else chr(10)}{LABEL} (CC BY-SA 4.0, MDBG, release {source['release']}):")
+        for result in found:
+            chinese = result.simplified if result.traditional == result.simplified else \
+                f"{result.simplified} ({result.traditional})"
+            click.echo(f"{chinese}  {result.pinyin_as(style)}  {'; '.join(result.glosses[:4])}  [CC-CEDICT]")
 
 
 def _line(term: Term, style: PinyinStyle) -> str:

@@ -110,6 +110,42 @@
     return li;
   }
 
+  function dictionarySection(data) {
+    var section = el("section", "dictionary-results");
+    var heading = el("h2", null, "From the CC-CEDICT dictionary ");
+    heading.appendChild(el("span", "muted", "— not reviewed"));
+    section.appendChild(heading);
+    section.appendChild(el("p", "muted", "A general dictionary, not the glossary: these glosses are nobody's official rendering."));
+    var list = el("ol", "result-list");
+    data.dictionary.forEach(function (entry) {
+      var li = el("li", "result result-dictionary");
+      var box = el("div", "result-link");
+      var hanzi = el("span", "result-hanzi");
+      var simplified = el("span", "hanzi", entry.simplified);
+      simplified.lang = "zh-Hans";
+      hanzi.appendChild(simplified);
+      if (entry.traditional !== entry.simplified) {
+        var traditional = el("span", "hanzi-trad", entry.traditional);
+        traditional.lang = "zh-Hant";
+        hanzi.appendChild(document.createTextNode(" "));
+        hanzi.appendChild(traditional);
+      }
+      var body = el("span", "result-body");
+      body.appendChild(el("span", "pinyin", entry.pinyin.marks));
+      body.appendChild(el("span", "english", entry.glosses.slice(0, 4).join("; ")));
+      box.appendChild(hanzi);
+      box.appendChild(body);
+      box.appendChild(el("span", "source-badge", entry.label));
+      li.appendChild(box);
+      list.appendChild(li);
+    });
+    section.appendChild(list);
+    var source = data.dictionary_source;
+    section.appendChild(el("p", "attribution muted", "CC-CEDICT by " + source.publisher + " and contributors, " +
+      source.licence + ", release " + source.release + "."));
+    return section;
+  }
+
   function setUpInstantSearch() {
     var form = document.querySelector("form[data-instant]");
     var results = document.getElementById("results");
@@ -122,7 +158,7 @@
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
 
-    function rows() { return results.querySelectorAll(".result"); }
+    function rows() { return results.querySelectorAll(".result:not(.result-dictionary)"); }
 
     function highlight(index) {
       var all = rows();
@@ -145,6 +181,12 @@
       results.textContent = "";
       active = -1;
       if (!data.query.trim()) { input.setAttribute("aria-expanded", "false"); return; }
+      if (!data.results.length && data.dictionary && data.dictionary.length) {
+        results.appendChild(el("p", "count", "No glossary term matches “" + data.query + "”."));
+        results.appendChild(dictionarySection(data));
+        input.setAttribute("aria-expanded", "false");
+        return;
+      }
       if (!data.results.length) {
         var empty = el("div", "empty");
         empty.appendChild(el("p", null, "No term matches “" + data.query + "”."));
@@ -167,6 +209,7 @@
       list.id = "instant-results";
       data.results.forEach(function (term) { list.appendChild(resultRow(term)); });
       results.appendChild(list);
+      if (data.dictionary && data.dictionary.length) results.appendChild(dictionarySection(data));
       input.setAttribute("aria-expanded", "true");
     }
 

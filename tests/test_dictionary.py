@@ -1,0 +1,185 @@
+"""CC-CEDICT as a marked fallback: after the glossary's results in search (library, API, site,
+CLI), and every other word in all-words annotation, always told apart from curated entries."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+from click.testing import CliRunner
+from flask.testing import FlaskClient
+
+import glossary
+from glossary.allwords import Segmenter, segment
+from glossary.cli import cli
+from glossary.dictionary_index import fallback, index
+
+#: 电脑 (computer) is in CC-CEDICT and in no glossary entry.
+ONLY_IN_DICTIONARY = ["电脑", "電腦", "diannao", "diànnǎo", "dian4nao3", "dian4 nao3", "computer"]
+
+
+@pytest.mark.parametrize("query", ONLY_IN_DICTIONARY)
+def test_a_word_only_the_dictionary_holds_is_found_by_every_query_kind(curated: glossary.Glossary,
+                                                                      query: str) -> None:
+    assert curated.search(query) == [] or query == "computer"
+    found = curated.dictionary_search(query, curated=curated.search(query))
+    assert "电脑" in [r.simplified for r in found]
+    assert all(r.to_dict()["source"] == "cc-cedict" and r.to_dict()["reviewed"] is False for r in found)
+
+
+def test_dictionary_results_leave_out_headwords_the_glossary_results_hold(curated: glossary.Glossary) -> None:
+    held = curated.search("一带一路")
+    assert held and held[0].simplified == "一带一路"
+    assert "一带一路" in [r.simplified for r in index().search("一带一路")]  # CC-CEDICT has it too
+    assert "一带一路" not in [r.simplified for r in fallback("一带一路", held)]
+
+
+def test_exact_matches_come_before_longer_words_and_common_senses_before_names() -> None:
+    found = [(r.simplified, r.pinyin, r.hit.kind) for r in index().search("振兴")]
+    assert found[:3] == [("振兴", "zhènxīng", "exact"), ("振兴", "Zhènxīng", "exact"), ("振兴区", "Zhènxīngqū", "prefix")]
+
+
+# --- the API, the site, the CLI --------------------------------------------------------------
+
+
+def test_api_search_lists_dictionary_entries_apart_and_marked(client: FlaskClient) -> None:
+    data = client.get("/api/v1/search?q=电脑").get_json()
+    assert data["count"] == 0 and data["results"] == []
+    assert data["dictionary"][0]["simplified"] == "电脑"
+    assert {entry["source"] for entry in data["dictionary"]} == {"cc-cedict"}
+    assert data["dictionary_source"]["licence"] == "CC BY-SA 4.0"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", data["dictionary_source"]["release"])
+
+
+def test_api_search_keeps_the_glossary_first(client: FlaskClient) -> None:
+    data = client.get("/api/v1/search?q=mingyun").get_json()
+    assert data["results"][0]["id"] == "community-with-a-shared-future"
+    assert "命运" in [entry["simplified"] for entry in data["dictionary"]]
+    assert "命运共同体" not in [entry["simplified"] for entry in data["dictionary"]]
+
+
+def test_api_search_with_a_domain_has_no_dictionary_entries(client: FlaskClient) -> None:
+    assert client.get("/api/v1/search?q=mingyun&domain=diplomacy").get_json()["dictionary"] == []
+
+
+def test_search_page_shows_curated_results_then_the_marked_dictionary(client: FlaskClient) -> None:
+    page = client.get("/?q=mingyun").get_data(as_text=True)
+    assert page.index("community with a shared future") < page.index("From the CC-CEDICT dictionary")
+    root = lxml.html.fromstring(page)
+    rows = root.cssselect(".result-dictionary")
+    assert rows and all("CC-CEDICT — not reviewed" in row.text_content() for row in rows)
+    assert not root.cssselect(".result-dictionary a")  # no link to a glossary page
+    assert "CC BY-SA 4.0" in root.cssselect(".dictionary-results .attribution")[0].text_content()
+
+
+def test_search_page_for_a_word_only_the_dictionary_holds_is_not_empty(client: FlaskClient) -> None:
+    page = client.get("/?q=電腦").get_data(as_text=True)
+    assert "No term matches" not in page
+    assert "No glossary term matches" in page
+    assert "电脑" in lxml.html.fromstring(page).cssselect(".result-dictionary .hanzi")[0].text_content()
+
+
+def test_search_page_escapes_the_query_beside_dictionary_results(client: FlaskClient) -> None:
+    page = client.get("/", query_string={"q": "computer <b>x</b>"}).get_data(as_text=True)
+    assert "result-dictionary" in page
+    assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Any:
+    database = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    return lambda *args: CliRunner().invoke(cli, ["--db", database, *args])
+
+
+def test_cli_lookup_of_a_word_only_the_dictionary_holds(run: Any) -> None:
+    result = run("lookup", "diannao")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("CC-CEDICT — not reviewed (CC BY-SA 4.0, MDBG, release ")
+    assert "电脑 (電腦)  diànnǎo  computer" in result.output
+    assert run("lookup", "diannao", "--no-dictionary").exit_code == 2
+
+
+def test_cli_lookup_lists_the_glossary_before_the_dictionary(run: Any) -> None:
+    lines = run("lookup", "mingyun").output.splitlines()
+    assert lines[0].startswith("命运共同体")
+    assert lines.index("") < next(n for n, line in enumerate(lines) if line.startswith("命运 (命運)"))
+    records = json.loads(run("lookup", "mingyun", "--json").output)
+    assert records[0]["id"] == "community-with-a-shared-future" and "source" not in records[0]
+    assert {r["source"] for r in records[1:]} == {"cc-cedict"}
+
+
+# --- all-words annotation ----------------------------------------------------------------------
+
+TEXT = "我们要加强合作，维护核心利益。<b>&“电脑”</b>\n外国 abc 123"
+
+
+def test_segmentation_finds_dictionary_words_between_the_terms() -> None:
+    words = index().words
+    assert [TEXT[s:e] for s, e in segment(TEXT, words)][:4] == ["我们", "要", "加强", "合作"]
+    text = "维护核心利益"
+    assert [text[s:e] for s, e in segment(text, words, Segmenter.LONGEST)] == ["维护", "核心", "利益"]
+
+
+def test_all_words_html_marks_dictionary_words_apart_and_keeps_the_text(curated: glossary.Glossary) -> None:
+    html = curated.annotate(TEXT, format="html", all_words=True)
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    terms = root.cssselect("a.glossary-term")
+    words = root.cssselect(".dictionary-word")
+    assert [t.cssselect("rt")[0].text for t in terms] == ["héxīn lìyì"]
+    assert [w.cssselect("ruby")[0].text for w in words][:4] == ["我们", "要", "加强", "合作"]
+    assert all("CC-CEDICT — not reviewed" in w.get("title") for w in words)
+    assert not root.cssselect("a.glossary-term .dictionary-word") and not root.cssselect("b")  # escaped
+    for element in root.cssselect("rt, rp, .gloss"):
+        element.drop_tree()
+    assert root.text_content() == TEXT
+
+
+def test_all_words_brackets_mark_dictionary_words_apart_and_keep_the_text(curated: glossary.Glossary) -> None:
+    out = curated.annotate(TEXT, format="brackets", all_words=True)
+    assert "加强 [jiāqiáng, CC-CEDICT: to reinforce; to strengthen; to enhance]" in out
+    assert "核心利益 (héxīn lìyì, “core interests”)" in out
+    stripped = re.sub(r" \[[^\[\]]*, CC-CEDICT: [^\[\]]*\]", "", out)
+    assert re.sub(r" \([^()]*, “[^”]*”\)", "", stripped) == TEXT
+
+
+def test_all_words_markdown_footnotes_dictionary_words_apart_and_keeps_the_text(curated: glossary.Glossary) -> None:
+    out = curated.annotate(TEXT, format="markdown", all_words=True)
+    body, notes = out.split("\n\n[^", 1)
+    assert "加强[^cc-加强]" in body and "核心利益[^core-interests]" in body
+    assert "[^cc-加强]: 加强 *jiāqiáng*, CC-CEDICT — not reviewed: to reinforce" in out
+    assert "[^core-interests]: 核心利益" in "[^" + notes
+    assert re.sub(r"\[\^[^\]]+\]", "", body) == TEXT
+
+
+def test_all_words_json_gives_each_span_its_source(curated: glossary.Glossary) -> None:
+    data = json.loads(curated.annotate(TEXT, format="json", all_words=True))
+    spans = data["spans"]
+    assert {s["source"] for s in spans} == {"glossary", "cc-cedict"}
+    assert [s["term"] for s in spans if s["source"] == "glossary"] == ["core-interests"]
+    assert all(s["reviewed"] is False and s["glosses"] for s in spans if s["source"] == "cc-cedict")
+    assert all(TEXT[s["start"]:s["end"]] == s["text"] for s in spans)
+    assert all(a["end"] <= b["start"] for a, b in zip(spans, spans[1:]))  # in order, never overlapping
+    assert data["dictionary"]["licence"] == "CC BY-SA 4.0"
+
+
+def test_without_all_words_nothing_comes_from_the_dictionary(curated: glossary.Glossary) -> None:
+    assert "CC-CEDICT" not in curated.annotate(TEXT, format="brackets")
+    assert "dictionary-word" not in curated.annotate(TEXT, format="html")
+
+
+def test_cli_annotate_all_words(run: Any) -> None:
+    result = CliRunner().invoke(cli, ["annotate", "--format", "brackets", "--all-words"], input="我们要加强合作")
+    assert result.exit_code == 0, result.output
+    assert "加强 [jiāqiáng, CC-CEDICT: to reinforce; to strengthen; to enhance]" in result.output
+
+
+def test_api_and_page_annotate_all_words(client: FlaskClient) -> None:
+    body = client.post("/api/v1/annotate", json={"text": "我们要加强合作", "all_words": True}).get_json()
+    assert body["result"].count('class="dictionary-word"') == 4
+    assert client.post("/api/v1/annotate", json={"text": "我们", "all_words": "yes"}).status_code == 400
+    page = client.post("/annotate", data={"text": "我们要加强合作", "all_words": "1"}).get_data(as_text=True)
+    assert page.count('class="dictionary-word"') == 4 and "CC BY-SA 4.0" in page
