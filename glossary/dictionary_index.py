@@ -18,14 +18,16 @@ time and memory), and cached. Nothing is written anywhere.
 
 from __future__ import annotations
 
+import gc
+import heapq
 import logging
 import marshal
 import os
 import threading
 from array import array
-from pathlib import Path
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -276,6 +278,7 @@ class DictionaryIndex:
                             state = _build(dictionary.read_entries())[1]
                         source = state
                     self._keys = _Keys(source)
+                    _settle()
         return self._keys
 
     def __len__(self) -> int:
@@ -291,7 +294,7 @@ class DictionaryIndex:
 
     # --- search -----------------------------------------------------------------------------
 
-    def search(self, query: str | Query, limit: int = 10) -> list[DictionaryResult]:
+    def search(self, query: str | Query, limit: int = 10, exclude: Collection[str] = ()) -> list[DictionaryResult]:
         """Entries for a query read as the store reads it, best first: exact before prefix
         before words, common senses before proper names, shorter keys first.
 
@@ -300,7 +303,7 @@ class DictionaryIndex:
         """
         parsed = read_query(query) if isinstance(query, str) else query
         found: dict[int, tuple[tuple[int, int, int], str, str, str]] = {}  # entry -> (rank, field, kind, text)
-        most = max(limit, 1) * 2
+        most = max(limit + len(exclude), 1) * 2
         keys = self.keys()
         ranks = self.rank
 
@@ -343,7 +346,10 @@ class DictionaryIndex:
                         taken += 1
                         if taken >= most:
                             break
-        best = sorted(found.items(), key=lambda item: (item[1][0], item[0]))[:limit]
+        if exclude:  # headwords the caller shows already: left out before any result is made
+            simplified = self.simplified
+            found = {number: value for number, value in found.items() if simplified[number] not in exclude}
+        best = heapq.nsmallest(limit, found.items(), key=lambda item: (item[1][0], item[0]))
         return [self.result(number, Hit(field, kind, text or self._hit_text(number, field, parsed)))
                 for number, (_rank, field, kind, text) in best]
 
@@ -380,7 +386,15 @@ def index() -> DictionaryIndex:
         with _lock:
             if not _index:
                 _index.append(_load_or_build(*cache_files()))
+                _settle()
     return _index[0]
+
+
+def _settle() -> None:
+    """Move what was just loaded out of the cyclic collector's sight: it lives as long as the
+    process and holds no cycles, and each full collection would walk its lists of 117k
+    strings (about 90 ms, a search's p99 a hundred times over)."""
+    gc.freeze()
 
 
 def _read(path: Path) -> dict[str, Any] | None:
@@ -427,6 +441,4 @@ def fallback(query: str, curated: Sequence[_Summary], limit: int = 10) -> list[D
     """
     if not query.strip():
         return []
-    held = {summary.simplified for summary in curated}
-    results = index().search(query, limit + len(held))
-    return [r for r in results if r.simplified not in held][:limit]
+    return index().search(query, limit, exclude={summary.simplified for summary in curated})
