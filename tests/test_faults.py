@@ -189,25 +189,56 @@ def test_postgresql_lost_under_load_gives_503_and_recovers_by_itself(tmp_path: P
     paths = ["/api/v1/terms/core-interests", "/terms/core-interests", "/api/v1/export.csv",
              "/api/v1/search?q=hexin&domain=sovereignty"]  # a domain: no CC-CEDICT fallback
     try:
-        with served(through(direct, proxy.port), tmp_path / "serve.log", workers=2, threads=4) as url, \
-                _Load(url, paths) as load:
-            time.sleep(1.0)
-            lost = time.monotonic()
-            proxy.stop()  # every connection closed, new ones refused
-            time.sleep(2.5)
-            stalled = time.monotonic()
-            proxy.stall()  # connections accepted and never answered
-            time.sleep(6.0)
-            back = time.monotonic()
+        with served(through(direct, proxy.port), tmp_path / "serve.log", workers=2, threads=4) as url:
+            # a blip while nobody asks: every pooled connection dies unnoticed, and the first
+            # requests after it must not fail on them (pre-ping replaces them)
+            _ask_all(url, paths, 24)
+            proxy.stop()
             proxy.start()
-            time.sleep(3.0)
-            end = time.monotonic()
+            blip = _ask_all(url, paths, 24)
+            assert all(status == 200 for _path, status in blip), blip
+            with _Load(url, paths) as load:
+                lost, stalled, back, end = _outage(proxy)
     finally:
         proxy.close()
         drop_postgres_schema()
+    _check_outage(load, paths, lost, stalled, back, end)
 
+
+def _ask_all(base: str, paths: list[str], times: int) -> list[tuple[str, int]]:
+    """Each path ``times`` times, 4 at once (so every worker thread takes a pooled connection)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(path: str) -> tuple[str, int]:
+        try:
+            with urllib.request.urlopen(base + path, timeout=20) as response:
+                return path, response.status
+        except urllib.error.HTTPError as error:
+            return path, error.code
+
+    with ThreadPoolExecutor(4) as pool:
+        return list(pool.map(ask, paths * times))
+
+
+def _outage(proxy: TcpProxy) -> tuple[float, float, float, float]:
+    """Healthy (1 s), the database refusing (2.5 s), then swallowing connections (6 s), then
+    back (3 s); returns when it went, stalled, came back, and the end."""
+    time.sleep(1.0)
+    lost = time.monotonic()
+    proxy.stop()  # every connection closed, new ones refused
+    time.sleep(2.5)
+    stalled = time.monotonic()
+    proxy.stall()  # connections accepted and never answered
+    time.sleep(6.0)
+    back = time.monotonic()
+    proxy.start()
+    time.sleep(3.0)
+    return lost, stalled, back, time.monotonic()
+
+
+def _check_outage(load: _Load, paths: list[str], lost: float, stalled: float, back: float, end: float) -> None:
     healthy = load.between(0, lost - 0.2)  # not the requests in flight when it went
-    assert healthy and all(r[2] == 200 for r in healthy), [(r[0] - lost, r[1], r[2], r[3], r[4][:200]) for r in healthy if r[2] != 200]
+    assert healthy and all(r[2] == 200 for r in healthy), [(r[1], r[2], r[4][:200]) for r in healthy if r[2] != 200]
     away = load.between(lost + 0.2, back)
     assert {r[1] for r in away if r[2] == 503} >= set(paths[:3]), "every uncached surface answers 503"
     for at, path, status, took, body in away:
