@@ -149,6 +149,10 @@ def run_and_kill(command: list[str], delay: float, after: str | None = None, tim
     started; with ``once_writing``, after its write transaction began), SIGKILL it. ``killed``
     is False when it had finished by then; with ``url``, ``writing`` says whether it held the
     store's write lock just before the kill."""
+    if url is not None:  # a session killed before may still hold the write lock until the server notices
+        deadline = time.monotonic() + timeout
+        while writing(url) and time.monotonic() < deadline:
+            time.sleep(0.05)
     process = subprocess.Popen(command, cwd=CHECKOUT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
     seen = b""
