@@ -8,6 +8,8 @@ per-statement handling cost more than the database work itself.
 from __future__ import annotations
 
 import re
+import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -15,9 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError as WrappedOperationalError
+
+from .errors import StoreError, StoreProblem
 
 __all__ = ["create_engine_for", "advisory_lock", "safe_url", "BulkInserter", "chunks", "read", "driver_sql",
-           "write_transaction"]
+           "write_transaction", "consistent_read", "is_database_error", "store_error", "CONNECT_TIMEOUT"]
+
+#: Seconds a PostgreSQL connection attempt may take before it fails (unless the URL sets
+#: ``connect_timeout``): a server that does not answer costs a request this long, not a hang.
+CONNECT_TIMEOUT = 5
 
 
 def read(connection: Any, sql: str, params: tuple[Any, ...]) -> list[Any]:
@@ -25,12 +35,94 @@ def read(connection: Any, sql: str, params: tuple[Any, ...]) -> list[Any]:
 
     SQL is written with ``?`` placeholders and turned into the driver's parameter style.
     """
-    cursor = connection.connection.dbapi_connection.cursor()
+    dbapi_connection = connection.connection.dbapi_connection
+    cursor = dbapi_connection.cursor()
     try:
         cursor.execute(driver_sql(sql, connection.dialect.paramstyle), params)
         return list(cursor.fetchall())
+    except Exception as error:
+        # SQLAlchemy never sees the driver's errors here: a lost connection must not go back to
+        # the pool as if it were alive (the next checkout's pre-ping would catch it, one round later).
+        if connection.dialect.is_disconnect(error, dbapi_connection, cursor):
+            connection.invalidate(error)
+        raise
     finally:
-        cursor.close()
+        try:
+            cursor.close()
+        except Exception:  # noqa: BLE001 - a cursor of a dead connection may refuse to close
+            pass
+
+
+@contextmanager
+def consistent_read(engine: Engine) -> Iterator[Any]:
+    """A connection whose reads all see one state of the store, even while a writer commits.
+
+    PostgreSQL's default (READ COMMITTED) gives each statement its own snapshot, and SQLite's
+    driver runs each SELECT outside a transaction: reading the revision and then the rows it
+    names could mix two states. A REPEATABLE READ transaction (PostgreSQL) or an explicit
+    deferred transaction (SQLite, WAL) reads them all from the first statement's snapshot.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN")
+            try:
+                yield connection
+            finally:
+                connection.exec_driver_sql("ROLLBACK")
+        else:
+            with connection.begin():
+                connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield connection
+
+
+def is_database_error(error: BaseException) -> bool:
+    """Whether an exception came from the database (through SQLAlchemy or straight from the driver)."""
+    if isinstance(error, (SQLAlchemyError, sqlite3.Error)):
+        return True
+    psycopg = sys.modules.get("psycopg")  # imported only by PostgreSQL stores
+    return psycopg is not None and isinstance(error, psycopg.Error)
+
+
+_READ_ONLY = ("readonly database", "read-only file system", "unable to open database file", "permission denied",
+              "readonly_", "attempt to write a readonly")
+_FULL = ("database or disk is full", "no space left on device", "file too large", "disk full")
+
+
+def store_error(error: BaseException, url: str, done: str = "nothing was changed") -> StoreError:
+    """The StoreError a database error means for the user: what happened, and what to do next.
+
+    ``done`` says what became of the operation ("nothing was written"); the store is left as
+    it was in every case (each write is one transaction).
+
+    >>> import sqlite3
+    >>> str(store_error(sqlite3.OperationalError("database or disk is full"), "sqlite:///g.sqlite3"))[:62]
+    'the disk holding the store sqlite:///g.sqlite3 is full (databa'
+    """
+    original = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    detail = (str(original).strip().splitlines() or [original.__class__.__name__])[0]
+    lowered = detail.lower()
+    where = safe_url(url)
+    if url.startswith("sqlite") and any(marker in lowered for marker in _FULL):
+        return StoreError(f"the disk holding the store {where} is full ({detail}); {done}. Free some space (or move "
+                          "the store and set GLOSSARY_DATABASE_URL), then try again", StoreProblem.FULL)
+    if url.startswith("sqlite") and "disk i/o error" in lowered:  # also a write past the file size limit
+        return StoreError(f"the store {where} could not be written to disk ({detail}): the disk may be full or "
+                          f"failing, or the file past the size this process may write; {done}. Free some space or "
+                          "check the disk, then try again", StoreProblem.FULL)
+    if url.startswith("sqlite") and any(marker in lowered for marker in _READ_ONLY):
+        return StoreError(f"the store {where} cannot be opened or written ({detail}); {done}. Give this process write access "
+                          "to the file and to its folder (SQLite keeps its -wal and -shm files beside it), or copy "
+                          "the store somewhere writable and set GLOSSARY_DATABASE_URL", StoreProblem.READ_ONLY)
+    psycopg = sys.modules.get("psycopg")
+    lost = isinstance(error, (WrappedOperationalError, DisconnectionError)) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated) or (
+        psycopg is not None and isinstance(original, (psycopg.OperationalError, psycopg.InterfaceError)))
+    if lost and not url.startswith("sqlite"):
+        return StoreError(f"the database {where} does not answer ({detail}); {done}. Try again in a moment; if this "
+                          "lasts, check that the server is running and reachable, and GLOSSARY_DATABASE_URL",
+                          StoreProblem.UNAVAILABLE)
+    return StoreError(f"the store {where} failed ({original.__class__.__name__}: {detail}); {done}. Try again; if "
+                      "this lasts, run 'glossary info' to check the store", StoreProblem.FAILED)
 
 
 @lru_cache(maxsize=1024)
@@ -172,7 +264,12 @@ def create_engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"cannot create the folder of the store {url} ({error.strerror}); create it, or "
+                                 "choose a writable place with GLOSSARY_DATABASE_URL",
+                                 StoreProblem.READ_ONLY) from error
         if url in ("sqlite://", "sqlite:///:memory:"):
             from sqlalchemy.pool import StaticPool
 
@@ -193,7 +290,12 @@ def create_engine_for(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    from sqlalchemy.engine import make_url
+
+    # pre-ping: a pooled connection the server (or the network) dropped is replaced on checkout,
+    # so the first requests after an outage do not fail on stale connections.
+    connect_args = {} if "connect_timeout" in make_url(url).query else {"connect_timeout": CONNECT_TIMEOUT}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def advisory_lock(connection: Any) -> None:

@@ -5,6 +5,7 @@ Messages say what went wrong and what to do next; the CLI and the web app show t
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 
@@ -110,5 +111,22 @@ class InputTooLarge(GlossaryError):
         )
 
 
+class StoreProblem(str, enum.Enum):
+    """Why the store could not be used (``StoreError.problem``)."""
+
+    #: The database server does not answer or dropped the connection: try again in a moment.
+    UNAVAILABLE = "unavailable"
+    #: The store's file or folder cannot be written (permissions, a read-only mount).
+    READ_ONLY = "read-only"
+    #: The disk (or the process's file size limit) has no room for the write.
+    FULL = "full"
+    #: Anything else the database refused.
+    FAILED = "failed"
+
+
 class StoreError(GlossaryError):
-    """The store cannot be opened or written; it is left as it was."""
+    """The store cannot be opened, read or written; it is left as it was."""
+
+    def __init__(self, message: str, problem: StoreProblem = StoreProblem.FAILED) -> None:
+        self.problem = problem
+        super().__init__(message)

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from .csvio import COLUMNS, term_to_row
-from .engine import BulkInserter, advisory_lock, chunks, create_engine_for, driver_sql, safe_url, write_transaction
+from .engine import (BulkInserter, advisory_lock, chunks, consistent_read, create_engine_for, driver_sql,
+                     is_database_error, safe_url, store_error, write_transaction)
 from .engine import read as db_read
 from .errors import InvalidInput, Problem, StoreError, VersionConflict
 from .gcpause import collector_paused
@@ -113,9 +113,11 @@ class Repository:
             self.engine: Engine = create_engine_for(url)
             self._migrate()
             self._refresh_keys()
-        except SQLAlchemyError as error:
-            raise StoreError(f"cannot open the store at {safe_url(url)}: {error.__class__.__name__}: "
-                             f"{str(error).splitlines()[0]}; check GLOSSARY_DATABASE_URL") from error
+        except Exception as error:
+            if not is_database_error(error):
+                raise
+            found = store_error(error, url)
+            raise StoreError(f"cannot open the store: {found}", found.problem) from error
 
     # --- schema -----------------------------------------------------------------------------
 
@@ -204,24 +206,25 @@ class Repository:
     def all_terms(self) -> tuple[int, list[Term]]:
         """The store revision and every entry, sorted by id, read in one transaction."""
         sql = f"SELECT {', '.join(TERM_COLUMNS)} FROM terms ORDER BY id"
-        with self.engine.connect() as connection, collector_paused():
-            with connection.begin():  # one snapshot: the revision and the rows agree
-                revision = self.revision(connection)
-                return revision, [term_from_driver_row(row) for row in db_read(connection, sql, ())]
+        with consistent_read(self.engine) as connection, collector_paused():  # the revision and rows agree
+            revision = self.revision(connection)
+            return revision, [term_from_driver_row(row) for row in db_read(connection, sql, ())]
 
     def changes_since(self, revision: int, connection: Any | None = None) -> tuple[int, set[str] | None]:
         """The current revision and the ids of the entries changed after ``revision`` (None:
         every entry may have changed, or too many to patch)."""
         def read(opened: Any) -> tuple[int, set[str] | None]:
-            rows = db_read(opened, "SELECT revision, term_id FROM changes WHERE revision > ? ORDER BY revision",
-                           (revision,))
+            # the revision first, then the changes up to it: read in two statements, a commit
+            # between them must not leave changes out of a revision said to include them
             now = self.revision(opened)
+            rows = db_read(opened, "SELECT revision, term_id FROM changes WHERE revision > ? AND revision <= ? "
+                                   "ORDER BY revision", (revision, now))
             ids = {row[1] for row in rows}
             return now, None if EVERYTHING in ids or len(ids) > BULK else ids
 
         if connection is not None:
             return read(connection)
-        with self.engine.connect() as opened:
+        with consistent_read(self.engine) as opened:
             return read(opened)
 
     def history(self, term_id: str) -> list[Revision]:
@@ -286,8 +289,10 @@ class Repository:
                             outcome.written[term_id] = after
                 for key, value in (meta or {}).items():
                     self._set_meta(connection, key, value)
-        except SQLAlchemyError as error:
-            raise StoreError(f"the write failed and the store is unchanged: {str(error).splitlines()[0]}") from error
+        except Exception as error:  # the driver's own errors too: COPY and raw reads bypass SQLAlchemy
+            if not is_database_error(error):
+                raise
+            raise store_error(error, self.url, "nothing was written, the store is unchanged") from error
         return outcome
 
     def _stored(self, connection: Any, term_ids: Sequence[str]) -> dict[str, _Stored]:

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from .engine import consistent_read
 from .english import EnglishMatcher
 from .gcpause import collector_paused
 from .matcher import Matcher
@@ -177,11 +178,12 @@ class AnnotationService:
     def _advance(self, current: Snapshot) -> Snapshot:
         """The next snapshot: the changed entries patched in, or (after a change of everything)
         the current one while a new base is built in the background."""
-        revision, changed = self.repository.changes_since(current.revision)
-        if changed is None:
-            self._rebuild_in_background()
-            return current
-        with self.repository.engine.connect() as connection:
+        # the revision, what changed and the changed entries, all from one state of the store
+        with consistent_read(self.repository.engine) as connection:
+            revision, changed = self.repository.changes_since(current.revision, connection)
+            if changed is None:
+                self._rebuild_in_background()
+                return current
             fresh = self.repository.terms_by_id(connection, sorted(changed))
         patched = dict(current.changed)
         ordered = list(current.ordered)

@@ -36,7 +36,7 @@ DEFAULTS: dict[str, Any] = {
     # Search responses kept in memory per process (keyed on the store revision); 0 turns it off.
     "SEARCH_CACHE_SIZE": 4096,
     # How long the store revision read for that cache stays fresh, in seconds (0: every request).
-    "SEARCH_CACHE_SECONDS": 1.0,
+    "SEARCH_CACHE_SECONDS": 0.5,
     # Entries per page when browsing.
     "BROWSE_PAGE_SIZE": 200,
     # Where readers report errors: an e-mail address or a URL (the About and term pages link to it).

@@ -16,12 +16,16 @@ from flask import Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from glossary.errors import GlossaryError, InputTooLarge, NothingToExport, TermNotFound
+from glossary.engine import is_database_error, store_error
+from glossary.errors import GlossaryError, InputTooLarge, NothingToExport, StoreError, TermNotFound
 
 log = logging.getLogger(__name__)
 
 #: Library errors and the HTTP status they become; any other GlossaryError is a 400.
-STATUS_OF: dict[type[GlossaryError], int] = {TermNotFound: 404, InputTooLarge: 413, NothingToExport: 404}
+STATUS_OF: dict[type[GlossaryError], int] = {TermNotFound: 404, InputTooLarge: 413, NothingToExport: 404,
+                                             StoreError: 503}
+#: How long a client should wait before trying again after a 503 (the database away).
+RETRY_AFTER_SECONDS = 5
 
 
 def error_body(status: int, message: str, **extra: Any) -> dict[str, Any]:
@@ -40,6 +44,9 @@ def _status_and_message(error: Exception) -> tuple[int, str]:
         if status == 413:
             return status, "the request is larger than this server accepts; send a smaller text or file"
         return status, error.description or HTTP_STATUS_CODES.get(status, "error")
+    if isinstance(error, StoreError):  # the database is away or refused: the service, not the request
+        log.warning("%s %s: %s", request.method, request.path, error)
+        return 503, str(error)
     if isinstance(error, TermNotFound):  # the library's message points to the CLI
         return 404, f"no term with id {error.term_id!r}; search for the term to find its page"
     if isinstance(error, GlossaryError):
@@ -49,10 +56,17 @@ def _status_and_message(error: Exception) -> tuple[int, str]:
 
 
 def handle_error(error: Exception) -> tuple[Response | str, int] | Response:
-    """The app's only error handler: JSON under /api/, an HTML page elsewhere."""
+    """The app's only error handler: JSON under /api/, an HTML page elsewhere. A database error
+    (server away, connection dropped, disk full) becomes the library's StoreError, a 503."""
+    if is_database_error(error):
+        from .store import store
+
+        error = store_error(error, store().url)
     status, message = _status_and_message(error)
     allowed = error.get_response().headers.get("Allow") if isinstance(error, HTTPException) else None
     allow = {"Allow": allowed} if allowed else {}  # 405 says which methods work
+    if status == 503:
+        allow["Retry-After"] = str(RETRY_AFTER_SECONDS)
     if request.path.startswith("/api/"):
         response = jsonify(error_body(status, message))
         response.status_code = status

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from .. import config
+from ..engine import is_database_error, store_error
 from ..errors import GlossaryError
 
 
@@ -29,6 +31,11 @@ class _Group(click.Group):
             raise
         except (ValueError, OSError) as error:
             raise Failure(str(error)) from error
+        except Exception as error:
+            if not is_database_error(error):
+                raise
+            url = ctx.find_root().obj.get("database") or config.database_url()
+            raise Failure(str(store_error(error, url))) from error
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
