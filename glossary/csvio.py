@@ -37,7 +37,10 @@ REQUIRED_COLUMNS = COLUMNS[:12]
 CONTENT_COLUMNS = COLUMNS[:13]
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SEPARATOR = " | "
-_ITEM = re.compile(r"(?P<text>(?:\\.|[^\[\]\\])*?)\s*(?:\[(?P<qualifiers>(?:\\.|[^\[\]\\])*)\])?", re.DOTALL)
+#: An item: its text (stripped by the caller), then its qualifiers in brackets. The text is
+#: matched greedily (each character one way only), so a long cell is read in linear time; a lazy
+#: text followed by ``\s*`` took quadratic time on a cell with a long run of spaces.
+_ITEM = re.compile(r"(?P<text>(?:\\.|[^\[\]\\])*)(?:\[(?P<qualifiers>(?:\\.|[^\[\]\\])*)\])?", re.DOTALL)
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 #: What a backslash escapes: in item text (renderings, forms), in qualifier values, in citations.
 _TEXT_SPECIAL, _VALUE_SPECIAL, _CITATION_SPECIAL = "|[]", "|[];", "|"
@@ -103,7 +106,7 @@ def parse_rendering(item: str, default: Status) -> Rendering:
     <Status.SUPERSEDED: 'superseded'>
     """
     match = _ITEM.fullmatch(item.strip())
-    if not match or not match.group("text"):
+    if not match or not match.group("text").strip():
         raise ValueError(f"cannot read {item!r}: write 'text [key: value; …]'; write a bracket that is part "
                          f"of the text as \\[ or \\]")
     status, years, note, source = default, None, None, None
@@ -147,7 +150,7 @@ def parse_form(item: str) -> Form:
     Form(text='亚投行', kind=<FormKind.ABBREVIATION: 'abbreviation'>, pinyin='Yàtóuháng')
     """
     match = _ITEM.fullmatch(item.strip())
-    if not match or not match.group("text"):
+    if not match or not match.group("text").strip():
         raise ValueError(f"cannot read variant {item!r}: write '上合组织 [abbreviation]'")
     text = unescape(match.group("text").strip())
     kind, pinyin = FormKind.VARIANT, ""

@@ -13,6 +13,7 @@ from typing import Any
 from lxml import etree
 
 from . import pinyin as _pinyin
+from .documents.limits import xml_parser, xml_problem
 from .errors import InvalidInput, PinyinError, Problem
 from .pinyin_generate import suggest
 from .script import to_simplified, to_traditional
@@ -49,14 +50,10 @@ def read_tbx(path: str | Path, options: dict[str, Any] | None = None) -> list[Te
     path = Path(path)
     options = options or {}
     name = path.name
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
-                             remove_comments=True, remove_pis=True)
-    try:
-        root = etree.parse(str(path), parser).getroot()
+    try:  # bytes, not the path: libxml2 reports bad bytes of a file as an OSError without a line
+        root = etree.fromstring(path.read_bytes(), xml_parser(remove_comments=True, remove_pis=True))
     except etree.XMLSyntaxError as error:
-        line = error.position[0] if error.position else 1
-        raise InvalidInput([Problem(name, line, None, f"not well-formed XML: {error.msg}; fix the file "
-                                                      "or export it again")]) from error
+        raise InvalidInput([xml_problem(error, name, "fix the file or export it again")]) from error
     references = _entity_references(root, name)
     if references:
         raise InvalidInput(references)

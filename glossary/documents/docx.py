@@ -17,13 +17,14 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InvalidInput, Problem
 from ..pieces import Piece, in_order
-from .limits import MAX_UNZIPPED_BYTES, check_zip
+from .limits import MAX_UNZIPPED_BYTES, check_zip, xml_parser, xml_problem
 
 __all__ = ["paragraphs", "annotate", "GLOSS_STYLE"]
 
@@ -131,15 +132,38 @@ def _insert_after(token: _Token, cut: int, text: str, style_id: str) -> None:
 def _open(data: bytes, name: str) -> Any:
     import docx
 
+    from lxml import etree
+
     check_zip(data, name, MAX_UNZIPPED_BYTES)
     try:
         return docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except etree.XMLSyntaxError as error:  # python-docx does not say which part: find it
+        raise InvalidInput([_broken_part(data, name, error)], done="read") from error
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as error:
         raise InvalidInput([Problem(name, 0, None, "not a Word .docx file (it may be an older .doc or damaged); "
                                                    "open it in Word and save it as .docx")], done="read") from error
 
 
-def _stories(document: Any) -> Iterator[tuple[str, Any, Callable[[], None]]]:
+def _broken_part(data: bytes, name: str, error: Any) -> Problem:
+    """The problem of the first XML part that does not parse, named with its line."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for entry in archive.infolist():
+            if entry.filename.endswith((".xml", ".rels")):
+                try:
+                    etree.fromstring(archive.read(entry), xml_parser())
+                except etree.XMLSyntaxError as found:
+                    error = found
+                    part = entry.filename
+                    break
+        else:
+            part = "a part"
+    problem = xml_problem(error, name, "open the document in Word and save it again")
+    return Problem(name, 0, None, f"{part} line {problem.line}: {problem.message}")
+
+
+def _stories(document: Any, name: str) -> Iterator[tuple[str, Any, Callable[[], None]]]:
     """(name, root element, save) of the body and of every header, footer, footnotes and endnotes part."""
     from lxml import etree
 
@@ -155,7 +179,12 @@ def _stories(document: Any) -> Iterator[tuple[str, Any, Callable[[], None]]]:
         if hasattr(part, "element"):  # python-docx reads headers and footers as XML parts
             yield label, part.element, lambda: None
         else:  # footnotes and endnotes: parsed here, written back into the part
-            root = etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False, no_network=True))
+            try:
+                root = etree.fromstring(part.blob, xml_parser())
+            except etree.XMLSyntaxError as error:
+                problem = xml_problem(error, part.partname, "open the document in Word and save it again")
+                raise InvalidInput([Problem(name, 0, None, f"{str(part.partname).lstrip('/')} line {problem.line}: "
+                                                           f"{problem.message}")], done="read") from error
 
             def save(part: Any = part, root: Any = root) -> None:
                 part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -163,10 +192,10 @@ def _stories(document: Any) -> Iterator[tuple[str, Any, Callable[[], None]]]:
             yield label, root, save
 
 
-def paragraphs(document: Any) -> Iterator[tuple[Paragraph, Callable[[], None]]]:
+def paragraphs(document: Any, name: str = "the document") -> Iterator[tuple[Paragraph, Callable[[], None]]]:
     """Every paragraph with text, named "paragraph 3" (body) or "footer 1, paragraph 2", and the
     function that saves its part once changed."""
-    for label, root, save in _stories(document):
+    for label, root, save in _stories(document, name):
         number = 0
         for element in root.iter(f"{{{_W}}}p"):
             if any(ancestor.tag == f"{{{_MC}}}Fallback" for ancestor in element.iterancestors()):
@@ -179,7 +208,7 @@ def paragraphs(document: Any) -> Iterator[tuple[Paragraph, Callable[[], None]]]:
 
 def read(data: bytes, name: str) -> list[tuple[str, str]]:
     """(where, text) of every paragraph with text."""
-    return [(paragraph.where, paragraph.text) for paragraph, _ in paragraphs(_open(data, name))]
+    return [(paragraph.where, paragraph.text) for paragraph, _ in paragraphs(_open(data, name), name)]
 
 
 def annotate(data: bytes, name: str, annotator: Callable[[str], list[Piece]]) -> tuple[bytes, int]:
@@ -195,7 +224,7 @@ def annotate(data: bytes, name: str, annotator: Callable[[str], list[Piece]]) ->
         style.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
     written = 0
     touched: dict[int, Callable[[], None]] = {}
-    for paragraph, save in paragraphs(document):
+    for paragraph, save in paragraphs(document, name):
         count = paragraph.insert(annotator(paragraph.text), style.style_id)
         if count:
             written += count

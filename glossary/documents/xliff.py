@@ -23,7 +23,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, Problem
-from .limits import MAX_FILE_BYTES
+from .limits import MAX_FILE_BYTES, xml_parser, xml_problem
 
 if TYPE_CHECKING:
     from ..store import Glossary
@@ -100,14 +100,16 @@ def read(data: bytes, name: str) -> Xliff:
         from ..errors import InputTooLarge
 
         raise InputTooLarge(len(data), MAX_FILE_BYTES)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as error:
-        raise _problem(name, error.lineno or 0, f"not well-formed XML ({error.msg}); "
-                                                "export the file from the CAT tool again") from error
-    if any(isinstance(node, etree._Entity) for node in root.iter()):
-        raise _problem(name, 0, "holds an entity reference we do not expand; export the file again without a DTD")
+        raise InvalidInput([xml_problem(error, name, "export the file from the CAT tool again")],
+                           done="read") from error
+    entity = next((node for node in root.iter() if isinstance(node, etree._Entity)), None)
+    if entity is not None:
+        raise _problem(name, entity.sourceline or entity.getparent().sourceline or 0,
+                       f"holds an entity reference ({entity.text}) we do not expand; export the file again "
+                       "without a DTD")
     namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if _local(root) != "xliff" or namespace not in (XLIFF_12, XLIFF_20):
         raise _problem(name, root.sourceline or 0, "not an XLIFF 1.2 or 2.0 file (its root is "
