@@ -31,6 +31,7 @@ from .gcpause import collector_paused
 from .rows import TERM_COLUMNS, aware, checksum, key_rows, term_from_driver_row, term_row
 from .schema import Change, Revision as RevisionRow, SearchKey, TermRow
 from .search import KEYS_VERSION
+from .timing import step
 from .terms import Term
 
 __all__ = ["Repository", "Write", "Action", "Revision", "Progress"]
@@ -263,14 +264,17 @@ class Repository:
         outcome = Outcome()
         try:
             with write_transaction(self.engine, bulk=len(writes) > BULK) as connection, collector_paused():
-                stored = self._stored(connection, [w.term_id for w in writes])
+                with step("read store"):
+                    stored = self._stored(connection, [w.term_id for w in writes])
                 for write in writes:
                     current = stored.get(write.term_id)
                     if write.if_match is not None and (current.version if current else 0) != write.if_match:
                         raise VersionConflict(write.term_id, write.if_match, current.version if current else None)
                 if check is not None:
-                    check(connection, {i: s.term for i, s in stored.items()})
-                plan = self._plan(writes, stored, now)
+                    with step("check against store"):
+                        check(connection, {i: s.term for i, s in stored.items()})
+                with step("plan"):
+                    plan = self._plan(writes, stored, now)
                 if plan:
                     revision = self._apply(connection, plan, stored, now, author, comment, origin, progress)
                     outcome.revision = revision
@@ -332,6 +336,14 @@ class Repository:
             self._delete(connection, [t.id for t in updated] + withdrawn)
             self._insert(connection, written, progress)
         revision = self._bump(connection)
+        with step("history"):
+            self._log(connection, plan, stored, now, author, comment, origin, revision)
+        return revision
+
+    @staticmethod
+    def _log(connection: Any, plan: list[tuple[str, Action, Term | None]], stored: Mapping[str, _Stored],
+             now: datetime, author: str, comment: str, origin: str, revision: int) -> None:
+        """Append the revisions and the change log of a write."""
         # Each revision keeps the record before it; the record after it is the next revision's
         # before, or the stored entry (see ``history``): an import of new entries writes no copies.
         BulkInserter(connection, RevisionRow.__table__, _REVISION_COLUMNS).write([
@@ -339,7 +351,6 @@ class Repository:
              _to_json(stored[term_id].term if term_id in stored else None), None, author, comment, origin, now)
             for term_id, action, after in plan])
         BulkInserter(connection, Change.__table__).write([(revision, term_id) for term_id, _, _ in plan])
-        return revision
 
     @staticmethod
     def _insert(connection: Any, terms: Sequence[Term], progress: Progress | None) -> None:
@@ -356,14 +367,21 @@ class Repository:
         keys_writer = BulkInserter(connection, SearchKey.__table__)
         done = 0
         for chunk in chunks(list(terms), BULK):
-            terms_writer.write([term_row(t, t.updated_at or datetime.now(timezone.utc), checksum(t), t.version or 1)
-                                for t in chunk])
-            keys_writer.write(key_rows(chunk))
+            with step("term rows"):
+                rows = [term_row(t, t.updated_at or datetime.now(timezone.utc), checksum(t), t.version or 1)
+                        for t in chunk]
+            with step("insert terms"):
+                terms_writer.write(rows)
+            with step("key rows"):
+                keys = key_rows(chunk)
+            with step("insert keys"):
+                keys_writer.write(keys)
             done += len(chunk)
             if progress:
                 progress(done, len(terms))
         if bulk:
-            connection.exec_driver_sql("CREATE INDEX ix_search_keys_term_id ON search_keys (term_id)")
+            with step("key index"):
+                connection.exec_driver_sql("CREATE INDEX ix_search_keys_term_id ON search_keys (term_id)")
 
     @staticmethod
     def _update_one(connection: Any, term: Term, version: int) -> None:

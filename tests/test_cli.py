@@ -112,3 +112,15 @@ def test_bad_database_url_is_one_clear_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", "postgresql+psycopg://x@127.0.0.1:1/none?connect_timeout=2", "info"])
     assert result.exit_code != 0
     assert result.output.startswith("Error: cannot open the store") and "Traceback" not in result.output
+
+
+def test_import_timings_lists_the_steps_on_stderr(tmp_path: Path) -> None:
+    rows = TERMS_CSV.read_text(encoding="utf-8").splitlines()[:1]
+    new = tmp_path / "new.csv"
+    new.write_text("\n".join(rows + ["timing-test,测时试验,,,,timing test,,,general,,,,,"]) + "\n", encoding="utf-8")
+    database = f"sqlite:///{tmp_path / 't.sqlite3'}"
+    result = CliRunner().invoke(cli, ["--db", database, "import", str(new), "--timings"])
+    assert result.exit_code == 0, result.output
+    steps = [line.split()[0] for line in result.stderr.splitlines() if line.endswith("%")]
+    assert {"read", "insert", "commit"} <= set(steps)
+    assert "1 added" in result.stdout

@@ -13,6 +13,7 @@ from ..formats import EXPORTS, IMPORTS, detect_import_format, export_format, imp
 from ..pinyin import PinyinStyle
 from ..store import Conflict, ImportReport
 from ..terms import Domain, Status, Term
+from ..timing import recording, step
 from . import Failure, cli, open_glossary
 
 
@@ -66,9 +67,10 @@ def _line(term: Term, style: PinyinStyle) -> str:
 @click.option("--author", default=lambda: os.environ.get("USER", ""), show_default="$USER",
               help="Who makes the change (kept in each entry's history).")
 @click.option("--comment", default="", help="Why (kept in each entry's history).")
+@click.option("--timings", is_flag=True, help="Print on stderr how long each step took.")
 @click.pass_context
 def import_(ctx: click.Context, file: Path, fmt: str | None, on_conflict: str, mapping: str | None,
-            dry_run: bool, withdraw_missing: bool, author: str, comment: str) -> None:
+            dry_run: bool, withdraw_missing: bool, author: str, comment: str, timings: bool) -> None:
     """Import terms from a file; every row is validated and nothing is written unless all are valid.
     Each entry's change is listed and kept in its history.
 
@@ -77,12 +79,22 @@ def import_(ctx: click.Context, file: Path, fmt: str | None, on_conflict: str, m
       glossary import terms.csv --dry-run
       glossary import terms.csv --on-conflict replace --comment "reviewed batch 12"
     """
+    with recording() as steps:
+        _import(ctx, file, fmt, on_conflict, mapping, dry_run, withdraw_missing, author, comment)
+    if timings:
+        click.echo(steps.summary(), err=True)
+
+
+def _import(ctx: click.Context, file: Path, fmt: str | None, on_conflict: str, mapping: str | None,
+            dry_run: bool, withdraw_missing: bool, author: str, comment: str) -> None:
     chosen = import_format(fmt) if fmt else detect_import_format(file)
-    glossary = open_glossary(ctx)
-    # stored: readers match spreadsheet rows and TBX entries to stored entries by headword
-    options: dict[str, object] = {"map": mapping} if mapping else {}
-    options.update(stored=glossary.terms(), progress=_reading_progress)
-    terms = chosen.read(file, options)
+    with step("open store"):
+        glossary = open_glossary(ctx)
+        # stored: readers match spreadsheet rows and TBX entries to stored entries by headword
+        options: dict[str, object] = {"map": mapping} if mapping else {}
+        options.update(stored=glossary.terms(), progress=_reading_progress)
+    with step("read file"):
+        terms = chosen.read(file, options)
     origin = f"import: {file.name}"
     if dry_run:
         report = glossary.import_terms(terms, on_conflict=on_conflict, dry_run=True, prune=withdraw_missing)
