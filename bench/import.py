@@ -63,45 +63,49 @@ def write_csv(path: Path) -> int:
     return rows
 
 
+#: (wall seconds, CPU seconds, (wall, CPU) seconds per step, last line of output)
+Run = tuple[float, float, dict[str, tuple[float, float]], str]
+
+
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
-def run_import(url: str, source: Path) -> tuple[float, dict[str, float], str]:
-    """Wall seconds of ``glossary import``, its step timings (and its CPU seconds, as a step
-    named ``cpu``), and its last line of output."""
+def run_import(url: str, source: Path) -> Run:
+    """Wall and CPU seconds of ``glossary import``, its steps' (wall, CPU) seconds, and its last
+    line of output."""
     command = [str(GLOSSARY), "--db", url, "import", str(source), "--timings", "--comment", "bench"]
     start, cpu = time.perf_counter(), _cpu()
     done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "COLUMNS": "100"})
     seconds = time.perf_counter() - start
     if done.returncode:
         raise SystemExit(f"glossary import failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    steps = {}
+    steps: dict[str, tuple[float, float]] = {}
     for line in done.stderr.splitlines():
-        found = re.fullmatch(r"(.+?)\s+([\d.]+) s\s+\d+%", line.strip())
+        found = re.fullmatch(r"(.+?)\s+([\d.]+) s\s+\d+%\s+cpu\s+([\d.]+) s", line.strip())
         if found:
-            steps[found.group(1)] = float(found.group(2))
-    steps["cpu"] = _cpu() - cpu
-    return seconds, steps, done.stdout.strip().splitlines()[-1]
+            steps[found.group(1)] = (float(found.group(2)), float(found.group(3)))
+    return seconds, _cpu() - cpu, steps, done.stdout.strip().splitlines()[-1]
 
 
-def report(backend: str, runs: list[tuple[float, dict[str, float], str]]) -> None:
-    walls = [wall for wall, _steps, _out in runs]
+def report(backend: str, runs: list[Run]) -> None:
+    walls = [run[0] for run in runs]
     best = min(range(len(runs)), key=lambda i: walls[i])
-    wall, steps, output = runs[best]
-    steps = dict(steps)
-    cpu = steps.pop("cpu")
+    wall, cpu, steps, output = runs[best]
     target = TARGETS[backend]
     spread = f" (runs: {', '.join(f'{w:.1f}' for w in walls)}; median {statistics.median(walls):.1f} s)"
     print(f"\n{backend}: {output}")
     print(f"  end to end {wall:.1f} s, target {target:.0f} s: {'met' if wall < target else 'NOT met'}"
           + (spread if len(runs) > 1 else ""))
-    print(f"  CPU time of the process {cpu:.1f} s (the machine has {os.cpu_count()} cores)")
+    print(f"  CPU time of the process {cpu:.1f} s (the machine has {os.cpu_count()} cores; "
+          f"load average {os.getloadavg()[0]:.1f})")
     shares = dict(steps)
-    shares["start, module imports, other"] = max(0.0, wall - sum(steps.values()))
-    for name, seconds in sorted(shares.items(), key=lambda item: -item[1]):
-        print(f"  {name:<30} {seconds:6.2f} s  {seconds / wall:4.0%}")
+    shares["start, module imports, other"] = (max(0.0, wall - sum(w for w, _c in steps.values())),
+                                              max(0.0, cpu - sum(c for _w, c in steps.values())))
+    print(f"  {'step':<30} {'wall':>8} {'share':>5} {'cpu':>8}")
+    for name, (seconds, step_cpu) in sorted(shares.items(), key=lambda item: -item[1][0]):
+        print(f"  {name:<30} {seconds:6.2f} s  {seconds / wall:4.0%} {step_cpu:6.2f} s")
 
 
 def main() -> None:

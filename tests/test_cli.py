@@ -121,6 +121,6 @@ def test_import_timings_lists_the_steps_on_stderr(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 't.sqlite3'}"
     result = CliRunner().invoke(cli, ["--db", database, "import", str(new), "--timings"])
     assert result.exit_code == 0, result.output
-    steps = [line.split()[0] for line in result.stderr.splitlines() if line.endswith("%")]
+    steps = [line.split()[0] for line in result.stderr.splitlines() if "%  cpu" in line]
     assert {"read", "insert", "commit"} <= set(steps)
     assert "1 added" in result.stdout
