@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .csvio import COLUMNS, term_to_row
+from .gcpause import collector_paused
 from .errors import ImportConflict, InvalidInput, Problem, TermNotFound
 from .repository import Action, Outcome, Progress, Repository, Write
 from .rows import checksum
@@ -140,7 +141,14 @@ def import_terms(repository: Repository, terms: Iterable[Term], on_conflict: Con
                  dry_run: bool = False, prune: bool = False, progress: Progress | None = None, author: str = "",
                  comment: str = "", origin: str = "", meta: Mapping[str, str] | None = None) -> ImportReport:
     """Write entries in one transaction: all of them or, on any error, none (see Glossary.import_terms)."""
-    mode = Conflict(on_conflict)
+    with collector_paused():  # 100k entries are millions of small objects, none cyclic
+        return _import_terms(repository, terms, Conflict(on_conflict), dry_run, prune, progress, author, comment,
+                             origin, meta)
+
+
+def _import_terms(repository: Repository, terms: Iterable[Term], mode: Conflict, dry_run: bool, prune: bool,
+                  progress: Progress | None, author: str, comment: str, origin: str,
+                  meta: Mapping[str, str] | None) -> ImportReport:
     with step("validate entries"):
         incoming = [canonical(term) for term in terms]
         problems = [(term, field_, message) for term in incoming for field_, message in entry_problems(term)]
