@@ -23,7 +23,7 @@ from .script import to_traditional
 from .terms import Domain, Form, FormKind, Rendering, Status, Term
 from .validate import Profile, entry_problems, set_problems
 
-__all__ = ["COLUMNS", "read_terms", "write_terms", "parse_rendering", "format_rendering", "escape", "unescape"]
+__all__ = ["COLUMNS", "read_terms", "read_rows", "write_terms", "parse_rendering", "format_rendering", "escape", "unescape"]
 
 #: The columns of terms.csv, in order.
 COLUMNS = (
@@ -263,8 +263,15 @@ def read_terms(source: str | Path | IO[str], name: str | None = None,
 
 
 def _read(handle: IO[str], name: str, profile: Profile) -> list[Term]:
-    reader = csv.DictReader(handle)
-    header = reader.fieldnames or []
+    reader = csv.reader(handle)
+    header = next(reader, [])
+    return read_rows(header, ((reader.line_num, values) for values in reader if values), name, profile)
+
+
+def read_rows(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], name: str,
+              profile: Profile = Profile.ENTRY) -> list[Term]:
+    """``read_terms`` for rows already split into cells, as (line number, cells) (a spreadsheet
+    in the terms.csv layout)."""
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InvalidInput([Problem(name, 1, None, f"missing columns: {', '.join(missing)}; "
@@ -272,12 +279,13 @@ def _read(handle: IO[str], name: str, profile: Profile) -> list[Term]:
     problems: list[Problem] = []
     terms: list[Term] = []
     lines: list[int] = []
-    for cells in reader:
-        row = _Row(name, reader.line_num, problems)
-        if None in cells:
+    width = len(header)
+    for line, values in rows:
+        row = _Row(name, line, problems)
+        if len(values) > width:
             row.problem(None, "this row has more cells than the header; quote cells that contain commas")
             continue
-        term = row_to_term(cells, row, profile)
+        term = row_to_term(dict(zip(header, values)), row, profile)
         if term is not None:
             terms.append(term)
             lines.append(row.line)
