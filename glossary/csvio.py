@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -269,9 +269,9 @@ def _read(handle: IO[str], name: str, profile: Profile) -> list[Term]:
 
 
 def read_rows(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], name: str,
-              profile: Profile = Profile.ENTRY) -> list[Term]:
+              profile: Profile = Profile.ENTRY, progress: Callable[[int, int], None] | None = None) -> list[Term]:
     """``read_terms`` for rows already split into cells, as (line number, cells) (a spreadsheet
-    in the terms.csv layout)."""
+    in the terms.csv layout); ``progress(done, total)`` is told every 1000 rows of a list."""
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InvalidInput([Problem(name, 1, None, f"missing columns: {', '.join(missing)}; "
@@ -280,7 +280,11 @@ def read_rows(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], 
     terms: list[Term] = []
     lines: list[int] = []
     width = len(header)
-    for line, values in rows:
+    tell = progress if isinstance(rows, Sized) else None
+    total = len(rows) if isinstance(rows, Sized) else 0
+    for done, (line, values) in enumerate(rows, 1):
+        if tell is not None and done % 1000 == 0:
+            tell(done, total)
         row = _Row(name, line, problems)
         if len(values) > width:
             row.problem(None, "this row has more cells than the header; quote cells that contain commas")
@@ -289,6 +293,8 @@ def read_rows(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], 
         if term is not None:
             terms.append(term)
             lines.append(row.line)
+    if tell is not None:
+        tell(total, total)
     if profile is Profile.CURATED:
         problems += [Problem(name, lines[index], field, message) for index, field, message in set_problems(terms, profile)]
     else:  # links are checked against the store on import, where a filtered export's links lead

@@ -251,7 +251,8 @@ def read_spreadsheet(path: str | Path, options: Mapping[str, Any] | None = None)
 
     Options: ``map`` (``"Chinese=simplified,English=english"``), ``sheet`` (XLSX worksheet),
     ``delimiter``, ``stored`` (the store's terms: rows are matched to them by headword and
-    generated ids kept clear of theirs), ``today`` (the import date cited in ``sources``).
+    generated ids kept clear of theirs), ``today`` (the import date cited in ``sources``),
+    ``progress`` (called with rows done, rows in all, for a file in the terms.csv layout).
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "client.csv"
@@ -267,16 +268,17 @@ def read_spreadsheet(path: str | Path, options: Mapping[str, Any] | None = None)
         delimiter = options.get("delimiter") or ("\t" if path.suffix.lower() in (".tsv", ".tab") else None)
         sheet = read_delimited(path, delimiter)
     if is_terms_format(sheet.header):
-        return _read_terms_format(sheet)
+        return _read_terms_format(sheet, options.get("progress"))
     terms, generated = rows_to_terms(sheet, options.get("map"), options.get("today") or date.today())
     stored = options.get("stored")
     return adopt_stored_ids(terms, stored, generated) if stored is not None else terms
 
 
-def _read_terms_format(sheet: Sheet) -> list[Term]:
+def _read_terms_format(sheet: Sheet, progress: Callable[[int, int], None] | None = None) -> list[Term]:
     """Rows in the terms.csv layout, read by csvio with their line numbers."""
     with collector_paused():  # a 100k-row file makes millions of small objects, none cyclic
-        return read_rows([h.strip().lstrip("\ufeff") for h in sheet.header], sheet.rows, sheet.name)
+        return read_rows([h.strip().lstrip("\ufeff") for h in sheet.header], sheet.rows, sheet.name,
+                         progress=progress)
 
 
 def parse_mapping(text: str | None, header: Sequence[str], name: str) -> dict[int, Field]:

@@ -17,6 +17,7 @@ from ..store import Conflict, ImportReport
 from ..terms import Domain, Status, Term
 from ..timing import recording, step
 from . import Failure, cli, open_glossary
+from .progress import Progress
 
 
 @cli.command()
@@ -89,29 +90,24 @@ def import_(ctx: click.Context, file: Path, fmt: str | None, on_conflict: str, m
 
 def _import(ctx: click.Context, file: Path, fmt: str | None, on_conflict: str, mapping: str | None,
             dry_run: bool, withdraw_missing: bool, author: str, comment: str) -> None:
+    progress = Progress()  # from now: the couple of seconds before a bar appears count the whole import
     chosen = import_format(fmt) if fmt else detect_import_format(file)
     with step("open store"):
         glossary = open_glossary(ctx)
         # stored: readers match spreadsheet rows and TBX entries to stored entries by headword
         options: dict[str, object] = {"map": mapping} if mapping else {}
-        options.update(stored=_StoredTerms(glossary), progress=_reading_progress)
-    with step("read file"):
-        terms = chosen.read(file, options)
-    origin = f"import: {file.name}"
-    if dry_run:
-        report = glossary.import_terms(terms, on_conflict=on_conflict, dry_run=True, prune=withdraw_missing)
-        _list_changes(report)
-        click.echo(str(report))
-        return
-    with click.progressbar(length=len(terms), label="importing", file=sys.stderr) as bar:
-        seen = [0]
-
-        def advance(done: int, _total: int) -> None:
-            bar.update(done - seen[0])
-            seen[0] = done
-
-        report = glossary.import_terms(terms, on_conflict=on_conflict, progress=advance, prune=withdraw_missing,
-                                       author=author, comment=comment, origin=origin)
+    options.update(stored=_StoredTerms(glossary), progress=progress.phase("reading"))
+    try:
+        with step("read file"):
+            terms = chosen.read(file, options)
+        if dry_run:
+            report = glossary.import_terms(terms, on_conflict=on_conflict, dry_run=True, prune=withdraw_missing)
+        else:
+            report = glossary.import_terms(terms, on_conflict=on_conflict, progress=progress.phase("writing"),
+                                           prune=withdraw_missing, author=author, comment=comment,
+                                           origin=f"import: {file.name}")
+    finally:
+        progress.close()
     _list_changes(report)
     click.echo(str(report))
 
@@ -134,12 +130,6 @@ def _list_changes(report: ImportReport, most: int = 50) -> None:
         click.echo(f"  {change}")
     if len(report.changes) > most:
         click.echo(f"  … and {len(report.changes) - most} more")
-
-
-def _reading_progress(done: int, total: int) -> None:
-    """Progress of reading a large file (TBX), on stderr."""
-    if total >= 2000:
-        click.echo(f"\rreading {done:,}/{total:,} entries", err=True, nl=done == total)
 
 
 @cli.command()
