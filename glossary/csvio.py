@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -19,6 +19,7 @@ from . import pinyin as _pinyin
 from .pinyin_generate import suggest
 from .errors import InvalidInput, PinyinError, Problem
 from .gcpause import collector_paused
+from .parallel import in_two
 from .script import to_traditional
 from .terms import Domain, Form, FormKind, Rendering, Status, Term
 from .validate import Profile, entry_problems, set_problems
@@ -271,30 +272,41 @@ def _read(handle: IO[str], name: str, profile: Profile) -> list[Term]:
 def read_rows(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], name: str,
               profile: Profile = Profile.ENTRY, progress: Callable[[int, int], None] | None = None) -> list[Term]:
     """``read_terms`` for rows already split into cells, as (line number, cells) (a spreadsheet
-    in the terms.csv layout); ``progress(done, total)`` is told every 1000 rows of a list."""
+    in the terms.csv layout); ``progress(done, total)`` is told every 1000 rows."""
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InvalidInput([Problem(name, 1, None, f"missing columns: {', '.join(missing)}; "
                                                  f"the header must start with {','.join(REQUIRED_COLUMNS)}")])
-    problems: list[Problem] = []
-    terms: list[Term] = []
-    lines: list[int] = []
-    width = len(header)
-    tell = progress if isinstance(rows, Sized) else None
-    total = len(rows) if isinstance(rows, Sized) else 0
-    for done, (line, values) in enumerate(rows, 1):
-        if tell is not None and done % 1000 == 0:
-            tell(done, total)
-        row = _Row(name, line, problems)
-        if len(values) > width:
-            row.problem(None, "this row has more cells than the header; quote cells that contain commas")
-            continue
-        term = row_to_term(dict(zip(header, values)), row, profile)
-        if term is not None:
-            terms.append(term)
-            lines.append(row.line)
-    if tell is not None:
-        tell(total, total)
+    rows = list(rows)
+
+    def read(part: Sequence[tuple[int, Sequence[str]]], here: bool) -> tuple[list[Term], list[int], list[Problem]]:
+        """The terms of some rows, their lines, and the rows' problems (progress told here)."""
+        found: list[Problem] = []
+        terms: list[Term] = []
+        lines: list[int] = []
+        width = len(header)
+        scale = len(rows) / max(1, len(part))  # the other part goes at the same pace
+        for done, (line, values) in enumerate(part, 1):
+            if progress is not None and here and done % 1000 == 0:
+                progress(min(len(rows), round(done * scale)), len(rows))
+            row = _Row(name, line, found)
+            if len(values) > width:
+                row.problem(None, "this row has more cells than the header; quote cells that contain commas")
+                continue
+            term = row_to_term(dict(zip(header, values)), row, profile)
+            if term is not None:
+                terms.append(term)
+                lines.append(row.line)
+        return terms, lines, found
+
+    # pinyin and traditional forms generated, every row checked: pure Python, half of it on another core
+    terms, lines, problems = [], [], []
+    for part_terms, part_lines, part_problems in in_two(rows, read):
+        terms += part_terms
+        lines += part_lines
+        problems += part_problems
+    if progress is not None:
+        progress(len(rows), len(rows))
     if profile is Profile.CURATED:
         problems += [Problem(name, lines[index], field, message) for index, field, message in set_problems(terms, profile)]
     else:  # links are checked against the store on import, where a filtered export's links lead
