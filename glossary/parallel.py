@@ -12,10 +12,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["in_two", "can_fork", "PARALLEL_FROM"]
+__all__ = ["in_two", "made_beside", "can_fork", "PARALLEL_FROM"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -68,4 +68,47 @@ def _other(work: Callable[[Sequence[Any], bool], Any], items: Sequence[Any], sen
     except BaseException:  # noqa: BLE001 - the parent redoes the work and raises what it meets
         result = (False, None)
     sender.send(result)
+    sender.close()
+
+
+def made_beside(parts: Sequence[Sequence[T]], make: Callable[[Sequence[T]], R]) -> Generator[R, None, None]:
+    """``make(part)`` for each part, in order, made in a forked process while the caller uses the
+    ones made already (the search keys of an import's chunks, computed while the chunk before
+    is written); made here if forking is not possible, or from where the other process failed.
+
+    >>> list(made_beside([[1, 2], [3]], sum))
+    [3, 3]
+    """
+    if sum(map(len, parts)) < PARALLEL_FROM or not can_fork():
+        yield from map(make, parts)
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_maker, args=(make, parts, sender), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        for index, part in enumerate(parts):
+            try:
+                done, made = receiver.recv()
+            except (EOFError, OSError):  # the other process died
+                done, made = False, None
+            if not done:
+                yield from map(make, parts[index:])
+                return
+            yield made
+    finally:
+        receiver.close()
+        if process.is_alive():  # the caller stopped early, or the other process failed
+            process.terminate()
+        process.join()
+
+
+def _maker(make: Callable[[Any], Any], parts: Sequence[Any], sender: Any) -> None:
+    """The forked process of ``made_beside``: each part's result, then done (or word of a failure)."""
+    try:
+        for part in parts:
+            sender.send((True, make(part)))
+    except BaseException:  # noqa: BLE001 - the parent makes the rest and raises what it meets
+        sender.send((False, None))
     sender.close()

@@ -28,6 +28,7 @@ from .engine import BulkInserter, advisory_lock, chunks, create_engine_for, driv
 from .engine import read as db_read
 from .errors import StoreError, VersionConflict
 from .gcpause import collector_paused
+from .parallel import made_beside
 from .rows import TERM_COLUMNS, aware, checksum, key_rows, term_from_driver_row, term_row
 from .schema import Change, Revision as RevisionRow, SearchKey, TermRow
 from .search import KEYS_VERSION
@@ -366,19 +367,22 @@ class Repository:
         terms_writer = BulkInserter(connection, TermRow.__table__)
         keys_writer = BulkInserter(connection, SearchKey.__table__)
         done = 0
-        for chunk in chunks(list(terms), BULK):
-            with step("term rows"):
-                rows = [term_row(t, t.updated_at or datetime.now(timezone.utc), checksum(t), t.version or 1)
-                        for t in chunk]
-            with step("insert terms"):
-                terms_writer.write(rows)
-            with step("key rows"):
-                keys = key_rows(chunk)
-            with step("insert keys"):
-                keys_writer.write(keys)
-            done += len(chunk)
-            if progress:
-                progress(done, len(terms))
+        parts = list(chunks(list(terms), 5000))  # small: the first waits for the other process
+        # the rows (10+ search keys a term, pure Python) are made on another core where there is one
+        made = made_beside(parts, _rows)
+        try:
+            for chunk in parts:
+                with step("rows"):  # made here, or waited for and taken in
+                    rows, keys = next(made)
+                with step("insert terms"):
+                    terms_writer.write(rows)
+                with step("insert keys"):
+                    keys_writer.write(keys)
+                done += len(chunk)
+                if progress:
+                    progress(done, len(terms))
+        finally:
+            made.close()
         if bulk:
             with step("key index"):
                 connection.exec_driver_sql("CREATE INDEX ix_search_keys_term_id ON search_keys (term_id)")
@@ -420,6 +424,12 @@ class Repository:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _rows(terms: Sequence[Term]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The terms rows and the search_keys rows of entries being written."""
+    return ([term_row(t, t.updated_at or datetime.now(timezone.utc), checksum(t), t.version or 1) for t in terms],
+            key_rows(terms))
 
 
 _REVISION_COLUMNS = ("revision", "term_id", "version", "action", "before", "after", "author", "comment", "origin", "at")

@@ -186,3 +186,22 @@ def test_each_revision_shows_the_record_before_and_after_it(small: glossary.Glos
     assert [r.action for r in history] == [Action.CREATE, Action.UPDATE, Action.UPDATE, Action.WITHDRAW]
     assert [r.before.definition if r.before else None for r in history] == [None, original.definition, "One.", "Two."]
     assert [r.after.definition if r.after else None for r in history] == [original.definition, "One.", "Two.", None]
+
+
+def test_an_import_whose_rows_are_made_in_another_process_stores_what_one_process_would(
+        empty_store: glossary.Glossary, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import TERMS_CSV
+    from glossary import parallel
+    from glossary.engine import read
+    from glossary.rows import key_rows
+
+    terms = read_terms(TERMS_CSV)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # the rows of every chunk made in a forked process
+    report = empty_store.import_terms(terms, author="test")
+    assert report.added == len(terms) and parallel.can_fork()
+    stored = {t.id: t for t in empty_store.terms()}
+    assert [stored[t.id] for t in terms] == terms
+    with empty_store.engine.connect() as connection:
+        keys = read(connection, "SELECT field, key, rank, term_id FROM search_keys", ())
+    assert sorted(map(tuple, keys)) == sorted(key_rows(terms))
+    assert empty_store.lookup("mingyun gongtongti")[0].id == "community-with-a-shared-future"
