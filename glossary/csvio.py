@@ -10,7 +10,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -21,11 +21,13 @@ from . import pinyin as _pinyin
 from .pinyin_generate import suggest
 from .errors import InvalidInput, PinyinError, Problem
 from .gcpause import collector_paused
+from .parallel import in_two
 from .script import to_traditional
 from .terms import Domain, Form, FormKind, Rendering, Status, Term
 from .validate import Profile, entry_problems, set_problems
 
-__all__ = ["COLUMNS", "read_terms", "records", "too_many_cells", "write_terms", "parse_rendering", "format_rendering", "escape", "unescape"]
+__all__ = ["COLUMNS", "read_terms", "read_rows", "records", "too_many_cells", "write_terms", "parse_rendering",
+           "format_rendering", "escape", "unescape"]
 
 #: The columns of terms.csv, in order.
 COLUMNS = (
@@ -270,25 +272,58 @@ def read_terms(source: str | Path | IO[str], name: str | None = None,
 def _read(handle: IO[str], name: str, profile: Profile) -> list[Term]:
     rows = records(handle, name)
     _, header = next(rows, (1, []))
+    read: list[tuple[int, Sequence[str]]] = []
+    broken: list[Problem] = []
+    try:
+        read.extend(rows)
+    except InvalidInput as error:  # a quote left open: the rest of the file cannot be read
+        broken = error.problems
+    return read_rows(header, read, name, profile, problems=broken)
+
+
+def read_rows(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], name: str,
+              profile: Profile = Profile.ENTRY, progress: Callable[[int, int], None] | None = None,
+              problems: Sequence[Problem] = ()) -> list[Term]:
+    """``read_terms`` for rows already split into cells, as (line number, cells) (a spreadsheet
+    in the terms.csv layout); ``progress(done, total)`` is told every 1000 rows; ``problems``
+    found while splitting the file are reported with the rows'."""
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InvalidInput([Problem(name, 1, None, f"missing columns: {', '.join(missing)}; "
                                                  f"the header must start with {','.join(REQUIRED_COLUMNS)}")])
-    problems: list[Problem] = []
-    terms: list[Term] = []
-    lines: list[int] = []
-    try:
-        for line, values in rows:
-            row = _Row(name, line, problems)
-            if len(values) > len(header) and any(cell.strip() for cell in values[len(header):]):
+    rows = list(rows)
+
+    def read(part: Sequence[tuple[int, Sequence[str]]], here: bool) -> tuple[list[Term], list[int], list[Problem]]:
+        """The terms of some rows, their lines, and the rows' problems (progress told here)."""
+        found: list[Problem] = []
+        terms: list[Term] = []
+        lines: list[int] = []
+        width = len(header)
+        scale = len(rows) / max(1, len(part))  # the other part goes at the same pace
+        for done, (line, values) in enumerate(part, 1):
+            if progress is not None and here and done % 1000 == 0:
+                progress(min(len(rows), round(done * scale)), len(rows))
+            row = _Row(name, line, found)
+            if len(values) > width and any(cell.strip() for cell in values[width:]):
                 row.problem(None, too_many_cells(values, header))
                 continue
             term = row_to_term(dict(zip(header, values)), row, profile)
             if term is not None:
                 terms.append(term)
                 lines.append(row.line)
-    except InvalidInput as broken:  # a quote left open: the rest of the file cannot be read
-        problems += broken.problems
+        return terms, lines, found
+
+    # pinyin and traditional forms generated, every row checked: pure Python, half of it on another core
+    terms: list[Term] = []
+    lines: list[int] = []
+    found = list(problems)
+    for part_terms, part_lines, part_problems in in_two(rows, read):
+        terms += part_terms
+        lines += part_lines
+        found += part_problems
+    problems = found
+    if progress is not None:
+        progress(len(rows), len(rows))
     if profile is Profile.CURATED:
         problems += [Problem(name, lines[index], field, message) for index, field, message in set_problems(terms, profile)]
     else:  # links are checked against the store on import, where a filtered export's links lead

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .csvio import COLUMNS, term_to_row
+from .gcpause import collector_paused
 from .errors import ImportConflict, InvalidInput, Problem, TermNotFound
 from .repository import Action, Outcome, Progress, Repository, Write
 from .rows import checksum
 from .terms import Status, Term
+from .timing import step
 from .validate import entry_problems, set_problems
 
 __all__ = ["Conflict", "ImportReport", "EntryChange", "put", "withdraw", "import_terms"]
@@ -139,18 +141,28 @@ def import_terms(repository: Repository, terms: Iterable[Term], on_conflict: Con
                  dry_run: bool = False, prune: bool = False, progress: Progress | None = None, author: str = "",
                  comment: str = "", origin: str = "", meta: Mapping[str, str] | None = None) -> ImportReport:
     """Write entries in one transaction: all of them or, on any error, none (see Glossary.import_terms)."""
-    mode = Conflict(on_conflict)
-    incoming = [canonical(term) for term in terms]
-    problems = [(term, field_, message) for term in incoming for field_, message in entry_problems(term)]
-    problems += [(incoming[index], field_, message) for index, field_, message in set_problems(
-        incoming, known=_known_ids(repository, incoming))]
+    with collector_paused():  # 100k entries are millions of small objects, none cyclic
+        return _import_terms(repository, terms, Conflict(on_conflict), dry_run, prune, progress, author, comment,
+                             origin, meta)
+
+
+def _import_terms(repository: Repository, terms: Iterable[Term], mode: Conflict, dry_run: bool, prune: bool,
+                  progress: Progress | None, author: str, comment: str, origin: str,
+                  meta: Mapping[str, str] | None) -> ImportReport:
+    with step("validate entries"):
+        incoming = [canonical(term) for term in terms]
+        problems = [(term, field_, message) for term in incoming for field_, message in entry_problems(term)]
+    with step("validate set"):
+        problems += [(incoming[index], field_, message) for index, field_, message in set_problems(
+            incoming, known=_known_ids(repository, incoming))]
     _refuse(problems, "import")
-    with repository.engine.connect() as connection:
-        stored = repository.terms_by_id(connection, [t.id for t in incoming])
-        gone = (repository.ids(connection) - {t.id for t in incoming}) if prune else set()
-        removed = repository.terms_by_id(connection, sorted(gone))
-    new = [t for t in incoming if t.id not in stored]
-    changed = [t for t in incoming if t.id in stored and checksum(stored[t.id]) != checksum(t)]
+    with step("compare with store"):
+        with repository.engine.connect() as connection:
+            stored = repository.terms_by_id(connection, [t.id for t in incoming])
+            gone = (repository.ids(connection) - {t.id for t in incoming}) if prune else set()
+            removed = repository.terms_by_id(connection, sorted(gone))
+        new = [t for t in incoming if t.id not in stored]
+        changed = [t for t in incoming if t.id in stored and checksum(stored[t.id]) != checksum(t)]
     if changed and mode is Conflict.REPORT:
         raise ImportConflict([t.id for t in changed])
     kept = changed if mode is Conflict.REPLACE else []
@@ -167,9 +179,10 @@ def import_terms(repository: Repository, terms: Iterable[Term], on_conflict: Con
     writes = ([Write(t.id, t, 0, keep_date=True) for t in new]
               + [Write(t.id, t, stored[t.id].version, keep_date=True) for t in kept]
               + [Write(term_id, None, term.version) for term_id, term in removed.items()])
-    writes += _link_writes(final, before, repository, skip=set(final))
-    # links must close within the final state: entries linked from the file but skipped or kept
-    writes = _close_links(writes, final, stored)
+    with step("links"):
+        writes += _link_writes(final, before, repository, skip=set(final))
+        # links must close within the final state: entries linked from the file but skipped or kept
+        writes = _close_links(writes, final, stored)
 
     def check(connection: Any, current: Mapping[str, Term]) -> None:
         _check_against_store(repository, connection, new + kept, withdrawn=set(removed))

@@ -22,6 +22,8 @@ from sqlalchemy.exc import OperationalError as WrappedOperationalError
 
 from .errors import StoreError, StoreProblem
 
+from .timing import step
+
 __all__ = ["create_engine_for", "advisory_lock", "safe_url", "BulkInserter", "chunks", "read", "driver_sql",
            "write_transaction", "consistent_read", "is_database_error", "store_error", "CONNECT_TIMEOUT"]
 
@@ -168,14 +170,21 @@ def write_transaction(engine: Engine, bulk: bool = False) -> Iterator[Any]:
                 except BaseException:
                     connection.exec_driver_sql("ROLLBACK")
                     raise
-                connection.exec_driver_sql("COMMIT")
+                with step("commit"):
+                    connection.exec_driver_sql("COMMIT")
             finally:
                 if bulk:
                     connection.exec_driver_sql("PRAGMA foreign_keys=ON")
         else:
-            with connection.begin():
+            transaction = connection.begin()
+            try:
                 advisory_lock(connection)
                 yield connection
+            except BaseException:
+                transaction.rollback()
+                raise
+            with step("commit"):
+                transaction.commit()
 
 
 #: From this many rows, a PostgreSQL insert streams them with COPY.

@@ -28,9 +28,11 @@ from .engine import (BulkInserter, advisory_lock, chunks, consistent_read, creat
 from .engine import read as db_read
 from .errors import InvalidInput, Problem, StoreError, VersionConflict
 from .gcpause import collector_paused
+from .parallel import made_beside
 from .rows import TERM_COLUMNS, aware, checksum, key_rows, term_from_driver_row, term_row
 from .schema import Change, Revision as RevisionRow, SearchKey, TermRow
 from .search import KEYS_VERSION
+from .timing import step
 from .terms import Term
 from .validate import LIMITS
 
@@ -272,14 +274,17 @@ class Repository:
         outcome = Outcome()
         try:
             with write_transaction(self.engine, bulk=len(writes) > BULK) as connection, collector_paused():
-                stored = self._stored(connection, [w.term_id for w in writes])
+                with step("read store"):
+                    stored = self._stored(connection, [w.term_id for w in writes])
                 for write in writes:
                     current = stored.get(write.term_id)
                     if write.if_match is not None and (current.version if current else 0) != write.if_match:
                         raise VersionConflict(write.term_id, write.if_match, current.version if current else None)
                 if check is not None:
-                    check(connection, {i: s.term for i, s in stored.items()})
-                plan = self._plan(writes, stored, now)
+                    with step("check against store"):
+                        check(connection, {i: s.term for i, s in stored.items()})
+                with step("plan"):
+                    plan = self._plan(writes, stored, now)
                 if plan:
                     revision = self._apply(connection, plan, stored, now, author, comment, origin, progress)
                     outcome.revision = revision
@@ -343,6 +348,14 @@ class Repository:
             self._delete(connection, [t.id for t in updated] + withdrawn)
             self._insert(connection, written, progress)
         revision = self._bump(connection)
+        with step("history"):
+            self._log(connection, plan, stored, now, author, comment, origin, revision)
+        return revision
+
+    @staticmethod
+    def _log(connection: Any, plan: list[tuple[str, Action, Term | None]], stored: Mapping[str, _Stored],
+             now: datetime, author: str, comment: str, origin: str, revision: int) -> None:
+        """Append the revisions and the change log of a write."""
         # Each revision keeps the record before it; the record after it is the next revision's
         # before, or the stored entry (see ``history``): an import of new entries writes no copies.
         BulkInserter(connection, RevisionRow.__table__, _REVISION_COLUMNS).write([
@@ -350,7 +363,6 @@ class Repository:
              _to_json(stored[term_id].term if term_id in stored else None), None, author, comment, origin, now)
             for term_id, action, after in plan])
         BulkInserter(connection, Change.__table__).write([(revision, term_id) for term_id, _, _ in plan])
-        return revision
 
     @staticmethod
     def _insert(connection: Any, terms: Sequence[Term], progress: Progress | None) -> None:
@@ -366,15 +378,25 @@ class Repository:
         terms_writer = BulkInserter(connection, TermRow.__table__)
         keys_writer = BulkInserter(connection, SearchKey.__table__)
         done = 0
-        for chunk in chunks(list(terms), BULK):
-            terms_writer.write([term_row(t, t.updated_at or datetime.now(timezone.utc), checksum(t), t.version or 1)
-                                for t in chunk])
-            keys_writer.write(key_rows(chunk))
-            done += len(chunk)
-            if progress:
-                progress(done, len(terms))
+        parts = list(chunks(list(terms), 5000))  # small: the first waits for the other process
+        # the rows (10+ search keys a term, pure Python) are made on another core where there is one
+        made = made_beside(parts, _rows)
+        try:
+            for chunk in parts:
+                with step("rows"):  # made here, or waited for and taken in
+                    rows, keys = next(made)
+                with step("insert terms"):
+                    terms_writer.write(rows)
+                with step("insert keys"):
+                    keys_writer.write(keys)
+                done += len(chunk)
+                if progress:
+                    progress(done, len(terms))
+        finally:
+            made.close()
         if bulk:
-            connection.exec_driver_sql("CREATE INDEX ix_search_keys_term_id ON search_keys (term_id)")
+            with step("key index"):
+                connection.exec_driver_sql("CREATE INDEX ix_search_keys_term_id ON search_keys (term_id)")
 
     @staticmethod
     def _update_one(connection: Any, term: Term, version: int) -> None:
@@ -413,6 +435,12 @@ class Repository:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _rows(terms: Sequence[Term]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The terms rows and the search_keys rows of entries being written."""
+    return ([term_row(t, t.updated_at or datetime.now(timezone.utc), checksum(t), t.version or 1) for t in terms],
+            key_rows(terms))
 
 
 _REVISION_COLUMNS = ("revision", "term_id", "version", "action", "before", "after", "author", "comment", "origin", "at")

@@ -29,7 +29,8 @@ from typing import Any
 from . import pinyin as _pinyin
 from .pinyin_generate import suggest
 from .documents.limits import check_zip
-from .csvio import REQUIRED_COLUMNS, read_terms, records, too_many_cells
+from .csvio import REQUIRED_COLUMNS, read_rows, records, too_many_cells
+from .gcpause import collector_paused
 from .validate import entry_problems
 from .errors import InvalidInput, PinyinError, Problem
 from .script import to_simplified, to_traditional
@@ -302,7 +303,8 @@ def read_spreadsheet(path: str | Path, options: Mapping[str, Any] | None = None)
 
     Options: ``map`` (``"Chinese=simplified,English=english"``), ``sheet`` (XLSX worksheet),
     ``delimiter``, ``stored`` (the store's terms: rows are matched to them by headword and
-    generated ids kept clear of theirs), ``today`` (the import date cited in ``sources``).
+    generated ids kept clear of theirs), ``today`` (the import date cited in ``sources``),
+    ``progress`` (called with rows done, rows in all, for a file in the terms.csv layout).
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "client.csv"
@@ -318,24 +320,17 @@ def read_spreadsheet(path: str | Path, options: Mapping[str, Any] | None = None)
         delimiter = options.get("delimiter") or ("\t" if path.suffix.lower() in (".tsv", ".tab") else None)
         sheet = read_delimited(path, delimiter)
     if is_terms_format(sheet.header):
-        return _read_terms_format(sheet)
+        return _read_terms_format(sheet, options.get("progress"))
     terms, generated = rows_to_terms(sheet, options.get("map"), options.get("today") or date.today())
     stored = options.get("stored")
     return adopt_stored_ids(terms, stored, generated) if stored is not None else terms
 
 
-def _read_terms_format(sheet: Sheet) -> list[Term]:
-    """Rows in the terms.csv layout, read by csvio with their original line numbers."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    previous = 1
-    writer.writerow(sheet.header)
-    for line, cells in sheet.rows:  # blank lines keep csvio's line numbers equal to the sheet's
-        buffer.write("\n" * max(0, line - previous - 1))
-        writer.writerow(cells)
-        previous = line
-    buffer.seek(0)
-    return read_terms(buffer, sheet.name)
+def _read_terms_format(sheet: Sheet, progress: Callable[[int, int], None] | None = None) -> list[Term]:
+    """Rows in the terms.csv layout, read by csvio with their line numbers."""
+    with collector_paused():  # a 100k-row file makes millions of small objects, none cyclic
+        return read_rows([h.strip().lstrip("\ufeff") for h in sheet.header], sheet.rows, sheet.name,
+                         progress=progress)
 
 
 def parse_mapping(text: str | None, header: Sequence[str], name: str) -> dict[int, Field]:

@@ -27,6 +27,7 @@ from .repository import Progress, Repository, Revision
 from .snapshot import AnnotationService
 from .candidates import Document
 from .terms import Domain, Status, Term, TermSummary
+from .timing import step
 
 if TYPE_CHECKING:  # imported when first used: the web app's searches never build a matcher
     from .candidates import Candidate, Coverage
@@ -207,7 +208,8 @@ class Glossary:
         report = edits.import_terms(self.repository, terms, on_conflict, dry_run, prune, progress, author, comment,
                                     origin)
         if report.revision is not None:
-            self.annotation.refresh()  # the importer pays for a new snapshot, not a later request
+            with step("annotation snapshot"):
+                self.annotation.refresh()  # the importer pays for a new snapshot, not a later request
         return report
 
     def seed_from(self, path: Path) -> ImportReport | None:

@@ -76,6 +76,14 @@ def entry_problems(term: Term, profile: Profile = Profile.ENTRY) -> list[tuple[s
     ...                     (Rendering("core interests", Status.PREFERRED),)))
     [('pinyin', 'pinyin has 3 syllables but 核心利益 is read with 4; give one syllable per character (digits read out)')]
     """
+    memo = term._memo()  # an import checks what its reader checked: once per entry and profile
+    key = f"problems-{profile.value}"
+    if key not in memo:
+        memo[key] = _entry_problems(term, profile)
+    return list(memo[key])
+
+
+def _entry_problems(term: Term, profile: Profile) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if not valid_id(term.id):
         found.append(("id", f"id {term.id!r} must be a lowercase ASCII slug such as 'core-interests', at most "

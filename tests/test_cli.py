@@ -112,3 +112,49 @@ def test_bad_database_url_is_one_clear_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", "postgresql+psycopg://x@127.0.0.1:1/none?connect_timeout=2", "info"])
     assert result.exit_code != 0
     assert result.output.startswith("Error: cannot open the store") and "Traceback" not in result.output
+
+
+def test_import_timings_lists_the_steps_on_stderr(tmp_path: Path) -> None:
+    rows = TERMS_CSV.read_text(encoding="utf-8").splitlines()[:1]
+    new = tmp_path / "new.csv"
+    new.write_text("\n".join(rows + ["timing-test,测时试验,,,,timing test,,,general,,,,,"]) + "\n", encoding="utf-8")
+    database = f"sqlite:///{tmp_path / 't.sqlite3'}"
+    result = CliRunner().invoke(cli, ["--db", database, "import", str(new), "--timings"])
+    assert result.exit_code == 0, result.output
+    steps = [line.split()[0] for line in result.stderr.splitlines() if "%  cpu" in line]
+    assert {"read", "insert", "commit"} <= set(steps)
+    assert "1 added" in result.stdout
+
+
+def _many_entries(path: Path, count: int = 2500) -> Path:
+    """A terms.csv-format file of ``count`` new entries, pinyin and traditional left to generate."""
+    characters = "山水风云花草木石田土江河湖海林"
+    headwords = [a + b + c for a in characters for b in characters for c in characters][:count]
+    rows = TERMS_CSV.read_text(encoding="utf-8").splitlines()[:1]
+    rows += [f"many-{index},{headword},,,,entry {index},,,general,,,,," for index, headword in enumerate(headwords)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("terminal, seconds_per_tick, shown", [
+    (True, 1.0, True),     # a long import on a terminal: the bar, reading then writing
+    (False, 1.0, False),   # the same import into a log or a pipe: no carriage-return clutter
+    (True, 0.0, False),    # a quick import on a terminal: quiet
+])
+def test_import_shows_progress_on_a_terminal_once_it_runs_a_couple_of_seconds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool, seconds_per_tick: float, shown: bool) -> None:
+    from glossary.cli import progress
+
+    clock = iter(range(10**6))  # each look at the clock, seconds_per_tick later
+    monkeypatch.setattr(progress.time, "monotonic", lambda: next(clock) * seconds_per_tick)
+    monkeypatch.setattr(progress, "stderr_is_terminal", lambda: terminal)
+    source = _many_entries(tmp_path / "many.csv")
+    result = CliRunner().invoke(cli, ["--db", f"sqlite:///{tmp_path / 'p.sqlite3'}", "import", str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "imported: 2500 added, 0 updated, 0 unchanged"
+    if shown:
+        assert "\rreading  [########################------]  80%  2,000/2,500" in result.stderr
+        assert "\rwriting  [##############################] 100%  2,500/2,500" in result.stderr
+        assert result.stderr.endswith("\r")  # the line is cleared before the report
+    else:
+        assert result.stderr == ""

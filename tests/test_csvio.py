@@ -221,3 +221,31 @@ def test_a_cc_cedict_gloss_with_brackets_is_escaped_in_the_cell() -> None:
     cell = format_rendering(rendering)
     assert cell == r"district of Taiyuan 太原市\[Tai4 yuan2 shi4\], Shanxi [source: 1]"
     assert parse_rendering(cell, Status.PREFERRED) == rendering
+
+
+@pytest.mark.parametrize("profile", [Profile.ENTRY, Profile.CURATED])
+def test_a_big_file_read_on_two_cores_gives_what_one_reads(monkeypatch: pytest.MonkeyPatch, profile: Profile) -> None:
+    from glossary import parallel
+    from conftest import TERMS_CSV
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)
+    alone = read_terms(TERMS_CSV, profile=profile)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    shared = read_terms(TERMS_CSV, profile=profile)
+    assert parallel.can_fork() or not hasattr(__import__("os"), "fork")  # the split is exercised where it can be
+    assert shared == alone and [t.traditional for t in shared] == [t.traditional for t in alone]
+
+
+def test_problems_in_both_halves_of_a_file_are_all_reported_by_line(monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
+    from glossary import parallel
+
+    rows = [GOOD_ROW.replace("core-interests", f"entry-{n}").replace("核心利益", "核心" + "山水风云花草木石田土"[n])
+            .replace("héxīn lìyì", "") for n in range(10)]
+    rows[1] = rows[1].replace("sovereignty", "nowhere")
+    rows[8] = rows[8].replace("[source: 1]", "[source: 7]")
+    path = write(tmp_path, *rows)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)
+    alone = problems_of(path)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    assert problems_of(path) == alone and len(alone) == 2 and "line 3" in alone[0] and "line 10" in alone[1]

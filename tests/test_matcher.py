@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -91,8 +93,8 @@ def test_folding_keeps_the_length_and_maps_scripts_and_punctuation() -> None:
 
 def test_a_shared_form_belongs_to_the_term_whose_headword_it_is() -> None:
     base = TERMS[0]
-    other = type(base)(**{**base.__dict__, "id": "other", "simplified": "共同体", "traditional": "共同體",
-                          "variants": (glossary.Form("命运共同体", FormKind.VARIANT),)})
+    other = replace(base, id="other", simplified="共同体", traditional="共同體",
+                    variants=(glossary.Form("命运共同体", FormKind.VARIANT),))
     matcher = Matcher([other, base])
     [match] = matcher.find("命运共同体")
     assert (match.term.id, match.form) == (base.id, FormKind.SIMPLIFIED)

@@ -199,3 +199,22 @@ def test_an_author_past_its_column_limit_is_refused_and_a_long_origin_keeps_its_
     small.put(replace(term, definition="A long origin."), if_match=term.version, origin=origin)
     kept = small.history("core-interests")[-1].origin
     assert len(kept) == 400 and kept.endswith("client-glossary.csv") and kept.startswith("…")
+
+
+def test_an_import_whose_rows_are_made_in_another_process_stores_what_one_process_would(
+        empty_store: glossary.Glossary, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import TERMS_CSV
+    from glossary import parallel
+    from glossary.engine import read
+    from glossary.rows import key_rows
+
+    terms = read_terms(TERMS_CSV)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # the rows of every chunk made in a forked process
+    report = empty_store.import_terms(terms, author="test")
+    assert report.added == len(terms) and parallel.can_fork()
+    stored = {t.id: t for t in empty_store.terms()}
+    assert [stored[t.id] for t in terms] == terms
+    with empty_store.engine.connect() as connection:
+        keys = read(connection, "SELECT field, key, rank, term_id FROM search_keys", ())
+    assert sorted(map(tuple, keys)) == sorted(key_rows(terms))
+    assert empty_store.lookup("mingyun gongtongti")[0].id == "community-with-a-shared-future"

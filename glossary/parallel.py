@@ -1,0 +1,114 @@
+"""Work split in two between this process and a forked one: the pure-Python parts of a big
+import (reading and checking 100k rows) on a machine with two cores or more.
+
+A fork starts with the work in memory, so only the result travels back (pickled through a
+pipe). Where forking is not possible (one core, no ``fork`` on the platform, other threads
+running, which a fork would copy mid-step) or not worth it (few items), or the other process
+fails, the work is done here, as it would be without this module: the results are the same.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Generator, Sequence
+from typing import Any, TypeVar
+
+__all__ = ["in_two", "made_beside", "can_fork", "PARALLEL_FROM"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Fewer items than this are not worth a process (a fork and a pickled result cost ~0.1 s).
+PARALLEL_FROM = 20_000
+
+
+def can_fork() -> bool:
+    """Whether a second process can share the work safely here."""
+    return ((os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1 and multiprocessing.parent_process() is None)
+
+
+def in_two(items: Sequence[T], work: Callable[[Sequence[T], bool], R], minimum: int | None = None) -> list[R]:
+    """``work`` over ``items`` as the results of consecutive parts, in order: the first half
+    here, the second in a forked process (``work(part, here)`` knows which), or all of it here.
+
+    >>> in_two(range(10), lambda part, here: sum(part), minimum=1) in ([45], [10, 35])
+    True
+    """
+    if len(items) < (PARALLEL_FROM if minimum is None else minimum) or not can_fork():
+        return [work(items, True)]
+    half = (len(items) + 1) // 2
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_other, args=(work, items[half:], sender), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        mine = work(items[:half], True)
+        try:
+            done, theirs = receiver.recv()
+        except (EOFError, OSError):  # the other process died
+            done, theirs = False, None
+    except BaseException:
+        process.terminate()
+        raise
+    finally:
+        receiver.close()
+        process.join()
+    return [mine, theirs if done else work(items[half:], False)]
+
+
+def _other(work: Callable[[Sequence[Any], bool], Any], items: Sequence[Any], sender: Any) -> None:
+    """The forked process: do the work, send the result (or word that it failed: the parent then
+    does it, and reports what goes wrong)."""
+    try:
+        result = (True, work(items, False))
+    except BaseException:  # noqa: BLE001 - the parent redoes the work and raises what it meets
+        result = (False, None)
+    sender.send(result)
+    sender.close()
+
+
+def made_beside(parts: Sequence[Sequence[T]], make: Callable[[Sequence[T]], R]) -> Generator[R, None, None]:
+    """``make(part)`` for each part, in order, made in a forked process while the caller uses the
+    ones made already (the search keys of an import's chunks, computed while the chunk before
+    is written); made here if forking is not possible, or from where the other process failed.
+
+    >>> list(made_beside([[1, 2], [3]], sum))
+    [3, 3]
+    """
+    if sum(map(len, parts)) < PARALLEL_FROM or not can_fork():
+        yield from map(make, parts)
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_maker, args=(make, parts, sender), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        for index, part in enumerate(parts):
+            try:
+                done, made = receiver.recv()
+            except (EOFError, OSError):  # the other process died
+                done, made = False, None
+            if not done:
+                yield from map(make, parts[index:])
+                return
+            yield made
+    finally:
+        receiver.close()
+        if process.is_alive():  # the caller stopped early, or the other process failed
+            process.terminate()
+        process.join()
+
+
+def _maker(make: Callable[[Any], Any], parts: Sequence[Any], sender: Any) -> None:
+    """The forked process of ``made_beside``: each part's result, then done (or word of a failure)."""
+    try:
+        for part in parts:
+            sender.send((True, make(part)))
+    except BaseException:  # noqa: BLE001 - the parent makes the rest and raises what it meets
+        sender.send((False, None))
+    sender.close()
