@@ -51,10 +51,12 @@ def _status_and_message(error: Exception) -> tuple[int, str]:
 def handle_error(error: Exception) -> tuple[Response | str, int] | Response:
     """The app's only error handler: JSON under /api/, an HTML page elsewhere."""
     status, message = _status_and_message(error)
-    allowed = error.get_response().headers.get("Allow") if isinstance(error, HTTPException) else None
-    allow = {"Allow": allowed} if allowed else {}  # 405 says which methods work
+    sent = error.get_response().headers if isinstance(error, HTTPException) else None
+    # 405 says which methods work; 503 (every annotation slot taken) when to try again
+    allow = {name: str(sent[name]) for name in ("Allow", "Retry-After") if sent is not None and sent.get(name)}
+    extra = {"retry_after": int(allow["Retry-After"])} if "Retry-After" in allow else {}
     if request.path.startswith("/api/"):
-        response = jsonify(error_body(status, message))
+        response = jsonify(error_body(status, message, **extra))
         response.status_code = status
         response.headers.update(allow)
         return response
