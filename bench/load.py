@@ -345,14 +345,24 @@ def run_mix(options: argparse.Namespace, url: str, paths: dict[str, list[str]], 
         own = {kind: values[c::connections] or values for kind, values in paths.items()}
         plans.append(mix.Plan(own, texts))
     warm = mix.Plan(paths, texts)
-    for port in ports:  # the first annotation in a worker builds its snapshot: give every worker one
-        for attempt in range(4 * (options.workers or 4)):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-            request = warm.request("annotate 1-20 kB", attempt, pick)
-            connection.request("POST", request.path, body=request.body, headers={"Content-Type": "application/json",
-                                                                                  "Connection": "close"})
-            connection.getresponse().read()
-            connection.close()
+    # The first annotation in a worker builds its snapshot (seconds): give every worker one before
+    # the clock starts. Sync workers take a connection only when free, so requests sent at once,
+    # as many as there are workers, land on different workers.
+    def warm_one(port: int, attempt: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        request = warm.request("annotate 1-20 kB", attempt, random.Random(attempt))
+        connection.request("POST", request.path, body=request.body, headers={"Content-Type": "application/json"})
+        connection.getresponse().read()
+        connection.close()
+
+    for _round in range(2):
+        for port, server in zip(ports, servers):
+            workers = len(worker_rss(server.pid)) or 4
+            senders = [threading.Thread(target=warm_one, args=(port, n)) for n in range(workers)]
+            for sender in senders:
+                sender.start()
+            for sender in senders:
+                sender.join()
     rss_start = [worker_rss(server.pid) for server in servers]
     load_start = os.getloadavg()
     per_process = max(1, connections // options.processes)
@@ -361,7 +371,7 @@ def run_mix(options: argparse.Namespace, url: str, paths: dict[str, list[str]], 
         members = range(p * per_process, connections if p == options.processes - 1 else (p + 1) * per_process)
         jobs.append(([ports[c % len(ports)] for c in members], list(members)))
     heavy = mix.Plan({}, big)
-    print(f"mixed traffic: {connections} keep-alive connections over {len(ports)} server(s) "
+    print(f"mixed traffic: {connections} connections (kept open by the client) over {len(ports)} server(s) "
           f"({options.workers or 'two per core,'} workers x {options.threads} threads each"
           f"{', ' + options.serve_args if options.serve_args else ''}) on {url.split('@')[-1]}, "
           f"{options.duration:g} s" + (f"; one client posting 200 kB texts on {options.annotator} connection(s)"

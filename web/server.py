@@ -10,7 +10,7 @@ connection only when it is free and closes it after the response, so the kernel 
 request to an idle worker. The gthread workers used before accept every connection they see
 while busy and keep it for 30 s: under bench/load.py one worker of four held 31 of the 32
 connections, and requests queued behind that worker's (or behind a 1 s annotation) while others
-sat idle; client p99 was 4-9x p50, against 1.3x with sync workers (figures in the README).
+sat idle; client p99 was 2-9x p50, against 1.3x with sync workers (figures in the README).
 Each worker builds its own app (``create_app``) after the fork and warms it (``warm``) before it
 takes a connection, so no database connection is shared between processes.
 """
