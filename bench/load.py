@@ -12,6 +12,9 @@ server's workers and of the client (both from /proc on Linux) and how much of th
     .venv/bin/python bench/load.py                 # 8 phases, a 60 s run
     .venv/bin/python bench/load.py --seconds 3     # a quick look
 
+    .venv/bin/python bench/load.py --database URL --servers 2 --mix --duration 600 --connections 64
+    .venv/bin/python bench/load.py --mix --annotator 4   # one client posting 200 kB texts too
+
 Targets (issue 4): search >= 0.6x the trivial endpoint; 0 errors; server p99 < 50 ms.
 Loopback only; nothing leaves the machine.
 """
@@ -32,6 +35,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -116,6 +120,26 @@ def build_store(path: Path, rebuild: bool) -> str:
     return url
 
 
+def build_pg_store(url: str) -> str:
+    """The CC-CEDICT store on PostgreSQL: imported once (the curated entries, then every
+    CC-CEDICT entry), reused while it holds >= 100k entries."""
+    import glossary
+    from cedict import cedict_terms
+
+    store = glossary.open(url)
+    count = store.count()
+    if count < 100_000:
+        curated = {t.simplified for t in store.terms()}
+        started = time.perf_counter()
+        store.import_terms([t for t in cedict_terms() if t.simplified not in curated], origin="bench")
+        print(f"store: imported CC-CEDICT into PostgreSQL in {time.perf_counter() - started:.0f} s")
+        count = store.count()
+    else:
+        print(f"store: {count:,} terms on PostgreSQL (reused)")
+    store.dispose()
+    return url
+
+
 def queries(url: str, count: int, seed: int = 4) -> dict[str, list[str]]:
     """Request paths per kind: distinct queries, each kind's from its own sample of the store's
     entries, so that no phase finds the terms an earlier one read already cached."""
@@ -146,6 +170,11 @@ def queries(url: str, count: int, seed: int = 4) -> dict[str, list[str]]:
         paths["popular (cached)"] += distinct[:40]  # 40 of each kind, never sent in the cold phases
         paths[kind] = distinct[40:40 + count]
     paths["trivial (again)"] = paths["trivial"]
+    ids = [urllib.parse.quote(t.id) for t in shuffled[:count]]
+    paths["term page"] = [f"/terms/{term_id}" for term_id in ids]
+    paths["term JSON"] = [f"/api/v1/terms/{term_id}" for term_id in ids[::-1]]
+    words = [t.simplified for t in terms if 2 <= len(t.simplified) <= 6]
+    paths["words"] = pick.sample(words, min(len(words), 20_000))  # for annotation texts
     return paths
 
 
@@ -267,6 +296,150 @@ def wait_until_up(port: int, server: subprocess.Popen[bytes], timeout: float = 1
     raise SystemExit(f"the server did not answer on port {port} within {timeout:.0f} s")
 
 
+def worker_rss(pid: int) -> dict[int, float]:
+    """Resident memory (MB) of each worker of the server ``pid`` (Linux /proc)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return {}
+    sizes: dict[int, float] = {}
+    for child in children:
+        try:
+            for line in Path(f"/proc/{child}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes[int(child)] = int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return sizes
+
+
+def start_server(url: str, port: int, options: argparse.Namespace, log_path: Path) -> subprocess.Popen[bytes]:
+    """``glossary serve`` on 127.0.0.1:``port`` over ``url``, its output in ``log_path``."""
+    env = {**os.environ, "GLOSSARY_DATABASE_URL": url}
+    if options.annotate_concurrency is not None:
+        env["GLOSSARY_ANNOTATE_CONCURRENCY"] = str(options.annotate_concurrency)
+    command = [sys.executable, "-m", "glossary", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--threads", str(options.threads)] + (["--workers", str(options.workers)] if options.workers else [])
+    command += options.serve_args.split()
+    log = log_path.open("wb")  # a pipe nobody reads would stall the server
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log.close()  # the child has its own copy
+    return server
+
+
+def run_mix(options: argparse.Namespace, url: str, paths: dict[str, list[str]], ports: list[int],
+            servers: list[subprocess.Popen[bytes]]) -> None:
+    """The mixed-traffic run: ``--connections`` spread over the servers for ``--duration`` s,
+    plus the heavy annotating client when asked; a line per request kind and the workers' memory."""
+    import mix
+
+    pick = random.Random(16)
+    words = paths["words"]
+    texts = [mix.chinese_text(words, int(1000 * 20 ** pick.random()), pick) for _ in range(64)]  # 1-20 kB, log-uniform
+    big = [mix.chinese_text(words, 200_000 - 2_000, pick) for _ in range(4)]
+    connections = options.connections
+    plans = []
+    # cold queries dealt out: each sent by one connection, once while they last (20,000 per kind;
+    # a long run then repeats them, and a repeat finds the answer cached in 1 worker of 4)
+    for c in range(connections):
+        own = {kind: values[c::connections] or values for kind, values in paths.items()}
+        plans.append(mix.Plan(own, texts))
+    warm = mix.Plan(paths, texts)
+    # The first annotation in a worker builds its snapshot (seconds): give every worker one before
+    # the clock starts. Sync workers take a connection only when free, so requests sent at once,
+    # as many as there are workers, land on different workers.
+    def warm_one(port: int, attempt: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        request = warm.request("annotate 1-20 kB", attempt, random.Random(attempt))
+        connection.request("POST", request.path, body=request.body, headers={"Content-Type": "application/json"})
+        connection.getresponse().read()
+        connection.close()
+
+    for _round in range(2):
+        for port, server in zip(ports, servers):
+            workers = len(worker_rss(server.pid)) or 4
+            senders = [threading.Thread(target=warm_one, args=(port, n)) for n in range(workers)]
+            for sender in senders:
+                sender.start()
+            for sender in senders:
+                sender.join()
+    rss_start = [worker_rss(server.pid) for server in servers]
+    load_start = os.getloadavg()
+    per_process = max(1, connections // options.processes)
+    jobs = []
+    for p in range(options.processes):
+        members = range(p * per_process, connections if p == options.processes - 1 else (p + 1) * per_process)
+        jobs.append(([ports[c % len(ports)] for c in members], list(members)))
+    heavy = mix.Plan({}, big)
+    print(f"mixed traffic: {connections} connections (kept open by the client) over {len(ports)} server(s) "
+          f"({options.workers or 'two per core,'} workers x {options.threads} threads each"
+          f"{', ' + options.serve_args if options.serve_args else ''}) on {url.split('@')[-1]}, "
+          f"{options.duration:g} s" + (f"; one client posting 200 kB texts on {options.annotator} connection(s)"
+                                       if options.annotator else "") +
+          f"; load average at start {load_start[0]:.2f} {load_start[1]:.2f} {load_start[2]:.2f}\n")
+    context = multiprocessing.get_context("fork")
+    started = time.perf_counter()
+    with context.Pool(options.processes + (1 if options.annotator else 0)) as pool:
+        pending = []
+        for own_ports, members in jobs:
+            pending.append(pool.apply_async(_mix_process_plans, ((own_ports, [plans[m] for m in members],
+                                                                   options.duration, members, None),)))
+        if options.annotator:
+            heavy_ports = [ports[c % len(ports)] for c in range(options.annotator)]
+            pending.append(pool.apply_async(_mix_process_plans, ((heavy_ports, [heavy] * options.annotator,
+                                                                   options.duration, list(range(options.annotator)),
+                                                                   mix.ANNOTATOR),)))
+        total = mix.Tally()
+        for job in pending:
+            total.merge(job.get())
+    wall = time.perf_counter() - started
+    load_end = os.getloadavg()
+    rss_end = [worker_rss(server.pid) for server in servers]
+    print(f"{'kind':<30}{'count':>8}{'errors':>8}{'503':>6}{'client p50':>11}{'p99 ms':>8}"
+          f"{'server p50':>11}{'p99 ms':>8}")
+    kinds = list(mix.WEIGHTS) + ([mix.ANNOTATOR] if options.annotator else [])
+    searches: list[float] = []
+    search_client: list[float] = []
+    for kind in kinds:
+        client, server = total.client.get(kind, []), total.server.get(kind, [])
+        if kind in mix.SEARCHES:
+            searches += server
+            search_client += client
+        print(f"{kind:<30}{len(client):>8}{total.errors.get(kind, 0):>8}{total.refused.get(kind, 0):>6}"
+              f"{percentile(client, 0.5):>11.1f}{percentile(client, 0.99):>8.1f}"
+              f"{percentile(server, 0.5):>11.1f}{percentile(server, 0.99):>8.1f}")
+    print(f"{'all searches':<30}{len(searches):>8}{'':>8}{'':>6}{percentile(search_client, 0.5):>11.1f}"
+          f"{percentile(search_client, 0.99):>8.1f}{percentile(searches, 0.5):>11.1f}{percentile(searches, 0.99):>8.1f}")
+    answered = sum(len(values) for values in total.client.values())
+    print(f"\n{answered:,} answered in {wall:.0f} s ({answered / wall:.0f} req/s); errors: {sum(total.errors.values())}"
+          f"; load average at end {load_end[0]:.2f} {load_end[1]:.2f} {load_end[2]:.2f}")
+    for kind, message in total.first_error.items():
+        print(f"  first error, {kind}: {message}")
+    print("\nworker memory (RSS, MB), start -> end:")
+    for number, (before, after) in enumerate(zip(rss_start, rss_end), 1):
+        print(f"  server {number}: " + ", ".join(f"{before.get(pid, float('nan')):.0f} -> {size:.0f}"
+                                                 for pid, size in sorted(after.items())))
+
+
+def _mix_process_plans(args: tuple[list[int], list[Any], float, list[int], str | None]) -> Any:
+    """One client process of the mixed run: a thread per connection, each with its own plan."""
+    from mix import Tally, connection_loop
+
+    ports, plans, seconds, seeds, only = args
+    deadline = time.monotonic() + seconds
+    tallies = [Tally() for _ in seeds]
+    threads = [threading.Thread(target=connection_loop, args=(port, plan, deadline, seed, only, tally))
+               for port, plan, seed, tally in zip(ports, plans, seeds, tallies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    total = Tally()
+    for tally in tallies:
+        total.merge(tally)
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60 / len(KINDS),
@@ -280,18 +453,34 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=200_000, help="most requests per connection per phase")
     parser.add_argument("--store", type=Path, default=ROOT / "bench" / "results" / "cedict.sqlite3")
     parser.add_argument("--rebuild", action="store_true", help="build the CC-CEDICT store again")
+    parser.add_argument("--database", metavar="URL", default=None,
+                        help="serve a PostgreSQL store instead of the SQLite file, e.g. "
+                             "postgresql+psycopg://postgres@127.0.0.1:5432/test_load (CC-CEDICT imported once)")
+    parser.add_argument("--servers", type=int, default=1, help="app servers on the one store (connections alternate)")
+    parser.add_argument("--mix", action="store_true",
+                        help="mixed traffic (bench/mix.py: searches, term pages, annotations, exports) for --duration s")
+    parser.add_argument("--duration", type=float, default=60, help="length of the --mix run, seconds (the issue: 600)")
+    parser.add_argument("--annotator", type=int, default=0, metavar="N",
+                        help="with --mix: one more client posting 200 kB texts back to back on N connections")
+    parser.add_argument("--annotate-concurrency", type=int, default=None,
+                        help="GLOSSARY_ANNOTATE_CONCURRENCY for the servers (0: no limit; default: the app's)")
+    parser.add_argument("--serve-args", default="", help="more options for glossary serve, e.g. '--keepalive 30'")
     options = parser.parse_args()
 
-    url = build_store(options.store, options.rebuild)
+    url = build_pg_store(options.database) if options.database else build_store(options.store, options.rebuild)
     paths = queries(url, 20_000)
-    port = free_port()
-    env = {**os.environ, "GLOSSARY_DATABASE_URL": url}
-    command = [sys.executable, "-m", "glossary", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--threads", str(options.threads)] + (["--workers", str(options.workers)] if options.workers else [])
-    log = (options.store.parent / "load-server.log").open("wb")  # a pipe nobody reads would stall the server
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    ports = [free_port() for _ in range(options.servers)]
+    port = ports[0]
+    logs = options.store.parent
+    logs.mkdir(parents=True, exist_ok=True)
+    servers = [start_server(url, each, options, logs / f"load-server-{n}.log") for n, each in enumerate(ports, 1)]
+    server = servers[0]
     try:
-        wait_until_up(port, server)
+        for each, process in zip(ports, servers):
+            wait_until_up(each, process)
+        if options.mix:
+            run_mix(options, url, paths, ports, servers)
+            return
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for path in paths["popular (cached)"]:  # warm SQLite pages and the popular queries
             connection.request("GET", path)
@@ -338,12 +527,13 @@ def main() -> None:
         print(f"errors: {total_errors} in a {run_seconds:.0f} s run (target 0); "
               f"worst cold-search p99 server time: {search_p99:.1f} ms (target < 50 ms)")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+        for process in servers:
+            process.terminate()
+        for process in servers:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 if __name__ == "__main__":

@@ -37,6 +37,15 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_CACHE_SIZE": 4096,
     # How long the store revision read for that cache stays fresh, in seconds (0: every request).
     "SEARCH_CACHE_SECONDS": 0.5,
+    # Annotations and checks running at once across all of a server's workers (web/limits.py);
+    # one more is refused with HTTP 503 and Retry-After. None: one per two cores; 0: no limit.
+    "ANNOTATE_CONCURRENCY": None,
+    # Request bodies up to this many bytes annotate without a slot (20 kB: under 0.1 s of work).
+    "ANNOTATE_SLOT_ABOVE_BYTES": 20_000,
+    # Seconds a refused annotation is told to wait (the Retry-After header and "retry_after").
+    "ANNOTATE_RETRY_AFTER": 1,
+    # Directory of the slot files shared by the workers; glossary serve makes one per server.
+    "ANNOTATE_LOCK_DIR": None,
     # Entries per page when browsing.
     "BROWSE_PAGE_SIZE": 200,
     # Where readers report errors: an e-mail address or a URL (the About and term pages link to it).

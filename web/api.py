@@ -14,6 +14,7 @@ from glossary import Domain, Glossary, Status
 from glossary.formats import EXPORTS
 
 from . import annotation, openapi
+from .limits import costly
 from .store import store
 from .views import dictionary_results, search_json
 
@@ -141,6 +142,7 @@ def _file_field() -> Any:
 
 
 @bp.post("/annotate")
+@costly
 def annotate() -> Response:
     if _is_upload():  # a document: the annotated document comes back
         upload = _file_field()
@@ -158,6 +160,7 @@ def annotate() -> Response:
 
 
 @bp.post("/check")
+@costly
 def check() -> Response:
     if _is_upload():
         upload = _file_field()

@@ -63,12 +63,14 @@ def handle_error(error: Exception) -> tuple[Response | str, int] | Response:
 
         error = store_error(error, store().url)
     status, message = _status_and_message(error)
-    allowed = error.get_response().headers.get("Allow") if isinstance(error, HTTPException) else None
-    allow = {"Allow": allowed} if allowed else {}  # 405 says which methods work
-    if status == 503:
+    sent = error.get_response().headers if isinstance(error, HTTPException) else None
+    # 405 says which methods work; 503 (the database away, every annotation slot taken) when to try again
+    allow = {name: str(sent[name]) for name in ("Allow", "Retry-After") if sent is not None and sent.get(name)}
+    if status == 503 and "Retry-After" not in allow:
         allow["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    extra = {"retry_after": int(allow["Retry-After"])} if "Retry-After" in allow else {}
     if request.path.startswith("/api/"):
-        response = jsonify(error_body(status, message))
+        response = jsonify(error_body(status, message, **extra))
         response.status_code = status
         response.headers.update(allow)
         return response

@@ -36,7 +36,9 @@ def _schemas() -> dict[str, Any]:
             "properties": {"error": {
                 "type": "object", "required": ["status", "type", "message"],
                 "properties": {"status": {"type": "integer"}, "type": {"type": "string"},
-                               "message": {"type": "string"}}}},
+                               "message": {"type": "string"},
+                               "retry_after": {"type": "integer", "minimum": 0,
+                                               "description": "503 only: seconds to wait, as in Retry-After"}}}},
         },
         "Term": {
             "type": "object",
@@ -110,6 +112,8 @@ def document() -> dict[str, Any]:
               "description": "Only terms having a rendering of this status."}
     text = {"type": "string", "description": f"At most {config['MAX_TEXT_BYTES']:,} bytes of UTF-8."}
     bad, too_large = _error("Invalid parameters"), _error("The text or request is over the size limit")
+    busy = _error("Every annotation slot is taken (ANNOTATE_CONCURRENCY); the Retry-After header and "
+                  "error.retry_after say how many seconds to wait")
     upload = {"type": "string", "format": "binary", "description": "A file with its name (the suffix says its kind)."}
     return {
         "openapi": "3.1.0",
@@ -200,7 +204,7 @@ def document() -> dict[str, Any]:
                         **{media: {"schema": {"type": "string", "format": "binary"}} for media in (
                             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                             "text/html", "application/xliff+xml")}}},
-                    "400": bad, "413": too_large}}},
+                    "400": bad, "413": too_large, "503": busy}}},
             "/check": {"post": {
                 "summary": "Check an English text for outdated or ruled-out renderings",
                 "operationId": "check",
@@ -225,7 +229,7 @@ def document() -> dict[str, Any]:
                                                     "items": {"$ref": "#/components/schemas/Finding"}}}})["content"],
                     "text/html": {"schema": {"type": "string"}},
                     "application/xliff+xml": {"schema": {"type": "string", "format": "binary"}}}},
-                    "400": bad, "413": too_large}}},
+                    "400": bad, "413": too_large, "503": busy}}},
             **{f"/export.{fmt.name}": {"get": {
                 "summary": f"Download {fmt.label}", "operationId": f"export_{fmt.name.replace('-', '_')}",
                 "parameters": [domain, status],

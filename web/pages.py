@@ -15,6 +15,7 @@ from glossary.formats import EXPORTS
 from glossary.pinyin import is_hanzi, sort_key
 
 from . import annotation
+from .limits import costly
 from glossary.dictionary_index import attribution
 
 from .store import store
@@ -148,6 +149,7 @@ def too_long(size: int, text: str) -> str:
 
 
 @bp.route("/annotate", methods=["GET", "POST"])
+@costly
 def annotate() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         return render_template("annotate.html", text="", source="", options=annotation.AnnotateOptions(), result=None,

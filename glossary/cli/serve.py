@@ -15,9 +15,13 @@ from . import cli
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
               help="Threads in each worker. Python runs one thread at a time per process: a second "
                    "thread makes searches wait for each other (measured with bench/load.py).")
+@click.option("--keepalive", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Seconds to keep an idle connection open (gthread workers). 0: sync workers, each taking "
+                   "a connection only when it is free (see the README's figures).")
 @click.option("--debug", is_flag=True, help="Use Flask's development server with reloading and tracebacks.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads: int, debug: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads: int, keepalive: int,
+          debug: bool) -> None:
     """Serve the lookup site and JSON API.
 
     \b
@@ -38,6 +42,6 @@ def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads
     # Create and seed the store once, here, before the workers start and open it themselves.
     glossary.open(database or config.database_url()).engine.dispose()
     count = workers or default_workers()
-    click.echo(f"serving on http://{host}:{port} (gunicorn, {count} workers x {threads} threads; "
-               f"Ctrl+C stops)", err=True)
-    Server(lambda: create_app(settings), host, port, count, threads).run()
+    click.echo(f"serving on http://{host}:{port} (gunicorn, {count} workers x {threads} threads, keep-alive "
+               f"{keepalive} s; Ctrl+C stops)", err=True)
+    Server(lambda: create_app(settings), host, port, count, threads, keepalive=keepalive).run()
