@@ -18,7 +18,7 @@ from html import escape
 from typing import Any
 
 from .dictionary_index import LABEL, SOURCE_ID, DictionaryIndex
-from .pinyin import PinyinStyle, is_hanzi, render
+from .pinyin import PinyinStyle, is_hanzi
 from . import dictionary
 
 __all__ = ["Segmenter", "WordGlosser", "segment"]
@@ -106,8 +106,7 @@ class WordGlosser:
         """The pinyin (in the style) and glosses of a word's first CC-CEDICT entry."""
         number = self.index.words[word]
         numbered = self.index.numbered[number]
-        marked = dictionary.marks(numbered)
-        pinyin = render(marked, self.style) if marked else numbered
+        pinyin = dictionary.styled(numbered, self.style) or numbered
         return pinyin, tuple(self.index.glosses[number].split("/"))
 
     def _once(self, kind: str, word: str, make: Callable[[str], Any]) -> Any:

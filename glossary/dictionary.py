@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .pinyin import Syllable, join_word
+from .pinyin import PinyinStyle, Syllable, join_word
 
 __all__ = ["SOURCE", "Entry", "data_file", "entries", "lookup", "marks", "release"]
 
@@ -107,7 +107,19 @@ def lookup(word: str) -> tuple[Entry, ...]:
 
 def marks(numbered: str) -> str | None:
     """CC-CEDICT pinyin ("ming4 yun4", "lu:e4") as one tone-marked word ("mìngyùn"), or None when
-    a syllable is not standard pinyin (letters, erhua written apart)."""
+    a syllable is not pinyin at all (letters, erhua written apart)."""
+    return styled(numbered, PinyinStyle.MARKS)
+
+
+def styled(numbered: str, style: PinyinStyle | str = PinyinStyle.MARKS) -> str | None:
+    """CC-CEDICT pinyin as one word in a style, written syllable by syllable from the file's own
+    syllables (never read again from the joined word: CC-CEDICT has a few syllables outside the
+    standard table, such as sei, that a joined word would not split back into); None when a
+    syllable is not pinyin at all.
+
+    >>> styled("mei2 sei2 le5", "plain"), styled("Xi1 an1", "numbers"), styled("xi1 an1")
+    ('meiseile', 'Xi1an1', "xī'ān")
+    """
     syllables: list[Syllable] = []
     for token in numbered.split():
         match = re.fullmatch(r"([A-Za-z:]+)([1-5])", token)
@@ -117,4 +129,10 @@ def marks(numbered: str) -> str | None:
         if not letters.isalpha() or letters.lower() == "r":
             return None
         syllables.append(Syllable(letters.lower(), int(match.group(2)), letters[0].isupper()))
-    return join_word(syllables) or None
+    chosen = PinyinStyle(style)
+    if chosen is PinyinStyle.MARKS:
+        return join_word(syllables) or None
+    write = Syllable.plain if chosen is PinyinStyle.PLAIN else Syllable.numbered
+    apostrophes = chosen is PinyinStyle.PLAIN  # as render() writes them: none with numbers
+    return "".join(("'" if apostrophes and index and syllable.letters[0] in "aoe" else "") + write(syllable)
+                   for index, syllable in enumerate(syllables)) or None

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from . import config, dictionary
-from .pinyin import PinyinStyle, key_letters, render
-from .search import KEY_MAX, STOPWORDS, Query, QueryKind, english_words, normalize_english, read_query, stem
+from .pinyin import PinyinStyle, key_letters
+from .search import KEY_MAX, STOPWORDS, Query, QueryKind, normalize_english, read_query, stem
 from .terms import Hit
 
 log = logging.getLogger(__name__)
@@ -76,8 +76,7 @@ class DictionaryResult:
         return dictionary.marks(self.numbered) or self.numbered
 
     def pinyin_as(self, style: PinyinStyle | str = PinyinStyle.MARKS) -> str:
-        marked = dictionary.marks(self.numbered)
-        return render(marked, style) if marked else self.numbered
+        return dictionary.styled(self.numbered, style) or self.numbered
 
     @property
     def gloss(self) -> str:

@@ -18,7 +18,7 @@ import ahocorasick_rs
 from .cover import maximal_cover
 from .pieces import Piece, render
 from .pinyin import PinyinStyle, is_hanzi
-from .terms import Rendering, Status, Term
+from .terms import Rendering, Term
 
 if TYPE_CHECKING:
     from .overlay import PatchedEnglish

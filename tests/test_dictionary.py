@@ -55,6 +55,17 @@ def test_api_search_lists_dictionary_entries_apart_and_marked(client: FlaskClien
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", data["dictionary_source"]["release"])
 
 
+def test_dictionary_pinyin_outside_the_standard_table_is_written_in_every_style(client: FlaskClient) -> None:
+    """CC-CEDICT writes a few syllables the standard table lacks (没谁了 mei2 sei2 le5): written
+    syllable by syllable, never parsed back from the joined word, so the search answers 200."""
+    entries = [e for e in index().search("没谁了", 5) if e.numbered == "mei2 sei2 le5"]
+    assert entries and {s.value: entries[0].pinyin_as(s) for s in glossary.PinyinStyle} == {
+        "marks": "méiséile", "plain": "meiseile", "numbers": "mei2sei2le5"}
+    response = client.get("/api/v1/search?q=Meise")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert any(r["pinyin"]["plain"] == "meiseile" for r in response.json["dictionary"])
+
+
 def test_api_search_keeps_the_glossary_first(client: FlaskClient) -> None:
     data = client.get("/api/v1/search?q=mingyun").get_json()
     assert data["results"][0]["id"] == "community-with-a-shared-future"
