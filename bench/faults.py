@@ -49,7 +49,7 @@ def scenario(name: str, url: str, csv: Path, moments: list[tuple[float, bool]]) 
     print(f"\n{name}: {before_count:,} entries before; importing {csv.name}")
     for delay, once_writing in moments:
         start = time.monotonic()
-        run = run_and_kill(command, delay, after="importing", url=url, once_writing=once_writing, timeout=600)
+        run = run_and_kill(command, delay, opened=csv, url=url, once_writing=once_writing, timeout=600)
         took = time.monotonic() - start
         if not run.killed:
             print(f"  kill at {'write start + ' if once_writing else 'read + '}{delay:.1f} s: the import had "

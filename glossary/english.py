@@ -18,7 +18,7 @@ import ahocorasick_rs
 from .cover import maximal_cover
 from .pieces import Piece, render
 from .pinyin import PinyinStyle, is_hanzi
-from .terms import Rendering, Term
+from .terms import Rendering, Status, Term  # noqa: F401 - Status: the doctests use it
 
 if TYPE_CHECKING:
     from .overlay import PatchedEnglish

@@ -191,3 +191,21 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Let glossary.parallel fork although other tests of this run may have left threads
+    (servers, snapshot builders) in the process — the forked work is pure computation — and
+    record each fork, so that a test can show its work was shared."""
+    import multiprocessing
+
+    from glossary import parallel
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform: the work is never shared")
+    made: list[str] = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda method=None: made.append(str(method)) or real(method))
+    return made

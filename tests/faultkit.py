@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from contextlib import contextmanager
 import signal
 import socket
 import subprocess
@@ -15,6 +16,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, replace
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -143,12 +145,58 @@ class Killed:
     output: str
 
 
+@contextmanager
+def fed_through_a_pipe(path: Path, data: bytes, hold_half: bool) -> Iterator[None]:
+    """``path`` as a named pipe that a thread writes ``data`` into: all of it, or with
+    ``hold_half`` the first half only until the block ends (the reader then waits, mid-read,
+    for as long as the test needs). A reader that was killed just breaks the pipe."""
+    import threading
+
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+    release = threading.Event()
+
+    def feed() -> None:
+        try:
+            with path.open("wb") as pipe:
+                pipe.write(data[:len(data) // 2])
+                pipe.flush()
+                if hold_half:
+                    release.wait(120)
+                pipe.write(data[len(data) // 2:])
+        except (BrokenPipeError, OSError):
+            pass
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    try:
+        yield
+    finally:
+        release.set()
+        if feeder.is_alive():  # nobody opened the pipe: open it once so the writer gets past open()
+            try:
+                with path.open("rb") as pipe:
+                    pipe.read()
+            except OSError:
+                pass
+        feeder.join(10)
+        path.unlink(missing_ok=True)
+
+
+def _has_open(pid: int, path: Path) -> bool:
+    """Whether process ``pid`` holds ``path`` open (Linux: its /proc/<pid>/fd links)."""
+    try:
+        return any(os.readlink(link) == str(path) for link in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
 def run_and_kill(command: list[str], delay: float, after: str | None = None, timeout: float = 120,
-                 url: str | None = None, once_writing: bool = False) -> Killed:
-    """Start ``command``; ``delay`` seconds after it printed ``after`` on stderr (or after it
-    started; with ``once_writing``, after its write transaction began), SIGKILL it. ``killed``
-    is False when it had finished by then; with ``url``, ``writing`` says whether it held the
-    store's write lock just before the kill."""
+                 url: str | None = None, once_writing: bool = False, opened: Path | None = None) -> Killed:
+    """Start ``command``; ``delay`` seconds after it printed ``after`` on stderr or opened the
+    file ``opened`` (or after it started; with ``once_writing``, after its write transaction
+    began), SIGKILL it. ``killed`` is False when it had finished by then; with ``url``,
+    ``writing`` says whether it held the store's write lock just before the kill."""
     if url is not None:  # a session killed before may still hold the write lock until the server notices
         deadline = time.monotonic() + timeout
         while writing(url) and time.monotonic() < deadline:
@@ -156,6 +204,10 @@ def run_and_kill(command: list[str], delay: float, after: str | None = None, tim
     process = subprocess.Popen(command, cwd=CHECKOUT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
     seen = b""
+    if opened is not None:  # reading its input now
+        deadline = time.monotonic() + timeout
+        while not _has_open(process.pid, opened.resolve()) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
     if after is not None:
         deadline = time.monotonic() + timeout
         os.set_blocking(process.stderr.fileno(), False)

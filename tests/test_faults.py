@@ -31,7 +31,8 @@ from glossary.errors import StoreProblem
 from glossary.rows import key_rows
 
 from conftest import ROOT, served
-from faultkit import (PUT_LOOP, TcpProxy, batch, cedict_terms, differences, dump, glossary_command, run_and_kill,
+from faultkit import (PUT_LOOP, TcpProxy, batch, cedict_terms, differences, dump, fed_through_a_pipe, glossary_command,
+                      run_and_kill,
                       through, web_terms, write_csv)
 
 pytestmark = pytest.mark.slow
@@ -43,6 +44,13 @@ def cedict() -> list[Term]:
     return cedict_terms(2300)
 
 
+@pytest.fixture(scope="module")
+def cedict_big() -> list[Term]:
+    """10,300 CC-CEDICT entries: a base of 300, then 10,000 to import, so that the import's
+    reading and its write transaction each last long enough to be killed inside."""
+    return cedict_terms(10_300)
+
+
 def _base_store(url: str, cedict: list[Term]) -> None:
     store = glossary.open(url, seed=False)
     store.import_terms(cedict[:300])
@@ -51,32 +59,35 @@ def _base_store(url: str, cedict: list[Term]) -> None:
 
 # --- 1. kill -9 ---------------------------------------------------------------------------------
 
-def test_an_import_killed_at_any_moment_leaves_the_store_as_it_was(store_url: str, cedict: list[Term],
+def test_an_import_killed_at_any_moment_leaves_the_store_as_it_was(store_url: str, cedict_big: list[Term],
                                                                      tmp_path: Path) -> None:
-    _base_store(store_url, cedict)
-    changed = [replace(t, definition=f"Changed by the import: {t.definition}") for t in cedict[:100]]
-    csv = write_csv(cedict[300:] + changed, tmp_path / "import.csv")
+    _base_store(store_url, cedict_big)
+    changed = [replace(t, definition=f"Changed by the import: {t.definition}") for t in cedict_big[:100]]
+    data = write_csv(cedict_big[300:] + changed, tmp_path / "written.csv").read_bytes()
+    csv = tmp_path / "import.csv"  # a named pipe: the test knows when the import is reading it
     command = glossary_command(store_url, "import", str(csv), "--on-conflict", "replace")
     before = dump(store_url)
-    # while it reads and validates; as its transaction begins; then inside it
+    # while it reads (half the file given); as its transaction begins; then inside it
     moments = [(0.0, False), (0.0, True), (0.1, True), (0.25, True)]
     runs = []
     for delay, once_writing in moments:
-        run = run_and_kill(command, delay, after="importing", url=store_url, once_writing=once_writing)
+        with fed_through_a_pipe(csv, data, hold_half=not once_writing):
+            run = run_and_kill(command, delay, opened=csv, url=store_url, once_writing=once_writing)
         runs.append(run)
         if not run.killed:  # it finished first: from here on the import is in
-            assert "2000 added" in run.output or "added" in run.output, run.output
+            assert run.output == "" or "added" in run.output, run.output  # no traceback: it ended normally
             break
         assert not differences(before, dump(store_url)), (run, differences(before, dump(store_url)))
     killed = [r for r in runs if r.killed]
     assert len(killed) >= 3 and sum(r.writing for r in killed) >= 2, runs
     if all(r.killed for r in runs):  # the next import works and brings everything in
-        finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        with fed_through_a_pipe(csv, data, hold_half=False):
+            finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert finished.returncode == 0, finished.stderr
     store = glossary.Glossary(store_url)
-    assert store.count() == 2300
-    assert store.get(cedict[0].id).definition.startswith("Changed by the import")
-    assert store.lookup(cedict[2000].simplified)[0].id == cedict[2000].id
+    assert store.count() == 10_300
+    assert store.get(cedict_big[0].id).definition.startswith("Changed by the import")
+    assert store.lookup(cedict_big[9000].simplified)[0].id == cedict_big[9000].id
     store.dispose()
     _integrity(store_url)
 

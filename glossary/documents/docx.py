@@ -139,7 +139,10 @@ def _open(data: bytes, name: str) -> Any:
         return docx.Document(io.BytesIO(data))
     except etree.XMLSyntaxError as error:  # python-docx does not say which part: find it
         raise InvalidInput([_broken_part(data, name, error)], done="read") from error
-    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError,
+            AttributeError, TypeError, IndexError) as error:
+        # python-docx meets a part it does not expect (a renamed root element, a missing
+        # attribute) as an AttributeError or TypeError deep inside: the file is damaged
         raise InvalidInput([Problem(name, 0, None, "not a Word .docx file (it may be an older .doc or damaged); "
                                                    "open it in Word and save it as .docx")], done="read") from error
 
