@@ -30,7 +30,33 @@ from glossary.csvio import read_terms
 ROOT = CHECKOUT
 TERMS_CSV = ROOT / "terms.csv"
 DATA = Path(__file__).parent / "data"
-SEED_ARTICLE = ROOT.parent / "shared" / "seeds" / "000_d442af44f69a4659.txt"
+
+
+def _shared_folder() -> Path:
+    """The project's shared material (the seed article, the official TBX schemas): beside the
+    checkout, or beside the checkout this one was cloned from (``git clone . /tmp/fresh``), or
+    where GLOSSARY_SHARED_DIR says."""
+    if os.environ.get("GLOSSARY_SHARED_DIR"):
+        return Path(os.environ["GLOSSARY_SHARED_DIR"])
+    beside = ROOT.parent / "shared"
+    if beside.is_dir():
+        return beside
+    try:
+        origin = subprocess.run(["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        origin = ""
+    if origin and "://" not in origin and ":" not in origin.split("/")[0]:  # a local path, not a URL
+        cloned_from = Path(origin.removeprefix("file://"))
+        if not cloned_from.is_absolute():
+            cloned_from = (ROOT / cloned_from).resolve()
+        if (cloned_from.parent / "shared").is_dir():
+            return cloned_from.parent / "shared"
+    return beside
+
+
+SHARED = _shared_folder()
+SEED_ARTICLE = SHARED / "seeds" / "000_d442af44f69a4659.txt"
 POSTGRES_URL = os.environ.get("GLOSSARY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_ALL = os.environ.get("GLOSSARY_REQUIRE_ALL") == "1"
 

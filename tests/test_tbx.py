@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import DATA, ROOT, skip_or_fail
+from conftest import DATA, SHARED, skip_or_fail
 from glossary.csvio import read_terms, write_terms
 from glossary.errors import InvalidInput
 from glossary.tbx import TBX_NS, write_tbx, write_tbx2
@@ -21,7 +21,7 @@ T = f"{{{TBX_NS}}}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MOMENT = datetime(2024, 5, 1, 8, 30, tzinfo=timezone.utc)
 LATER = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-EXAMPLE = ROOT.parent / "shared" / "tbx" / "Example_Astronomy_DCA_VALID.tbx"
+EXAMPLE = SHARED / "tbx" / "Example_Astronomy_DCA_VALID.tbx"
 WRITERS = {"v3": write_tbx, "v2": write_tbx2}
 
 

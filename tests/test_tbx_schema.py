@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import DATA, ROOT, skip_or_fail
+from conftest import DATA, SHARED, skip_or_fail
 from glossary.csvio import read_terms
 from glossary.formats import EXPORTS
 from glossary.tbx import TBX_NS, write_tbx
 
-TBX_DIR = ROOT.parent / "shared" / "tbx"
+TBX_DIR = SHARED / "tbx"
 RNG = TBX_DIR / "TBXcoreStructV03.rng"
 DCA = TBX_DIR / "TBX-Basic_DCA.sch"
 EXAMPLE = TBX_DIR / "Example_Astronomy_DCA_VALID.tbx"

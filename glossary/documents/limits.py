@@ -59,6 +59,12 @@ def check_zip(data: bytes, name: str, limit: int = MAX_UNZIPPED_BYTES, kind: str
                                                    f"{largest.file_size:,} bytes); it is not read")], done=done)
 
 
+#: What zipfile raises for a damaged part: a bad header or CRC, a broken deflate stream, a cut-off
+#: file, a compression method it does not implement (NotImplementedError) or an encrypted part
+#: (RuntimeError).
+_UNZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError)
+
+
 def _refuse_dtd(data: bytes, entries: list[zipfile.ZipInfo], name: str, done: str) -> None:
     """Refuse a part that declares a DTD (Word and Excel never write one; entities hide in it), or
     whose start cannot be unzipped. Only the first kilobyte of each part is read: a DTD comes
@@ -70,8 +76,7 @@ def _refuse_dtd(data: bytes, entries: list[zipfile.ZipInfo], name: str, done: st
             try:
                 with archive.open(entry) as part:
                     head = part.read(1024)
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError,
-                    OSError) as error:
+            except _UNZIP_ERRORS as error:
                 raise InvalidInput([Problem(name, 0, None, f"its part {entry.filename} cannot be unzipped ({error}); "
                                                            "the file is damaged: save it again or ask for a new copy")],
                                    done=done) from error
