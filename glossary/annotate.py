@@ -105,10 +105,7 @@ def pieces(text: str, matcher: Matcher | PatchedMatcher, pinyin: PinyinStyle | s
         if first_only and owner in seen:
             continue
         seen.add(owner)
-        before, after = notes.wrap(pid)
-        if link is None:  # the same ruby and gloss, in a span instead of a link
-            before = '<span class="glossary-term"' + before[before.index(" title="):]
-            after = after.removesuffix("</a>") + "</span>"
+        before, after = notes.wrap(pid, linked=link is not None)
         out += [Piece(start, 2, "", before), Piece(end, 0, notes.gloss(pid), after)]
     return out
 
@@ -161,14 +158,15 @@ class _Notes:
             return term, term.pinyin_as(self.style), ""
         return term, form.pinyin_as(self.style), f"{form.relation} {term.simplified}"
 
-    def wrap(self, pid: int) -> tuple[str, str]:
-        """The HTML before and after a match of pattern ``pid``: a link holding the ruby, then
-        the English."""
+    def wrap(self, pid: int, linked: bool = True) -> tuple[str, str]:
+        """The HTML before and after a match of pattern ``pid``: a link (or, not ``linked``, a
+        span: the text is inside a link already) holding the ruby, then the English."""
         term, pinyin, relation = self.reading(pid)
         title = f"{term.preferred.text} ({relation})" if relation else term.preferred.text
-        return (f'<a class="glossary-term" href="{escape(self.href(term))}" title="{escape(title)}"><ruby>',
+        element, target = ("a", f' href="{escape(self.href(term))}"') if linked else ("span", "")
+        return (f'<{element} class="glossary-term"{target} title="{escape(title)}"><ruby>',
                 f"<rp> (</rp><rt>{escape(pinyin)}</rt><rp>)</rp></ruby>"
-                f'<span class="gloss" lang="en"> {escape(term.preferred.text)}</span></a>')
+                f'<span class="gloss" lang="en"> {escape(term.preferred.text)}</span></{element}>')
 
     def gloss(self, pid: int) -> str:
         """The bracket gloss after a match of pattern ``pid``: “ (pinyin, “English”)”."""

@@ -390,3 +390,16 @@ def test_a_zip_bomb_is_refused_on_the_api_before_it_is_unzipped(site: Any, monke
                          content_type="multipart/form-data")
     assert response.status_code == 400
     assert "when unzipped" in response.json["error"]["message"]
+
+
+def test_an_uploaded_file_whose_text_is_over_the_text_limit_is_refused_everywhere(curated: glossary.Glossary) -> None:
+    from web import create_app
+
+    small = create_app({"GLOSSARY": curated, "TESTING": True, "MAX_TEXT_BYTES": 100}).test_client()
+    for path, fields in (("/api/v1/check", {}), ("/api/v1/annotate", {}), ("/annotate", {"notes": "1"})):
+        response = small.post(path, data={**fields, "file": (io.BytesIO(XLIFF_12.read_bytes()), "t.xlf")},
+                              content_type="multipart/form-data")
+        assert response.status_code == 413, (path, response.status_code)
+    word = small.post("/api/v1/annotate", data={"file": (io.BytesIO(make_docx()), "report.docx")},
+                      content_type="multipart/form-data")
+    assert word.status_code == 413 and "over the limit of 100 bytes" in word.json["error"]["message"]

@@ -138,14 +138,12 @@ def annotate_file(store: Glossary, data: bytes, filename: str, options: Annotate
     must be within ``limit`` like a pasted one."""
     from pathlib import PurePath
 
-    from glossary.documents import DocumentKind, annotate_document, kind_of, read_segments, xliff
+    from glossary.documents import DocumentKind, annotate_document, kind_of, xliff
 
     name = PurePath(filename).name or "upload"
     stem = PurePath(name).stem or "document"
-    kind = kind_of(name)
-    check_size("\n".join(text for _, text in read_segments(data, name)), limit)
-    if kind is DocumentKind.XLIFF:
-        report = xliff.check(store, data, name)
+    if kind_of(name) is DocumentKind.XLIFF:
+        report = xliff.check(store, data, name, text_limit=limit)
         if notes:
             return FileResult(xliff.write_notes(report.document, report.findings), "application/xliff+xml",
                               f"{stem}-checked{PurePath(name).suffix}", len(report.findings))
@@ -153,7 +151,7 @@ def annotate_file(store: Glossary, data: bytes, filename: str, options: Annotate
                           f"{stem}-terminology-report.html", len(report.findings))
     english = None if options.language is Language.AUTO else options.language is Language.ENGLISH
     done = annotate_document(store, data, name, english=english, pinyin=options.pinyin, first_only=options.first_only,
-                             domain=options.domain, link=link)
+                             domain=options.domain, link=link, text_limit=limit)
     return FileResult(done.data, done.media_type, f"{stem}-annotated{PurePath(name).suffix}", done.marked)
 
 
@@ -185,12 +183,12 @@ def file_options(form: Mapping[str, Any]) -> tuple[AnnotateOptions, bool]:
 def check_files(store: Glossary, files: Mapping[str, Any], limit: int) -> dict[str, Any]:
     """The findings of an uploaded translation (``file``: .docx, .html, .txt) against an optional
     uploaded original (``source``), each with the paragraph it is in."""
-    from glossary.documents import check_document, read_segments
+    from glossary.documents import check_document
 
     upload, original = files["file"], files.get("source")
     data = upload_bytes(upload)
     source = upload_bytes(original) if original is not None and original.filename else None
-    check_size("\n".join(text for _, text in read_segments(data, upload.filename or "upload.txt")), limit)
     located = check_document(store, data, upload.filename or "upload.txt", source,
-                             original.filename if original is not None and source is not None else None)
+                             original.filename if original is not None and source is not None else None,
+                             text_limit=limit)
     return {"count": len(located), "findings": [item.to_dict() for item in located]}

@@ -167,7 +167,8 @@ def check() -> Response:
         if upload.filename.lower().endswith((".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".mxliff")):
             from glossary.documents import xliff
 
-            report = xliff.check(store(), annotation.upload_bytes(upload), upload.filename)
+            report = xliff.check(store(), annotation.upload_bytes(upload), upload.filename,
+                                 text_limit=current_app.config["MAX_TEXT_BYTES"])
             kind = request.form.get("report") or "json"
             if kind == "html":
                 return Response(xliff.report_html(report, upload.filename), mimetype="text/html")

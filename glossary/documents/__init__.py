@@ -8,6 +8,7 @@ is written; the CLI, the API and the annotate page all go through ``annotate_doc
 from __future__ import annotations
 
 import enum
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +131,12 @@ def kind_of(name: str) -> DocumentKind:
                        done="read")
 
 
+def _within(text: str, limit: int | None) -> None:
+    """Refuse a document's text over ``limit`` bytes of UTF-8 (None: no limit)."""
+    if limit is not None and len(text.encode("utf-8")) > limit:
+        raise InputTooLarge(len(text.encode("utf-8")), limit)
+
+
 def _checked_size(data: bytes) -> None:
     if len(data) > MAX_FILE_BYTES:
         raise InputTooLarge(len(data), MAX_FILE_BYTES)
@@ -153,14 +160,16 @@ class Annotated:
 
 def annotate_document(store: Glossary, data: bytes, name: str, english: bool | None = None,
                       pinyin: PinyinStyle | str | None = None, first_only: bool | None = None,
-                      domain: Domain | str | None = None, link: str | None = None) -> Annotated:
+                      domain: Domain | str | None = None, link: str | None = None,
+                      text_limit: int | None = None) -> Annotated:
     """Annotate a Word document, web page or text file, keeping its formatting.
 
     Chinese gets pinyin and English after each term (ruby in a web page, brackets elsewhere);
     English gets the Chinese and pinyin after each known rendering, and the replacement after
     outdated wording. ``english=None`` decides by the text; ``link`` (a URL with ``{id}``) links
     terms to their pages in a web page (no links without it); ``first_only`` holds for the
-    whole document (default: every occurrence in Chinese, the first in English).
+    whole document (default: every occurrence in Chinese, the first in English). A document
+    whose text is over ``text_limit`` bytes of UTF-8 is refused (InputTooLarge) before any work.
     """
     from ..annotate import pieces as chinese_pieces
     from ..check import check
@@ -171,8 +180,11 @@ def annotate_document(store: Glossary, data: bytes, name: str, english: bool | N
     if kind.annotate is None:
         raise InvalidInput([Problem(name, 0, None, "XLIFF files are checked, not annotated: use "
                                                    "`glossary check` on them")], done="annotated")
-    if english is None:
-        english = not is_chinese("\n".join(text for _, text in read_segments(data, name)))
+    if english is None or text_limit is not None:
+        text = "\n".join(text for _, text in read_segments(data, name))
+        _within(text, text_limit)
+        if english is None:
+            english = not is_chinese(text)
     chosen = Domain(domain) if domain else None
     snapshot = store.annotation.snapshot()
     seen: set[str] = set()
@@ -230,18 +242,18 @@ class _Joined:
         self.text = "\n".join(text for _, text in self.segments)
 
     def where(self, offset: int) -> str:
-        from bisect import bisect_right
-
         index = max(bisect_right(self.starts, offset) - 1, 0)
         return self.segments[index][0] if self.segments else "start"
 
 
 def check_document(store: Glossary, data: bytes, name: str, source: bytes | None = None,
-                   source_name: str | None = None) -> list[Located]:
+                   source_name: str | None = None, text_limit: int | None = None) -> list[Located]:
     """The terminology check of an English Word document, web page or text file (with its
-    Chinese original, ``source``, in any of those kinds), each finding with its paragraph."""
+    Chinese original, ``source``, in any of those kinds), each finding with its paragraph;
+    refused (InputTooLarge) when the two texts together are over ``text_limit`` bytes."""
     translation = _Joined(read_segments(data, name))
     original = _Joined(read_segments(source, source_name or "source.txt")) if source is not None else None
+    _within(translation.text + (original.text if original else ""), text_limit)
     findings = store.check(translation.text, source=original.text if original else None)
     located = []
     for finding in findings:

@@ -180,12 +180,19 @@ class Report:
         return sum(1 for unit in self.document.units if unit.target and unit.target.strip())
 
 
-def check(store: Glossary, data: bytes, name: str) -> Report:
-    """Check every segment pair of an XLIFF file."""
+def check(store: Glossary, data: bytes, name: str, text_limit: int | None = None) -> Report:
+    """Check every segment pair of an XLIFF file; refused (InputTooLarge) before any checking
+    when its sources and targets together are over ``text_limit`` bytes of UTF-8."""
     from ..check import Finding, FindingKind, check as check_text
     from . import Located
 
     document = read(data, name)
+    if text_limit is not None:
+        size = sum(len(unit.source.encode("utf-8")) + len((unit.target or "").encode("utf-8")) for unit in document.units)
+        if size > text_limit:
+            from ..errors import InputTooLarge
+
+            raise InputTooLarge(size, text_limit)
     for label, language, wanted in (("source", document.source_language, "zh"),
                                     ("target", document.target_language, "en")):
         if language and not language.lower().startswith(wanted):
