@@ -25,11 +25,23 @@ from .errors import StoreError, StoreProblem
 from .timing import step
 
 __all__ = ["create_engine_for", "advisory_lock", "safe_url", "BulkInserter", "chunks", "read", "driver_sql",
-           "write_transaction", "consistent_read", "is_database_error", "store_error", "CONNECT_TIMEOUT"]
+           "write_transaction", "consistent_read", "is_database_error", "store_error", "CONNECT_TIMEOUT",
+           "WRITE_WAIT", "LOCK_CLASS"]
 
 #: Seconds a PostgreSQL connection attempt may take before it fails (unless the URL sets
 #: ``connect_timeout``): a server that does not answer costs a request this long, not a hang.
 CONNECT_TIMEOUT = 5
+
+#: Seconds a write waits for the write before it (writers take turns) before it gives up with
+#: StoreProblem.BUSY and writes nothing: long enough for a whole 117k-entry import (about 30 s
+#: on PostgreSQL) to finish first, short enough that a stuck writer never holds the next one,
+#: or the worker serving it, for ever. SQLite's busy timeout, PostgreSQL's lock_timeout.
+WRITE_WAIT = 60
+
+#: The first key of the PostgreSQL advisory lock writers take; the second is a hash of the
+#: store's schema, so stores in different schemas of one database (a staging store beside
+#: production, parallel test runs) never wait for each other.
+LOCK_CLASS = 7351902
 
 
 def read(connection: Any, sql: str, params: tuple[Any, ...]) -> list[Any]:
@@ -107,6 +119,9 @@ def store_error(error: BaseException, url: str, done: str = "nothing was changed
     if url.startswith("sqlite") and any(marker in lowered for marker in _FULL):
         return StoreError(f"the disk holding the store {where} is full ({detail}); {done}. Free some space (or move "
                           "the store and set GLOSSARY_DATABASE_URL), then try again", StoreProblem.FULL)
+    if "database is locked" in lowered or "lock timeout" in lowered or getattr(original, "sqlstate", None) == "55P03":
+        return StoreError(f"another write has held the store {where} for more than {WRITE_WAIT} s (an import?); "
+                          f"{done}. Try again when it has finished", StoreProblem.BUSY)
     if url.startswith("sqlite") and "disk i/o error" in lowered:  # also a write past the file size limit
         return StoreError(f"the store {where} could not be written to disk ({detail}): the disk may be full or "
                           f"failing, or the file past the size this process may write; {done}. Free some space or "
@@ -284,7 +299,7 @@ def create_engine_for(url: str) -> Engine:
 
             engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": WRITE_WAIT})
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection: Any, _record: Any) -> None:
@@ -308,9 +323,12 @@ def create_engine_for(url: str) -> Engine:
 
 
 def advisory_lock(connection: Any) -> None:
-    """Serialise schema changes and imports between app servers sharing a PostgreSQL store."""
+    """Serialise schema changes and writes between app servers sharing a PostgreSQL store, for
+    the rest of the transaction; wait at most WRITE_WAIT seconds for the lock."""
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7351902)")
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{WRITE_WAIT}s'")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_CLASS}, hashtext(coalesce(current_schema(), '')))")
+        connection.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
 
 
 def safe_url(url: str) -> str:

@@ -120,6 +120,8 @@ class StoreProblem(str, enum.Enum):
     READ_ONLY = "read-only"
     #: The disk (or the process's file size limit) has no room for the write.
     FULL = "full"
+    #: Another write held the store too long (engine.WRITE_WAIT): try again when it has finished.
+    BUSY = "busy"
     #: Anything else the database refused.
     FAILED = "failed"
 

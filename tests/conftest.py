@@ -22,6 +22,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 import glossary
 from glossary.config import CHECKOUT
@@ -74,20 +75,33 @@ SCHEMA = f"glossary_test_{os.getpid()}"
 
 def reset_postgres(url: str = POSTGRES_URL) -> str:
     """Recreate this process's empty schema; return a store URL that works inside it."""
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    engine.dispose()
+    _in_schema_transaction(url, f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE", f"CREATE SCHEMA {SCHEMA}")
     separator = "&" if "?" in url else "?"
     return f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
 
 
 def drop_postgres_schema(url: str = POSTGRES_URL) -> None:
+    _in_schema_transaction(url, f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+
+
+def _in_schema_transaction(url: str, *statements: str) -> None:
+    """Run the statements in one transaction that waits at most 60 s for a lock; past that, fail
+    naming the sessions that held it (a connection some test left inside a transaction on this
+    schema would otherwise hang the whole run)."""
     engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-    engine.dispose()
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("SET LOCAL lock_timeout = '60s'"))
+            for statement in statements:
+                connection.execute(text(statement))
+    except OperationalError as error:
+        with engine.connect() as connection:
+            others = connection.execute(text(
+                "SELECT pid, state, backend_start, left(query, 120) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()")).all()
+        raise AssertionError(f"{statements[0]}: {error.orig}; other sessions: {others}") from error
+    finally:
+        engine.dispose()
 
 
 def postgres_available() -> bool:

@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 from glossary import Domain, Rendering, Status, Term
 from glossary.config import CHECKOUT
+from glossary.engine import LOCK_CLASS
 
 BENCH = CHECKOUT / "bench"
 
@@ -111,7 +112,7 @@ def glossary_command(url: str, *args: str) -> list[str]:
 def writing(url: str) -> bool:
     """Whether some process is inside a write transaction on the store right now: SQLite's
     write lock is taken (``BEGIN IMMEDIATE`` cannot start), or PostgreSQL's write lock (the
-    advisory lock every write holds) is granted to a session of the store's database."""
+    advisory lock every write to the store's schema holds) is granted to a session."""
     if url.startswith("sqlite"):
         import sqlite3
 
@@ -124,14 +125,18 @@ def writing(url: str) -> bool:
             return True
         finally:
             connection.close()
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return bool(connection.execute(text(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 7351902 AND granted "
-                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).scalar())
-    finally:
-        engine.dispose()
+    engine = _watchers.get(url)
+    if engine is None:  # one pooled connection per store: the check runs every few ms
+        engine = _watchers[url] = create_engine(url, pool_size=1)
+    with engine.connect() as connection:
+        return bool(connection.execute(text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = :lock_class "
+                "AND objsubid = 2 AND objid::bigint = (hashtext(coalesce(current_schema(), ''))::bigint + 4294967296) % 4294967296 "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
+            {"lock_class": LOCK_CLASS}).scalar())
+
+
+_watchers: dict[str, Any] = {}
 
 
 @dataclass
@@ -215,7 +220,8 @@ def run_and_kill(command: list[str], delay: float, after: str | None = None, tim
             seen += process.stderr.read() or b""
             time.sleep(0.005)
     if once_writing and url is not None:
-        while process.poll() is None and not writing(url):
+        deadline = time.monotonic() + timeout
+        while process.poll() is None and not writing(url) and time.monotonic() < deadline:
             time.sleep(0.002)
     time.sleep(delay)
     in_write = url is not None and writing(url)
@@ -230,13 +236,18 @@ def run_and_kill(command: list[str], delay: float, after: str | None = None, tim
                   seen.decode(errors="replace"))
 
 
-def timed_run(command: list[str], after: str) -> float:
+def timed_run(command: list[str], after: str, timeout: float = 300) -> float:
     """Run ``command`` to its end; seconds from ``after`` appearing on its stderr to its exit."""
     process = subprocess.Popen(command, cwd=CHECKOUT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
     os.set_blocking(process.stderr.fileno(), False)
     seen, start = b"", None
+    deadline = time.monotonic() + timeout
     while process.poll() is None:
+        if time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            raise AssertionError(f"{' '.join(command)} did not finish within {timeout} s")
         seen += process.stderr.read() or b""
         if start is None and after.encode() in seen:
             start = time.monotonic()

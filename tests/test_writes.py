@@ -218,3 +218,54 @@ def test_an_import_whose_rows_are_made_in_another_process_stores_what_one_proces
         keys = read(connection, "SELECT field, key, rank, term_id FROM search_keys", ())
     assert sorted(map(tuple, keys)) == sorted(key_rows(terms))
     assert empty_store.lookup("mingyun gongtongti")[0].id == "community-with-a-shared-future"
+
+
+def test_a_write_held_up_past_the_wait_gives_up_busy_and_writes_nothing(
+        small: glossary.Glossary, monkeypatch: pytest.MonkeyPatch) -> None:
+    import glossary.engine as engine_module
+    from glossary.engine import write_transaction
+    from glossary.errors import StoreError, StoreProblem
+
+    monkeypatch.setattr(engine_module, "WRITE_WAIT", 1)
+    other = glossary.Glossary(small.url)  # a second client, its connections made with the shorter wait
+    term = other.get("core-interests")
+    with write_transaction(small.engine):  # another writer holds the store and does not let go
+        started = time.monotonic()
+        with pytest.raises(StoreError) as refused:
+            other.put(replace(term, definition="Never written."), if_match=term.version)
+        waited = time.monotonic() - started
+    assert refused.value.problem is StoreProblem.BUSY and "Try again when it has finished" in str(refused.value)
+    assert 0.9 < waited < 30
+    assert other.get("core-interests").definition == term.definition
+    other.dispose()
+
+
+@pytest.mark.postgres
+def test_stores_in_two_schemas_of_one_database_do_not_wait_for_each_others_writes(tmp_path: object) -> None:
+    from conftest import POSTGRES_URL, postgres_available, reset_postgres, drop_postgres_schema, skip_or_fail
+    from sqlalchemy import create_engine, text
+    from glossary.engine import write_transaction
+
+    if not postgres_available():
+        skip_or_fail(f"PostgreSQL does not answer at {POSTGRES_URL}")
+    mine = reset_postgres()
+    neighbour = f"{POSTGRES_URL}?options=-csearch_path%3Dglossary_neighbour"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS glossary_neighbour CASCADE"))
+        connection.execute(text("CREATE SCHEMA glossary_neighbour"))
+    try:
+        held = glossary.open(neighbour, seed=False)
+        store = glossary.open(mine, seed=False)
+        with write_transaction(held.engine):  # a long write in the other schema
+            started = time.monotonic()
+            store.import_terms(SMALL)
+            assert time.monotonic() - started < 10
+        assert store.count() == len(SMALL)
+        held.dispose()
+        store.dispose()
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS glossary_neighbour CASCADE"))
+        admin.dispose()
+        drop_postgres_schema()
