@@ -8,6 +8,7 @@ a missing server or browser fails the run instead.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -199,7 +200,8 @@ def served(store_url: str, log_path: Path, workers: int = 1, threads: int = 4) -
     log = log_path.open("wb")
     command = [sys.executable, "-m", "glossary", "--db", store_url, "serve", "--port", str(port),
                "--workers", str(workers), "--threads", str(threads)]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    # its own process group: whatever happens, the server and its workers go with the test
+    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -215,7 +217,11 @@ def served(store_url: str, log_path: Path, workers: int = 1, threads: int = 4) -
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a worker stuck in a request: no graceful end
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
         log.close()
 
 
