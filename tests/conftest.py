@@ -192,14 +192,16 @@ ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--d
 
 
 @contextmanager
-def served(store_url: str, log_path: Path, workers: int = 1, threads: int = 4) -> Iterator[str]:
-    """Run ``glossary serve`` on a store in a subprocess; yield its base URL once it answers."""
+def served(store_url: str, log_path: Path, workers: int = 1, threads: int = 4,
+           options: tuple[str, ...] = ()) -> Iterator[str]:
+    """Run ``glossary serve`` on a store in a subprocess (``options``: more of its options);
+    yield its base URL once it answers."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     log = log_path.open("wb")
     command = [sys.executable, "-m", "glossary", "--db", store_url, "serve", "--port", str(port),
-               "--workers", str(workers), "--threads", str(threads)]
+               "--workers", str(workers), "--threads", str(threads), *options]
     # its own process group: whatever happens, the server and its workers go with the test
     server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

@@ -12,7 +12,9 @@ while busy and keep it for 30 s: under bench/load.py one worker of four held 31 
 connections, and requests queued behind that worker's (or behind a 1 s annotation) while others
 sat idle; client p99 was 2-9x p50, against 1.3x with sync workers (figures in the README).
 Each worker builds its own app (``create_app``) after the fork and warms it (``warm``) before it
-takes a connection, so no database connection is shared between processes.
+takes a connection, so no database connection is shared between processes. A request must
+arrive within ``read_timeout`` seconds of its connection's accept (web/slowclients.py), so that a
+client trickling bytes cannot hold a sync worker until gunicorn kills it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from glossary import Glossary
+
+from .slowclients import DEFAULT_READ_SECONDS, bounded_sync_worker
 
 __all__ = ["Server", "default_workers", "warm"]
 
@@ -69,7 +73,7 @@ class Server(BaseApplication):  # type: ignore[misc]
     """gunicorn running the app that ``make_app`` builds in each worker."""
 
     def __init__(self, make_app: Callable[[], Flask], host: str, port: int, workers: int, threads: int,
-                 warm_workers: bool = True, keepalive: int = 0) -> None:
+                 warm_workers: bool = True, keepalive: int = 0, read_timeout: float = DEFAULT_READ_SECONDS) -> None:
         self.make_app = make_app
         self.warm_workers = warm_workers
         # The annotation slots (web/limits.py) are files every worker of this server locks: the
@@ -86,7 +90,8 @@ class Server(BaseApplication):  # type: ignore[misc]
             "threads": threads,
             # keepalive 0: sync workers, each takes a connection only when it is free and closes it
             # after the response; > 0: gthread workers keeping connections open that long
-            "worker_class": "gthread" if keepalive > 0 or threads > 1 else "sync",
+            # sync workers read each request under a deadline (web/slowclients.py; 0: none)
+            "worker_class": "gthread" if keepalive > 0 or threads > 1 else bounded_sync_worker(read_timeout),
             "keepalive": keepalive,
             "accesslog": None,
             "errorlog": "-",

@@ -18,10 +18,13 @@ from . import cli
 @click.option("--keepalive", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seconds to keep an idle connection open (gthread workers). 0: sync workers, each taking "
                    "a connection only when it is free (see the README's figures).")
+@click.option("--read-timeout", type=click.FloatRange(min=0), default=60, show_default=True,
+              help="Seconds a request (headers and body) may take to arrive once its connection is accepted; a "
+                   "slower client gets 408 and its worker goes back to work. 0: no bound (sync workers only).")
 @click.option("--debug", is_flag=True, help="Use Flask's development server with reloading and tracebacks.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads: int, keepalive: int,
-          debug: bool) -> None:
+          read_timeout: float, debug: bool) -> None:
     """Serve the lookup site and JSON API.
 
     \b
@@ -44,4 +47,5 @@ def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads
     count = workers or default_workers()
     click.echo(f"serving on http://{host}:{port} (gunicorn, {count} workers x {threads} threads, keep-alive "
                f"{keepalive} s; Ctrl+C stops)", err=True)
-    Server(lambda: create_app(settings), host, port, count, threads, keepalive=keepalive).run()
+    Server(lambda: create_app(settings), host, port, count, threads, keepalive=keepalive,
+           read_timeout=read_timeout).run()
