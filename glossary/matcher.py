@@ -15,10 +15,10 @@ conflicts, that is the automaton's leftmost-longest scan.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from itertools import compress, repeat
-from operator import add, contains, itemgetter
+from operator import add, itemgetter, ne
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -181,7 +181,7 @@ class Matcher:
         self._variants: list[Form | None] = [_variant(entry[1], forms[pattern], entry[2])
                                              for pattern, entry in zip(self.patterns, owned)]
         self._bulk_table: Any = None  # built on the first long text, see _fold
-        self._follow: list[frozenset[str]] | None = None  # built on the first match: see _cover
+        self._gaps: _GapTables | None = None  # built on the first match: see _cover
         self._overlapping: Any = None
         self._longest = max(map(len, self.patterns), default=0)
         self._used: frozenset[int] = frozenset()  # code points that occur in patterns
@@ -241,53 +241,62 @@ class Matcher:
         inside a match and runs past its end (共建“一带一路” then 一带一路国际合作高峰论坛), that
         stretch gets the matches that cover the most of it (glossary.cover).
 
-        Only some matches can be overrun that way: those of a pattern with a proper suffix that
-        begins another pattern, where the text goes on as that pattern does. Elsewhere
-        leftmost-longest already covers the most, since no pattern starts in a gap between its
-        matches. Those few are checked with a second, overlapping automaton over a short window
-        each.
+        Leftmost-longest takes the longest pattern at each start, and no pattern starts in a gap
+        between its matches; so it covers the most unless a pattern covers a character of a gap,
+        which it can only do from inside a match before it, and only the first character of a
+        gap need be looked at (a pattern over a later one covers that too). Most gaps are let go
+        by C-level lookups: those whose first character no pattern has past its own first, or
+        has after the character before it. The few left are checked in the text (does a pattern
+        start before the gap and run past its first character?); around each one that is covered,
+        a second, overlapping automaton scans a short window from a match that no pattern runs
+        into, and the stretch up to where no candidate runs on is chosen again. Elsewhere the
+        leftmost-longest matches are what the cover would choose, ties going to them.
         """
         if not found:
             return found
-        if self._follow is None:
-            self._follow = self._overrun_table()
-        # a longer term can start inside a match only if one of the match's suffixes, followed by
-        # the next character of the text, begins a pattern (C-level maps: most texts have none)
-        padded = scanned + "\x00"
-        flagged = list(compress(range(len(found)), map(contains, map(self._follow.__getitem__, map(_PATTERN, found)),
-                                                        map(padded.__getitem__, map(_END, found)))))
-        if not flagged:
+        if self._gaps is None:
+            self._gaps = self._gap_tables()
+        tables = self._gaps
+        inner = tables.inner
+        # the gaps: ends of matches that the next match does not start at, then the last match's
+        starts, ends = list(map(_START, found)), list(map(_END, found))
+        gaps = list(compress(ends, map(ne, ends, starts[1:])))
+        if ends[-1] < len(scanned):
+            gaps.append(ends[-1])
+        # a pattern over a gap's first character has it past its own first, and the one before it
+        # next to it: a pair some pattern has
+        gaps = list(compress(gaps, map(inner.__contains__, map(scanned.__getitem__, gaps))))
+        pairs = tables.pairs
+        gaps = [gap for gap in gaps if scanned[gap - 1:gap + 1] in pairs]
+        if not gaps:
             return found
-        if self._overlapping is None:
-            self._overlapping = ahocorasick_rs.AhoCorasick(self.patterns)
-        overlapping = self._overlapping.find_matches_as_indexes
         longest, size = self._longest, len(scanned)
         replaced: list[tuple[int, int, list[tuple[int, int, int]]]] = []  # (first index, past last, matches)
-        done = 0  # found[:done] are settled
-        for index in flagged:
-            if index < done:
+        done = done_index = 0  # found[:done_index] are settled, and no pattern runs from before done past it
+        for gap in gaps:
+            if gap < done:
                 continue
-            _, first, end = found[index]
-            reach = end + longest  # scan a window once; again, wider, only if the stretch outgrows it
+            start = _covering(scanned, tables, max(gap - inner[scanned[gap]], done), gap)
+            if start is None:  # no pattern holds this gap's first character
+                continue
+            # from the match where such a pattern could start, back while one could run into it
+            index = max(bisect_right(starts, start, done_index) - 1, done_index)
             while True:
-                window = overlapping(scanned[first:reach], overlapping=True)
-                stop = end  # grow the stretch until no candidate starting in it runs past its end
-                for _, start, finish in sorted(window, key=_START):
-                    if start >= stop - first:
-                        break
-                    stop = max(stop, first + finish)
-                if stop + longest <= reach or reach >= size:
+                first = starts[index]
+                reach = inner.get(scanned[first])
+                earlier = None if reach is None else _covering(scanned, tables, max(first - reach, done), first)
+                if earlier is None:
                     break
-                reach = stop + 2 * longest
-            if stop == end:  # nothing overruns this match
-                continue
-            candidates = [(pid, first + start, first + finish) for pid, start, finish in window
-                          if first + start < stop]
-            last = index
-            while last < len(found) and found[last][1] < stop:
-                last += 1
+                moved = max(bisect_right(starts, earlier, done_index, index) - 1, done_index)
+                if moved == index:  # the place lies in a gap, where no pattern starts
+                    break
+                index = moved
+            window, stop = self._stretch(scanned, first, gap + 1, longest, size)
+            candidates = [(pid, first + begin, first + finish) for pid, begin, finish in window
+                          if first + begin < stop]
+            last = bisect_left(starts, stop, index)
             replaced.append((index, last, maximal_cover(candidates)))
-            done = last
+            done, done_index = stop, last
         if not replaced:
             return found
         out: list[tuple[int, int, int]] = []
@@ -299,22 +308,41 @@ class Matcher:
         out += found[position:]
         return out
 
-    def _overrun_table(self) -> list[frozenset[str]]:
-        """Per pattern, the characters after which a longer pattern would overrun a match of it:
-        those that continue one of its proper suffixes as a proper prefix of some pattern (empty
-        for most patterns; patterns with the same such suffixes share one set)."""
-        following: dict[str, set[str]] = {}
+    def _stretch(self, scanned: str, first: int, end: int, longest: int,
+                 size: int) -> tuple[list[tuple[int, int, int]], int]:
+        """Every pattern in ``scanned`` from ``first`` (offsets relative to it), and where the
+        stretch from ``first`` through ``end`` stops: the first place at or after ``end`` that no
+        pattern starting before it runs past."""
+        if self._overlapping is None:
+            self._overlapping = ahocorasick_rs.AhoCorasick(self.patterns)
+        overlapping = self._overlapping.find_matches_as_indexes
+        reach = end + longest  # scan a window once; again, wider, only if the stretch outgrows it
+        while True:
+            window = overlapping(scanned[first:reach], overlapping=True)
+            stop = end  # grow the stretch until no candidate starting in it runs past its end
+            for _, start, finish in sorted(window, key=_START):
+                if start >= stop - first:
+                    break
+                stop = max(stop, first + finish)
+            if stop + longest <= reach or reach >= size:
+                return window, stop
+            reach = stop + 2 * longest
+
+    def _gap_tables(self) -> _GapTables:
+        """Per character, the furthest place past the first it has in a pattern (characters that
+        are only ever first, or in no pattern, are absent); every two characters a pattern has
+        next to each other; every prefix of a pattern of two characters or more; the patterns."""
+        inner: dict[str, int] = {}
+        pairs: set[str] = set()
+        prefixes: set[str] = set()
         for pattern in self.patterns:
-            for size in range(1, len(pattern)):
-                following.setdefault(pattern[:size], set()).add(pattern[size])
-        shared: dict[tuple[str, ...], frozenset[str]] = {(): frozenset()}
-        table = []
-        for pattern in self.patterns:
-            key = tuple(pattern[cut:] for cut in range(1, len(pattern)) if pattern[cut:] in following)
-            if key not in shared:
-                shared[key] = frozenset().union(*(following[suffix] for suffix in key))
-            table.append(shared[key])
-        return table
+            for place in range(1, len(pattern)):
+                char = pattern[place]
+                if inner.get(char, 0) < place:
+                    inner[char] = place
+                pairs.add(pattern[place - 1:place + 1])
+                prefixes.add(pattern[:place + 1])
+        return _GapTables(inner, frozenset(pairs), frozenset(prefixes), frozenset(self.patterns))
 
     @staticmethod
     def _odd(found: list[tuple[int, int, int]], changed: list[int] | None) -> list[int] | None:
@@ -416,6 +444,30 @@ class Spans(NamedTuple):
 _PATTERN = itemgetter(0)
 _START = itemgetter(1)
 _END = itemgetter(2)
+
+
+def _covering(scanned: str, tables: _GapTables, low: int, at: int) -> int | None:
+    """The first place from ``low`` on, before ``at``, where a pattern starts that runs past
+    ``at``; None if there is none."""
+    prefixes, patterns = tables.prefixes, tables.patterns
+    for start in range(low, at):
+        end = at + 1
+        while scanned[start:end] in prefixes:  # the text so far begins a pattern: is it one?
+            if scanned[start:end] in patterns:
+                return start
+            end += 1
+            if end > len(scanned):
+                break
+    return None
+
+
+class _GapTables(NamedTuple):
+    """What ``Matcher._cover`` looks gaps up in (see ``Matcher._gap_tables``)."""
+
+    inner: dict[str, int]
+    pairs: frozenset[str]
+    prefixes: frozenset[str]
+    patterns: frozenset[str]
 
 
 def _variant(term: Term, written: dict[str, FormKind], kind: FormKind) -> Form | None:
