@@ -18,7 +18,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from itertools import compress, repeat
-from operator import add, itemgetter, ne
+from operator import add, itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -182,6 +182,7 @@ class Matcher:
                                              for pattern, entry in zip(self.patterns, owned)]
         self._bulk_table: Any = None  # built on the first long text, see _fold
         self._gaps: _GapTables | None = None  # built on the first match: see _cover
+        self._gap_mask: Any = None  # built on the first long text: see _gap_ends
         self._overlapping: Any = None
         self._longest = max(map(len, self.patterns), default=0)
         self._used: frozenset[int] = frozenset()  # code points that occur in patterns
@@ -244,13 +245,14 @@ class Matcher:
         Leftmost-longest takes the longest pattern at each start, and no pattern starts in a gap
         between its matches; so it covers the most unless a pattern covers a character of a gap,
         which it can only do from inside a match before it, and only the first character of a
-        gap need be looked at (a pattern over a later one covers that too). Most gaps are let go
-        by C-level lookups: those whose first character no pattern has past its own first, or
-        has after the character before it. The few left are checked in the text (does a pattern
-        start before the gap and run past its first character?); around each one that is covered,
-        a second, overlapping automaton scans a short window from a match that no pattern runs
-        into, and the stretch up to where no candidate runs on is chosen again. Elsewhere the
-        leftmost-longest matches are what the cover would choose, ties going to them.
+        gap, just after a match, need be looked at (a pattern over a later one covers that too).
+        Most match ends are let go by C-level lookups: those followed by a character that is a
+        pattern by itself (so no gap), or that no pattern has past its own first, or has after the
+        character before it. The few left are checked in the text (does a pattern start before
+        and run past that character?); around each one that is covered, a second, overlapping
+        automaton scans a short window from a match that no pattern runs into, and the stretch up
+        to where no candidate runs on is chosen again. Elsewhere the leftmost-longest matches
+        are what the cover would choose, ties going to them.
         """
         if not found:
             return found
@@ -258,16 +260,11 @@ class Matcher:
             self._gaps = self._gap_tables()
         tables = self._gaps
         inner = tables.inner
-        # the gaps: ends of matches that the next match does not start at, then the last match's
-        starts, ends = list(map(_START, found)), list(map(_END, found))
-        gaps = list(compress(ends, map(ne, ends, starts[1:])))
-        if ends[-1] < len(scanned):
-            gaps.append(ends[-1])
-        # a pattern over a gap's first character has it past its own first, and the one before it
-        # next to it: a pair some pattern has
-        gaps = list(compress(gaps, map(inner.__contains__, map(scanned.__getitem__, gaps))))
+        # where a gap could start that a pattern covers: its character is none by itself and some
+        # pattern has it past its first, after the character before it
+        ends = self._gap_ends(scanned, found, tables.gap_chars)
         pairs = tables.pairs
-        gaps = [gap for gap in gaps if scanned[gap - 1:gap + 1] in pairs]
+        gaps = [end for end in ends if scanned[end - 1:end + 1] in pairs]
         if not gaps:
             return found
         longest, size = self._longest, len(scanned)
@@ -277,24 +274,24 @@ class Matcher:
             if gap < done:
                 continue
             start = _covering(scanned, tables, max(gap - inner[scanned[gap]], done), gap)
-            if start is None:  # no pattern holds this gap's first character
+            if start is None:  # no pattern holds this character
                 continue
             # from the match where such a pattern could start, back while one could run into it
-            index = max(bisect_right(starts, start, done_index) - 1, done_index)
+            index = max(bisect_right(found, start, done_index, key=_START) - 1, done_index)
             while True:
-                first = starts[index]
+                first = found[index][1]
                 reach = inner.get(scanned[first])
                 earlier = None if reach is None else _covering(scanned, tables, max(first - reach, done), first)
                 if earlier is None:
                     break
-                moved = max(bisect_right(starts, earlier, done_index, index) - 1, done_index)
+                moved = max(bisect_right(found, earlier, done_index, index, key=_START) - 1, done_index)
                 if moved == index:  # the place lies in a gap, where no pattern starts
                     break
                 index = moved
             window, stop = self._stretch(scanned, first, gap + 1, longest, size)
             candidates = [(pid, first + begin, first + finish) for pid, begin, finish in window
                           if first + begin < stop]
-            last = bisect_left(starts, stop, index)
+            last = bisect_left(found, stop, index, key=_START)
             replaced.append((index, last, maximal_cover(candidates)))
             done, done_index = stop, last
         if not replaced:
@@ -307,6 +304,23 @@ class Matcher:
             position = past
         out += found[position:]
         return out
+
+    def _gap_ends(self, scanned: str, found: list[tuple[int, int, int]], gap_chars: frozenset[str]) -> list[int]:
+        """The ends of matches followed by one of ``gap_chars``: for many matches, looked up all
+        at once in a numpy table of every code point."""
+        if len(found) < _GAPS_BY_NUMPY_FROM:
+            ends = list(map(_END, found))
+            if ends[-1] == len(scanned):
+                ends.pop()
+            return list(compress(ends, map(gap_chars.__contains__, map(scanned.__getitem__, ends))))
+        import numpy
+
+        if self._gap_mask is None:
+            self._gap_mask = numpy.zeros(0x110001, dtype=bool)  # the last: past the text's end
+            self._gap_mask[[ord(char) for char in gap_chars]] = True
+        codes = numpy.frombuffer(scanned.encode("utf-32-le", "surrogatepass") + _PAST_END, dtype=numpy.uint32)
+        every = numpy.fromiter(map(_END, found), dtype=numpy.intp, count=len(found))
+        return every[self._gap_mask[codes[every]]].tolist()  # type: ignore[no-any-return]
 
     def _stretch(self, scanned: str, first: int, end: int, longest: int,
                  size: int) -> tuple[list[tuple[int, int, int]], int]:
@@ -330,8 +344,9 @@ class Matcher:
 
     def _gap_tables(self) -> _GapTables:
         """Per character, the furthest place past the first it has in a pattern (characters that
-        are only ever first, or in no pattern, are absent); every two characters a pattern has
-        next to each other; every prefix of a pattern of two characters or more; the patterns."""
+        are only ever first, or in no pattern, are absent); those of them that are no pattern by
+        themselves; every two characters a pattern has next to each other; every prefix of a
+        pattern of two characters or more; the patterns."""
         inner: dict[str, int] = {}
         pairs: set[str] = set()
         prefixes: set[str] = set()
@@ -342,7 +357,9 @@ class Matcher:
                     inner[char] = place
                 pairs.add(pattern[place - 1:place + 1])
                 prefixes.add(pattern[:place + 1])
-        return _GapTables(inner, frozenset(pairs), frozenset(prefixes), frozenset(self.patterns))
+        patterns = frozenset(self.patterns)
+        return _GapTables(inner, frozenset(inner).difference(patterns), frozenset(pairs), frozenset(prefixes),
+                          patterns)
 
     @staticmethod
     def _odd(found: list[tuple[int, int, int]], changed: list[int] | None) -> list[int] | None:
@@ -441,6 +458,11 @@ class Spans(NamedTuple):
     odd: list[int] | None
 
 
+#: From this many matches on, ``Matcher._gap_ends`` looks characters up with numpy.
+_GAPS_BY_NUMPY_FROM = 4096
+#: The code point ``Matcher._gap_ends`` reads past the end of a text (one past the last).
+_PAST_END = (0x110000).to_bytes(4, "little")
+
 _PATTERN = itemgetter(0)
 _START = itemgetter(1)
 _END = itemgetter(2)
@@ -465,6 +487,7 @@ class _GapTables(NamedTuple):
     """What ``Matcher._cover`` looks gaps up in (see ``Matcher._gap_tables``)."""
 
     inner: dict[str, int]
+    gap_chars: frozenset[str]
     pairs: frozenset[str]
     prefixes: frozenset[str]
     patterns: frozenset[str]

@@ -280,6 +280,16 @@ def test_a_gap_is_covered_by_choosing_again_from_where_no_term_runs_in(text: str
     assert [m.text for m in matcher.find(text)] == expected
 
 
+def test_a_long_text_is_covered_as_its_parts_are() -> None:
+    # thousands of matches: the characters after them are looked up all at once (numpy), past the
+    # Basic Multilingual Plane too (丙 then 丁𠀀 cover the 𠀀 that 丙丁 leaves); 丙 on its own is a term,
+    # so only the gaps (戊, 𠀀) call for choosing again
+    matcher = Matcher([_term(f"t{i}", form) for i, form in enumerate(["甲乙", "丙丁", "乙丙", "丁戊", "甲", "丁𠀀", "丙"])])
+    unit, chosen = "甲乙丙丁戊，甲乙丙丁𠀀。", ["甲乙", "丙", "丁戊", "甲乙", "丙", "丁𠀀"]
+    assert [m.text for m in matcher.find(unit)] == chosen
+    assert [m.text for m in matcher.find(unit * 2000)] == chosen * 2000
+
+
 def test_a_longer_term_starting_inside_a_shorter_match_wins_when_it_covers_more() -> None:
     matcher = Matcher([_term("new-silk-road", "新丝路"), _term("silk-road-economic-belt", "丝路经济带")])
     assert [m.text for m in matcher.find("提出新丝路经济带")] == ["丝路经济带"]  # leftmost-longest: 新丝路
