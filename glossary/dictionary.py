@@ -121,17 +121,17 @@ def styled(numbered: str, style: PinyinStyle | str = PinyinStyle.MARKS) -> str |
     >>> styled("mei2 sei2 le5", "plain"), styled("Xi1 an1", "numbers"), styled("xi1 an1")
     ('meiseile', 'Xi1an1', "xī'ān")
     """
-    return styles(numbered).get(PinyinStyle(style))
+    return styles(numbered).get(PinyinStyle(style).value)
 
 
 @lru_cache(maxsize=4096)
-def styles(numbered: str) -> Mapping[PinyinStyle, str]:
-    """CC-CEDICT pinyin in every style (see ``styled``), read once; empty when a syllable is not
-    pinyin. Kept for the last few thousand words: a search result is written in every style,
+def styles(numbered: str) -> Mapping[str, str]:
+    """CC-CEDICT pinyin in every style (see ``styled``) by the style's name, read once; empty when
+    a syllable is not pinyin. Kept for the last few thousand words: a search result is written in every style,
     and a document's words come again and again.
 
     >>> dict(styles("lu:e4"))
-    {<PinyinStyle.MARKS: 'marks'>: 'lüè', <PinyinStyle.PLAIN: 'plain'>: 'lue', <PinyinStyle.NUMBERS: 'numbers'>: 'lve4'}
+    {'marks': 'lüè', 'plain': 'lue', 'numbers': 'lve4'}
     """
     syllables: list[Syllable] = []
     for token in numbered.split():
@@ -147,8 +147,8 @@ def styles(numbered: str) -> Mapping[PinyinStyle, str]:
                PinyinStyle.PLAIN: "".join(("'" if index and syllable.letters[0] in "aoe" else "") + syllable.plain()
                                           for index, syllable in enumerate(syllables)),
                PinyinStyle.NUMBERS: "".join(map(Syllable.numbered, syllables))}
-    return MappingProxyType({style: text for style, text in written.items() if text})
+    return MappingProxyType({style.value: text for style, text in written.items() if text})
 
 
 _TOKEN = re.compile(r"([A-Za-z:]+)([1-5])")
-_NONE: Mapping[PinyinStyle, str] = MappingProxyType({})
+_NONE: Mapping[str, str] = MappingProxyType({})

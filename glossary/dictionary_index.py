@@ -91,7 +91,7 @@ class DictionaryResult:
                 "match": {"field": self.hit.field, "kind": self.hit.kind, "text": self.hit.text}}
 
 
-#: The names of the pinyin styles, as JSON gives them (a PinyinStyle is its name as a key).
+#: The names of the pinyin styles, as JSON gives them.
 _STYLE_NAMES = tuple(style.value for style in PinyinStyle)
 
 
