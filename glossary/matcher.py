@@ -182,7 +182,7 @@ class Matcher:
                                              for pattern, entry in zip(self.patterns, owned)]
         self._bulk_table: Any = None  # built on the first long text, see _fold
         self._gaps: _GapTables | None = None  # built on the first match: see _cover
-        self._gap_mask: Any = None  # built on the first long text: see _gap_ends
+        self._gap_codes: Any = None  # built on the first long text: see _gap_ends
         self._overlapping: Any = None
         self._longest = max(map(len, self.patterns), default=0)
         self._used: frozenset[int] = frozenset()  # code points that occur in patterns
@@ -259,12 +259,7 @@ class Matcher:
         if self._gaps is None:
             self._gaps = self._gap_tables()
         tables = self._gaps
-        inner = tables.inner
-        # where a gap could start that a pattern covers: its character is none by itself and some
-        # pattern has it past its first, after the character before it
-        ends = self._gap_ends(scanned, found, tables.gap_chars)
-        pairs = tables.pairs
-        gaps = [end for end in ends if scanned[end - 1:end + 1] in pairs]
+        gaps = self._gap_ends(scanned, found, tables)
         if not gaps:
             return found
         longest, size = self._longest, len(scanned)
@@ -273,15 +268,14 @@ class Matcher:
         for gap in gaps:
             if gap < done:
                 continue
-            start = _covering(scanned, tables, max(gap - inner[scanned[gap]], done), gap)
+            start = _covering(scanned, tables, done, gap)
             if start is None:  # no pattern holds this character
                 continue
             # from the match where such a pattern could start, back while one could run into it
             index = max(bisect_right(found, start, done_index, key=_START) - 1, done_index)
             while True:
                 first = found[index][1]
-                reach = inner.get(scanned[first])
-                earlier = None if reach is None else _covering(scanned, tables, max(first - reach, done), first)
+                earlier = _covering(scanned, tables, done, first)
                 if earlier is None:
                     break
                 moved = max(bisect_right(found, earlier, done_index, index, key=_START) - 1, done_index)
@@ -305,22 +299,33 @@ class Matcher:
         out += found[position:]
         return out
 
-    def _gap_ends(self, scanned: str, found: list[tuple[int, int, int]], gap_chars: frozenset[str]) -> list[int]:
-        """The ends of matches followed by one of ``gap_chars``: for many matches, looked up all
-        at once in a numpy table of every code point."""
+    def _gap_ends(self, scanned: str, found: list[tuple[int, int, int]], tables: _GapTables) -> list[int]:
+        """The ends of matches where a gap could start that a pattern covers: the character there
+        is no pattern by itself and some pattern has it past its first, after the character
+        before it. For many matches, both are looked up all at once with numpy."""
         if len(found) < _GAPS_BY_NUMPY_FROM:
             ends = list(map(_END, found))
             if ends[-1] == len(scanned):
                 ends.pop()
-            return list(compress(ends, map(gap_chars.__contains__, map(scanned.__getitem__, ends))))
+            ends = list(compress(ends, map(tables.gap_chars.__contains__, map(scanned.__getitem__, ends))))
+            return [end for end in ends if scanned[end - 1:end + 1] in tables.pairs]
         import numpy
 
-        if self._gap_mask is None:
-            self._gap_mask = numpy.zeros(0x110001, dtype=bool)  # the last: past the text's end
-            self._gap_mask[[ord(char) for char in gap_chars]] = True
-        codes = numpy.frombuffer(scanned.encode("utf-32-le", "surrogatepass") + _PAST_END, dtype=numpy.uint32)
+        if self._gap_codes is None:  # per code point, whether it is a gap character; the pairs as numbers
+            mask = numpy.zeros(0x110000, dtype=bool)
+            mask[[ord(char) for char in tables.gap_chars]] = True
+            pairs = numpy.array(sorted(ord(pair[0]) * _PAIR + ord(pair[1]) for pair in tables.pairs), dtype=numpy.int64)
+            self._gap_codes = mask, pairs
+        mask, pairs = self._gap_codes
+        codes = numpy.frombuffer(scanned.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
         every = numpy.fromiter(map(_END, found), dtype=numpy.intp, count=len(found))
-        return every[self._gap_mask[codes[every]]].tolist()  # type: ignore[no-any-return]
+        if every[-1] == len(codes):
+            every = every[:-1]
+        every = every[mask[codes[every]]]
+        pair = codes[every - 1].astype(numpy.int64) * _PAIR + codes[every]
+        held = numpy.searchsorted(pairs, pair)
+        held[held == len(pairs)] = 0  # past every pair: compared with the first, which it is not
+        return every[pairs[held] == pair].tolist()  # type: ignore[no-any-return]
 
     def _stretch(self, scanned: str, first: int, end: int, longest: int,
                  size: int) -> tuple[list[tuple[int, int, int]], int]:
@@ -343,22 +348,22 @@ class Matcher:
             reach = stop + 2 * longest
 
     def _gap_tables(self) -> _GapTables:
-        """Per character, the furthest place past the first it has in a pattern (characters that
-        are only ever first, or in no pattern, are absent); those of them that are no pattern by
+        """Per character, the places past the first it has in patterns, furthest first (characters
+        that are only ever first, or in no pattern, are absent); those of them that are no pattern by
         themselves; every two characters a pattern has next to each other; every prefix of a
         pattern of two characters or more; the patterns."""
-        inner: dict[str, int] = {}
+        inner: dict[str, set[int]] = {}
         pairs: set[str] = set()
         prefixes: set[str] = set()
         for pattern in self.patterns:
             for place in range(1, len(pattern)):
                 char = pattern[place]
-                if inner.get(char, 0) < place:
-                    inner[char] = place
+                inner.setdefault(char, set()).add(place)
                 pairs.add(pattern[place - 1:place + 1])
                 prefixes.add(pattern[:place + 1])
         patterns = frozenset(self.patterns)
-        return _GapTables(inner, frozenset(inner).difference(patterns), frozenset(pairs), frozenset(prefixes),
+        return _GapTables({char: tuple(sorted(places, reverse=True)) for char, places in inner.items()},
+                          frozenset(inner).difference(patterns), frozenset(pairs), frozenset(prefixes),
                           patterns)
 
     @staticmethod
@@ -460,8 +465,8 @@ class Spans(NamedTuple):
 
 #: From this many matches on, ``Matcher._gap_ends`` looks characters up with numpy.
 _GAPS_BY_NUMPY_FROM = 4096
-#: The code point ``Matcher._gap_ends`` reads past the end of a text (one past the last).
-_PAST_END = (0x110000).to_bytes(4, "little")
+#: Two code points as one number: the first times this, plus the second.
+_PAIR = 0x110001
 
 _PATTERN = itemgetter(0)
 _START = itemgetter(1)
@@ -470,9 +475,13 @@ _END = itemgetter(2)
 
 def _covering(scanned: str, tables: _GapTables, low: int, at: int) -> int | None:
     """The first place from ``low`` on, before ``at``, where a pattern starts that runs past
-    ``at``; None if there is none."""
+    ``at``; None if there is none. Only the places that would put the character at ``at`` where
+    some pattern has it are tried."""
     prefixes, patterns = tables.prefixes, tables.patterns
-    for start in range(low, at):
+    for place in tables.inner.get(scanned[at], ()):  # furthest first: the starts in text order
+        start = at - place
+        if start < low:
+            continue
         end = at + 1
         while scanned[start:end] in prefixes:  # the text so far begins a pattern: is it one?
             if scanned[start:end] in patterns:
@@ -486,7 +495,7 @@ def _covering(scanned: str, tables: _GapTables, low: int, at: int) -> int | None
 class _GapTables(NamedTuple):
     """What ``Matcher._cover`` looks gaps up in (see ``Matcher._gap_tables``)."""
 
-    inner: dict[str, int]
+    inner: dict[str, tuple[int, ...]]
     gap_chars: frozenset[str]
     pairs: frozenset[str]
     prefixes: frozenset[str]
