@@ -12,10 +12,11 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from .pinyin import PinyinStyle, Syllable, join_word
 
@@ -120,19 +121,34 @@ def styled(numbered: str, style: PinyinStyle | str = PinyinStyle.MARKS) -> str |
     >>> styled("mei2 sei2 le5", "plain"), styled("Xi1 an1", "numbers"), styled("xi1 an1")
     ('meiseile', 'Xi1an1', "xī'ān")
     """
+    return styles(numbered).get(PinyinStyle(style).value)
+
+
+@lru_cache(maxsize=4096)
+def styles(numbered: str) -> Mapping[str, str]:
+    """CC-CEDICT pinyin in every style (see ``styled``) by the style's name, read once; empty when
+    a syllable is not pinyin. Kept for the last few thousand words: a search result is written in every style,
+    and a document's words come again and again.
+
+    >>> dict(styles("lu:e4"))
+    {'marks': 'lüè', 'plain': 'lue', 'numbers': 'lve4'}
+    """
     syllables: list[Syllable] = []
     for token in numbered.split():
-        match = re.fullmatch(r"([A-Za-z:]+)([1-5])", token)
+        match = _TOKEN.fullmatch(token)
         if not match:
-            return None
+            return _NONE
         letters = match.group(1).replace("u:", "v").replace("U:", "V")
         if not letters.isalpha() or letters.lower() == "r":
-            return None
+            return _NONE
         syllables.append(Syllable(letters.lower(), int(match.group(2)), letters[0].isupper()))
-    chosen = PinyinStyle(style)
-    if chosen is PinyinStyle.MARKS:
-        return join_word(syllables) or None
-    write = Syllable.plain if chosen is PinyinStyle.PLAIN else Syllable.numbered
-    apostrophes = chosen is PinyinStyle.PLAIN  # as render() writes them: none with numbers
-    return "".join(("'" if apostrophes and index and syllable.letters[0] in "aoe" else "") + write(syllable)
-                   for index, syllable in enumerate(syllables)) or None
+    written = {PinyinStyle.MARKS: join_word(syllables),
+               # apostrophes as render() writes them: in plain pinyin, none with numbers
+               PinyinStyle.PLAIN: "".join(("'" if index and syllable.letters[0] in "aoe" else "") + syllable.plain()
+                                          for index, syllable in enumerate(syllables)),
+               PinyinStyle.NUMBERS: "".join(map(Syllable.numbered, syllables))}
+    return MappingProxyType({style.value: text for style, text in written.items() if text})
+
+
+_TOKEN = re.compile(r"([A-Za-z:]+)([1-5])")
+_NONE: Mapping[str, str] = MappingProxyType({})

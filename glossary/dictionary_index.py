@@ -83,11 +83,16 @@ class DictionaryResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of a dictionary result (``"source": "cc-cedict"``, ``"reviewed": false``)."""
+        written = dictionary.styles(self.numbered)
         return {"source": SOURCE_ID, "reviewed": False, "label": LABEL, "simplified": self.simplified,
                 "traditional": self.traditional,
-                "pinyin": {style.value: self.pinyin_as(style) for style in PinyinStyle},
+                "pinyin": {name: written.get(name, self.numbered) for name in _STYLE_NAMES},
                 "glosses": list(self.glosses),
                 "match": {"field": self.hit.field, "kind": self.hit.kind, "text": self.hit.text}}
+
+
+#: The names of the pinyin styles, as JSON gives them.
+_STYLE_NAMES = tuple(style.value for style in PinyinStyle)
 
 
 def _numbered_keys(numbered: str) -> tuple[str, str, str] | None:
@@ -335,14 +340,19 @@ class DictionaryIndex:
             if parsed.words:
                 # the rarest word's entries (shortest gloss first), kept if they have the others
                 lists = sorted((keys.postings.get(word, array("i")) for word in parsed.words), key=len)
-                others = [set(found_ids) for found_ids in lists[1:]]
+                rarest, wanted = lists[0], most
+                if len(lists) > 1:  # the entries that have every word: the rarest's, narrowed list by list
+                    common = set(rarest)
+                    for other in lists[1:]:
+                        common.intersection_update(other)  # C-level, no set made of a long list
+                    wanted = min(wanted, len(common))
                 taken = 0
-                for order, number in enumerate(lists[0]):
-                    if all(number in other for other in others):
+                for order, number in enumerate(rarest):
+                    if taken >= wanted:
+                        break
+                    if len(lists) == 1 or number in common:
                         add(number, 2, order, "english", "words")
                         taken += 1
-                        if taken >= most:
-                            break
         if exclude:  # headwords the caller shows already: left out before any result is made
             simplified = self.simplified
             found = {number: value for number, value in found.items() if simplified[number] not in exclude}

@@ -15,10 +15,10 @@ conflicts, that is the automaton's leftmost-longest scan.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from itertools import compress, repeat
-from operator import add, contains, itemgetter
+from operator import add, itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -181,7 +181,8 @@ class Matcher:
         self._variants: list[Form | None] = [_variant(entry[1], forms[pattern], entry[2])
                                              for pattern, entry in zip(self.patterns, owned)]
         self._bulk_table: Any = None  # built on the first long text, see _fold
-        self._follow: list[frozenset[str]] | None = None  # built on the first match: see _cover
+        self._gaps: _GapTables | None = None  # built on the first match: see _cover
+        self._gap_codes: Any = None  # built on the first long text: see _gap_ends
         self._overlapping: Any = None
         self._longest = max(map(len, self.patterns), default=0)
         self._used: frozenset[int] = frozenset()  # code points that occur in patterns
@@ -241,53 +242,52 @@ class Matcher:
         inside a match and runs past its end (共建“一带一路” then 一带一路国际合作高峰论坛), that
         stretch gets the matches that cover the most of it (glossary.cover).
 
-        Only some matches can be overrun that way: those of a pattern with a proper suffix that
-        begins another pattern, where the text goes on as that pattern does. Elsewhere
-        leftmost-longest already covers the most, since no pattern starts in a gap between its
-        matches. Those few are checked with a second, overlapping automaton over a short window
-        each.
+        Leftmost-longest takes the longest pattern at each start, and no pattern starts in a gap
+        between its matches; so it covers the most unless a pattern covers a character of a gap,
+        which it can only do from inside a match before it, and only the first character of a
+        gap, just after a match, need be looked at (a pattern over a later one covers that too).
+        Most match ends are let go by C-level lookups: those followed by a character that is a
+        pattern by itself (so no gap), or that no pattern has past its own first, or has after the
+        character before it. The few left are checked in the text (does a pattern start before
+        and run past that character?); around each one that is covered, a second, overlapping
+        automaton scans a short window from a match that no pattern runs into, and the stretch up
+        to where no candidate runs on is chosen again. Elsewhere the leftmost-longest matches
+        are what the cover would choose, ties going to them.
         """
         if not found:
             return found
-        if self._follow is None:
-            self._follow = self._overrun_table()
-        # a longer term can start inside a match only if one of the match's suffixes, followed by
-        # the next character of the text, begins a pattern (C-level maps: most texts have none)
-        padded = scanned + "\x00"
-        flagged = list(compress(range(len(found)), map(contains, map(self._follow.__getitem__, map(_PATTERN, found)),
-                                                        map(padded.__getitem__, map(_END, found)))))
-        if not flagged:
+        if self._gaps is None:
+            self._gaps = self._gap_tables()
+        tables = self._gaps
+        gaps = self._gap_ends(scanned, found, tables)
+        if not gaps:
             return found
-        if self._overlapping is None:
-            self._overlapping = ahocorasick_rs.AhoCorasick(self.patterns)
-        overlapping = self._overlapping.find_matches_as_indexes
         longest, size = self._longest, len(scanned)
         replaced: list[tuple[int, int, list[tuple[int, int, int]]]] = []  # (first index, past last, matches)
-        done = 0  # found[:done] are settled
-        for index in flagged:
-            if index < done:
+        done = done_index = 0  # found[:done_index] are settled, and no pattern runs from before done past it
+        for gap in gaps:
+            if gap < done:
                 continue
-            _, first, end = found[index]
-            reach = end + longest  # scan a window once; again, wider, only if the stretch outgrows it
+            start = _covering(scanned, tables, done, gap)
+            if start is None:  # no pattern holds this character
+                continue
+            # from the match where such a pattern could start, back while one could run into it
+            index = max(bisect_right(found, start, done_index, key=_START) - 1, done_index)
             while True:
-                window = overlapping(scanned[first:reach], overlapping=True)
-                stop = end  # grow the stretch until no candidate starting in it runs past its end
-                for _, start, finish in sorted(window, key=_START):
-                    if start >= stop - first:
-                        break
-                    stop = max(stop, first + finish)
-                if stop + longest <= reach or reach >= size:
+                first = found[index][1]
+                earlier = _covering(scanned, tables, done, first)
+                if earlier is None:
                     break
-                reach = stop + 2 * longest
-            if stop == end:  # nothing overruns this match
-                continue
-            candidates = [(pid, first + start, first + finish) for pid, start, finish in window
-                          if first + start < stop]
-            last = index
-            while last < len(found) and found[last][1] < stop:
-                last += 1
+                moved = max(bisect_right(found, earlier, done_index, index, key=_START) - 1, done_index)
+                if moved == index:  # the place lies in a gap, where no pattern starts
+                    break
+                index = moved
+            window, stop = self._stretch(scanned, first, gap + 1, longest, size)
+            candidates = [(pid, first + begin, first + finish) for pid, begin, finish in window
+                          if first + begin < stop]
+            last = bisect_left(found, stop, index, key=_START)
             replaced.append((index, last, maximal_cover(candidates)))
-            done = last
+            done, done_index = stop, last
         if not replaced:
             return found
         out: list[tuple[int, int, int]] = []
@@ -299,22 +299,72 @@ class Matcher:
         out += found[position:]
         return out
 
-    def _overrun_table(self) -> list[frozenset[str]]:
-        """Per pattern, the characters after which a longer pattern would overrun a match of it:
-        those that continue one of its proper suffixes as a proper prefix of some pattern (empty
-        for most patterns; patterns with the same such suffixes share one set)."""
-        following: dict[str, set[str]] = {}
+    def _gap_ends(self, scanned: str, found: list[tuple[int, int, int]], tables: _GapTables) -> list[int]:
+        """The ends of matches where a gap could start that a pattern covers: the character there
+        is no pattern by itself and some pattern has it past its first, after the character
+        before it. For many matches, both are looked up all at once with numpy."""
+        if len(found) < _GAPS_BY_NUMPY_FROM:
+            ends = list(map(_END, found))
+            if ends[-1] == len(scanned):
+                ends.pop()
+            ends = list(compress(ends, map(tables.gap_chars.__contains__, map(scanned.__getitem__, ends))))
+            return [end for end in ends if scanned[end - 1:end + 1] in tables.pairs]
+        import numpy
+
+        if self._gap_codes is None:  # per code point, whether it is a gap character; the pairs as numbers
+            mask = numpy.zeros(0x110000, dtype=bool)
+            mask[[ord(char) for char in tables.gap_chars]] = True
+            pairs = numpy.array(sorted(ord(pair[0]) * _PAIR + ord(pair[1]) for pair in tables.pairs), dtype=numpy.int64)
+            self._gap_codes = mask, pairs
+        mask, pairs = self._gap_codes
+        codes = numpy.frombuffer(scanned.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+        every = numpy.fromiter(map(_END, found), dtype=numpy.intp, count=len(found))
+        if every[-1] == len(codes):
+            every = every[:-1]
+        every = every[mask[codes[every]]]
+        pair = codes[every - 1].astype(numpy.int64) * _PAIR + codes[every]
+        held = numpy.searchsorted(pairs, pair)
+        held[held == len(pairs)] = 0  # past every pair: compared with the first, which it is not
+        return every[pairs[held] == pair].tolist()  # type: ignore[no-any-return]
+
+    def _stretch(self, scanned: str, first: int, end: int, longest: int,
+                 size: int) -> tuple[list[tuple[int, int, int]], int]:
+        """Every pattern in ``scanned`` from ``first`` (offsets relative to it), and where the
+        stretch from ``first`` through ``end`` stops: the first place at or after ``end`` that no
+        pattern starting before it runs past."""
+        if self._overlapping is None:
+            self._overlapping = ahocorasick_rs.AhoCorasick(self.patterns)
+        overlapping = self._overlapping.find_matches_as_indexes
+        reach = end + longest  # scan a window once; again, wider, only if the stretch outgrows it
+        while True:
+            window = overlapping(scanned[first:reach], overlapping=True)
+            stop = end  # grow the stretch until no candidate starting in it runs past its end
+            for _, start, finish in sorted(window, key=_START):
+                if start >= stop - first:
+                    break
+                stop = max(stop, first + finish)
+            if stop + longest <= reach or reach >= size:
+                return window, stop
+            reach = stop + 2 * longest
+
+    def _gap_tables(self) -> _GapTables:
+        """Per character, the places past the first it has in patterns, furthest first (characters
+        that are only ever first, or in no pattern, are absent); those of them that are no pattern by
+        themselves; every two characters a pattern has next to each other; every prefix of a
+        pattern of two characters or more; the patterns."""
+        inner: dict[str, set[int]] = {}
+        pairs: set[str] = set()
+        prefixes: set[str] = set()
         for pattern in self.patterns:
-            for size in range(1, len(pattern)):
-                following.setdefault(pattern[:size], set()).add(pattern[size])
-        shared: dict[tuple[str, ...], frozenset[str]] = {(): frozenset()}
-        table = []
-        for pattern in self.patterns:
-            key = tuple(pattern[cut:] for cut in range(1, len(pattern)) if pattern[cut:] in following)
-            if key not in shared:
-                shared[key] = frozenset().union(*(following[suffix] for suffix in key))
-            table.append(shared[key])
-        return table
+            for place in range(1, len(pattern)):
+                char = pattern[place]
+                inner.setdefault(char, set()).add(place)
+                pairs.add(pattern[place - 1:place + 1])
+                prefixes.add(pattern[:place + 1])
+        patterns = frozenset(self.patterns)
+        return _GapTables({char: tuple(sorted(places, reverse=True)) for char, places in inner.items()},
+                          frozenset(inner).difference(patterns), frozenset(pairs), frozenset(prefixes),
+                          patterns)
 
     @staticmethod
     def _odd(found: list[tuple[int, int, int]], changed: list[int] | None) -> list[int] | None:
@@ -413,9 +463,43 @@ class Spans(NamedTuple):
     odd: list[int] | None
 
 
+#: From this many matches on, ``Matcher._gap_ends`` looks characters up with numpy.
+_GAPS_BY_NUMPY_FROM = 4096
+#: Two code points as one number: the first times this, plus the second.
+_PAIR = 0x110001
+
 _PATTERN = itemgetter(0)
 _START = itemgetter(1)
 _END = itemgetter(2)
+
+
+def _covering(scanned: str, tables: _GapTables, low: int, at: int) -> int | None:
+    """The first place from ``low`` on, before ``at``, where a pattern starts that runs past
+    ``at``; None if there is none. Only the places that would put the character at ``at`` where
+    some pattern has it are tried."""
+    prefixes, patterns = tables.prefixes, tables.patterns
+    for place in tables.inner.get(scanned[at], ()):  # furthest first: the starts in text order
+        start = at - place
+        if start < low:
+            continue
+        end = at + 1
+        while scanned[start:end] in prefixes:  # the text so far begins a pattern: is it one?
+            if scanned[start:end] in patterns:
+                return start
+            end += 1
+            if end > len(scanned):
+                break
+    return None
+
+
+class _GapTables(NamedTuple):
+    """What ``Matcher._cover`` looks gaps up in (see ``Matcher._gap_tables``)."""
+
+    inner: dict[str, tuple[int, ...]]
+    gap_chars: frozenset[str]
+    pairs: frozenset[str]
+    prefixes: frozenset[str]
+    patterns: frozenset[str]
 
 
 def _variant(term: Term, written: dict[str, FormKind], kind: FormKind) -> Form | None:

@@ -43,6 +43,16 @@ def test_exact_matches_come_before_longer_words_and_common_senses_before_names()
     assert found[:3] == [("振兴", "zhènxīng", "exact"), ("振兴", "Zhènxīng", "exact"), ("振兴区", "Zhènxīngqū", "prefix")]
 
 
+@pytest.mark.parametrize("query, first", [("computer virus", "电脑病毒"), ("red flag", "红旗"),
+                                          ("economic development zone", "洋浦经济开发区")])
+def test_an_english_query_of_several_words_finds_the_entries_holding_every_word(query: str, first: str) -> None:
+    found = index().search(query)
+    assert found[0].simplified == first
+    assert len(found) > 1 or query == "economic development zone"
+    for result in found:  # each word, as a stem, in one gloss or another of the entry
+        assert all(word[:5] in result.gloss.lower() for word in query.split())
+
+
 # --- the API, the site, the CLI --------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 import glossary
 from glossary import FormKind
+from glossary.cover import maximal_cover
 from glossary.csvio import read_terms
 from glossary import folding as folding_module
 from glossary.folding import fold_for_matching
@@ -256,6 +257,37 @@ def test_no_match_is_chosen_over_longer_terms_that_would_cover_more(pieces: list
     for start, end in occurrences:  # no longer term was split for a shorter one that covers less
         kept = sum(e - s for s, e in chosen if e <= start or s >= end)
         assert kept + end - start <= covered
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("甲乙丙丁戊", min_size=1, max_size=3), min_size=1, max_size=12, unique=True),
+       st.text("甲乙丙丁戊己", max_size=30))
+def test_find_chooses_what_the_cover_of_every_occurrence_chooses(forms: list[str], text: str) -> None:
+    # small glossaries over five characters: every kind of overlap, chains, gaps and their edges
+    matcher = Matcher([_term(f"t{i}", form) for i, form in enumerate(forms)])
+    occurrences = [(pid, start, start + len(pattern)) for pid, pattern in enumerate(matcher.patterns)
+                   for start in range(len(text)) if text.startswith(pattern, start)]
+    assert [(m.start, m.end) for m in matcher.find(text)] == [(s, e) for _, s, e in maximal_cover(occurrences)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("甲乙丙丁戊", ["甲", "乙丙", "丁戊"]),  # the gap (戊) is covered from a match that one before it runs into
+    ("甲乙丙丁", ["甲乙", "丙丁"]),  # no gap: leftmost-longest covers it all
+    ("丙丁戊", ["丙丁"]),  # 丁戊 would cover as much, starting later
+])
+def test_a_gap_is_covered_by_choosing_again_from_where_no_term_runs_in(text: str, expected: list[str]) -> None:
+    matcher = Matcher([_term(f"t{i}", form) for i, form in enumerate(["甲乙", "丙丁", "乙丙", "丁戊", "甲"])])
+    assert [m.text for m in matcher.find(text)] == expected
+
+
+def test_a_long_text_is_covered_as_its_parts_are() -> None:
+    # thousands of matches: the characters after them are looked up all at once (numpy), past the
+    # Basic Multilingual Plane too (丙 then 丁𠀀 cover the 𠀀 that 丙丁 leaves); 丙 on its own is a term,
+    # so only the gaps (戊, 𠀀) call for choosing again
+    matcher = Matcher([_term(f"t{i}", form) for i, form in enumerate(["甲乙", "丙丁", "乙丙", "丁戊", "甲", "丁𠀀", "丙"])])
+    unit, chosen = "甲乙丙丁戊，甲乙丙丁𠀀。", ["甲乙", "丙", "丁戊", "甲乙", "丙", "丁𠀀"]
+    assert [m.text for m in matcher.find(unit)] == chosen
+    assert [m.text for m in matcher.find(unit * 2000)] == chosen * 2000
 
 
 def test_a_longer_term_starting_inside_a_shorter_match_wins_when_it_covers_more() -> None:
