@@ -4,7 +4,11 @@ holds a client's connection (/proc/net/tcp and each worker's open sockets).
 RSS counts every page a process maps, shared ones included: workers forked from a master that
 built the glossary show its pages in each of them. PSS divides each shared page among the
 processes that map it (the PSS of all processes adds up to what they use together); USS is what
-a process holds alone (its private pages: what killing it would give back).
+a process holds alone (its private pages: what killing it would give back). Of these, "dirty" is
+the memory a process wrote itself (its private dirty pages: new objects, and shared pages it
+copied by writing to them, reference counts included), and "file" the pages of files it maps
+(the SQLite store, which SQLite reads through a memory map, and the libraries): page cache the
+kernel can drop, counted in RSS and, while no other process maps them, in USS.
 """
 
 from __future__ import annotations
@@ -21,12 +25,15 @@ class Memory:
     rss: float
     pss: float
     uss: float
+    dirty: float  # private dirty: written by this process
+    file: float  # file-backed pages mapped (RSS - anonymous)
 
     def __add__(self, other: Memory) -> Memory:
-        return Memory(self.rss + other.rss, self.pss + other.pss, self.uss + other.uss)
+        return Memory(self.rss + other.rss, self.pss + other.pss, self.uss + other.uss, self.dirty + other.dirty,
+                      self.file + other.file)
 
 
-ZERO = Memory(0.0, 0.0, 0.0)
+ZERO = Memory(0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def memory(pid: int) -> Memory | None:
@@ -39,7 +46,8 @@ def memory(pid: int) -> Memory | None:
     for line in text.splitlines()[1:]:
         name, _, value = line.partition(":")
         kb[name] = int(value.split()[0])
-    return Memory(kb["Rss"] / 1024, kb["Pss"] / 1024, (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024)
+    return Memory(kb["Rss"] / 1024, kb["Pss"] / 1024, (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024,
+                  kb["Private_Dirty"] / 1024, (kb["Rss"] - kb["Anonymous"]) / 1024)
 
 
 def workers(master: int) -> list[int]:
@@ -63,13 +71,15 @@ def server_memory(master: int) -> dict[int, Memory]:
 def table(master: int, sizes: dict[int, Memory], indent: str = "  ") -> str:
     """Per process RSS / PSS / USS and the total for master + workers (RSS adds shared pages
     once per process; PSS adds up to what the server uses)."""
-    lines = [f"{indent}{'process':<16}{'RSS MB':>9}{'PSS MB':>9}{'USS MB':>9}"]
+    lines = [f"{indent}{'process':<16}{'RSS MB':>9}{'PSS MB':>9}{'USS MB':>9}{'dirty MB':>10}{'file MB':>9}"]
     total = ZERO
     for pid, size in sizes.items():
         total += size
         name = f"master {pid}" if pid == master else f"worker {pid}"
-        lines.append(f"{indent}{name:<16}{size.rss:>9.0f}{size.pss:>9.0f}{size.uss:>9.0f}")
-    lines.append(f"{indent}{'total':<16}{total.rss:>9.0f}{total.pss:>9.0f}{total.uss:>9.0f}")
+        lines.append(f"{indent}{name:<16}{size.rss:>9.0f}{size.pss:>9.0f}{size.uss:>9.0f}{size.dirty:>10.0f}"
+                     f"{size.file:>9.0f}")
+    lines.append(f"{indent}{'total':<16}{total.rss:>9.0f}{total.pss:>9.0f}{total.uss:>9.0f}{total.dirty:>10.0f}"
+                 f"{total.file:>9.0f}")
     return "\n".join(lines)
 
 
