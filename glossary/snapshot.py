@@ -134,6 +134,8 @@ class AnnotationService:
         self._rebuilding: threading.Thread | None = None
         #: How many times a base was built (a test counts them: a write must not cause one).
         self.builds = 0
+        #: The kept snapshot came from the process this one was forked from (see ``after_fork``).
+        self._inherited = False
 
     def snapshot(self) -> Snapshot:
         """The snapshot of the store as it is now (patched, if it moved), or the last one while a
@@ -144,8 +146,17 @@ class AnnotationService:
             if current is None:
                 current = self._snapshot = self._full()
             elif revision != current.revision:
-                current = self._snapshot = self._advance(current)
+                current = self._snapshot = self._advance(current, wait=self._inherited)
+            self._inherited = False
             return current
+
+    def after_fork(self) -> None:
+        """In a forked process (a server's worker): the snapshot it inherited may be older than
+        the store by a change of everything (a worker the master started long after it built
+        it). Its first request then builds a new base before answering, as a worker without a
+        snapshot would, rather than answer from content other workers have long left behind."""
+        self._inherited = True
+        self._rebuilding = None  # the parent's thread, if any, does not exist here
 
     def refresh(self) -> Snapshot | None:
         """Bring a kept snapshot up to date now, building a new base if the change needs one
@@ -182,16 +193,19 @@ class AnnotationService:
         gc.freeze()
         return Snapshot(base.revision, base, {}, base.ordered)
 
-    def _advance(self, current: Snapshot) -> Snapshot:
+    def _advance(self, current: Snapshot, wait: bool = False) -> Snapshot:
         """The next snapshot: the changed entries patched in, or (after a change of everything)
-        the current one while a new base is built in the background."""
+        the current one while a new base is built in the background (``wait``: a new one)."""
         # the revision, what changed and the changed entries, all from one state of the store
         with consistent_read(self.repository.engine) as connection:
             revision, changed = self.repository.changes_since(current.revision, connection)
-            if changed is None:
-                self._rebuild_in_background()
-                return current
-            fresh = self.repository.terms_by_id(connection, sorted(changed))
+            if changed is not None:
+                fresh = self.repository.terms_by_id(connection, sorted(changed))
+        if changed is None:
+            if wait:
+                return self._full()
+            self._rebuild_in_background()
+            return current
         patched = dict(current.changed)
         ordered = list(current.ordered)
         for term_id in sorted(changed):

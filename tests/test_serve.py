@@ -25,7 +25,7 @@ import pytest
 
 import glossary
 from conftest import served
-from glossary.terms import Rendering, Status
+from glossary.terms import Rendering, Status, Term
 
 BUILT = re.compile(r"\[(\d+)\] \[INFO\] glossary\.snapshot: annotation snapshot built")
 LISTENING = re.compile(r"Listening at: \S+ \((\d+)\)")
@@ -126,11 +126,7 @@ def test_workers_share_one_snapshot_built_before_the_fork_and_follow_writes(stor
         assert builds(log) == [master], "a worker built its own snapshot"
 
         # a write by another process (this one) shows on every worker, patched in, not rebuilt
-        template = store.get("core-interests")
-        store.put(replace(template, id="shared-snapshot", simplified="共享快照", traditional="共享快照",
-                          pinyin="gòngxiǎng kuàizhào", definition="A test entry.", variants=(), related=(),
-                          renderings=(Rendering("shared snapshot", Status.PREFERRED),), pinyin_styles=None),
-                  if_match=0, author="test")
+        store.put(new_entry(store), if_match=0, author="test")
         answers = annotate_on_each_worker(base, "共享快照与核心利益", 2)
         assert all("shared snapshot" in answer and "core interests" in answer for answer in answers), answers
 
@@ -146,6 +142,41 @@ def test_workers_share_one_snapshot_built_before_the_fork_and_follow_writes(stor
         assert builds(log) == [master], "a worker built its own snapshot"
         assert store_connections(master, store_url) == []
     store.dispose()
+
+
+def test_a_worker_started_after_a_change_of_everything_answers_with_the_new_content(tmp_path: Path) -> None:
+    """A worker the master starts after the store changed past patching (an import of 20,000
+    entries or more, a search-index rebuild: the change log says "everything") builds a new
+    snapshot for its first request instead of answering from the master's old one."""
+    url = f"sqlite:///{tmp_path / 'glossary.sqlite3'}"
+    store = glossary.open(url)
+    log = tmp_path / "serve.log"
+    with served(url, log, workers=1, threads=1) as base:
+        master = int(LISTENING.findall(log.read_text())[0])
+        deadline = time.monotonic() + 20
+        while not children(master) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        [first] = children(master)
+        store.put(new_entry(store), if_match=0, author="test")
+        with store.engine.begin() as connection:  # what a change of everything records
+            revision = store.repository.revision(connection) + 1
+            connection.exec_driver_sql("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
+            connection.exec_driver_sql("INSERT INTO changes (revision, term_id) VALUES (?, '*')", (revision,))
+        os.kill(first, signal.SIGKILL)
+        while (not children(master) or children(master) == {first}) and time.monotonic() < deadline + 20:
+            time.sleep(0.05)
+        [second] = children(master)
+        [answer] = annotate_on_each_worker(base, "共享快照与核心利益", 1)
+        assert "shared snapshot" in answer and "core interests" in answer, answer
+        assert builds(log) == [master, second]
+    store.dispose()
+
+
+def new_entry(store: glossary.Glossary) -> Term:
+    """An entry no store has, written by the tests to see it appear in the servers."""
+    return replace(store.get("core-interests"), id="shared-snapshot", simplified="共享快照", traditional="共享快照",
+                   pinyin="gòngxiǎng kuàizhào", definition="A test entry.", variants=(), related=(),
+                   renderings=(Rendering("shared snapshot", Status.PREFERRED),), pinyin_styles=None)
 
 
 def test_the_server_answers_only_once_everything_is_loaded(tmp_path: Path) -> None:

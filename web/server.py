@@ -86,9 +86,11 @@ def before_fork(app: Flask) -> None:
 def after_fork(app: Flask) -> None:
     """In a forked worker: forget any pooled connection the parent held, without closing it (it
     is the parent's), so the worker opens its own (SQLAlchemy's way for engines used across a
-    fork, ``Engine.dispose(close=False)``)."""
+    fork, ``Engine.dispose(close=False)``); and let the annotation service know its snapshot is
+    inherited (``AnnotationService.after_fork``)."""
     store: Glossary = app.extensions["glossary"]
     store.engine.dispose(close=False)
+    store.annotation.after_fork()
 
 
 def default_workers() -> int:
