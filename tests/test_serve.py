@@ -85,7 +85,8 @@ def annotate_on_each_worker(base: str, text: str, workers: int) -> list[str]:
         client = socket.create_connection((address.hostname, address.port), timeout=30)
         client.sendall(request[:-1])
         held.append(client)
-    time.sleep(0.3)  # taken by a worker each (a worker not yet free would take the next instead)
+    # the listening socket hands connections out in order: each held one is taken first, by a
+    # worker that then waits for its last byte, so the next one goes to the worker left free
     answers = []
     last = socket.create_connection((address.hostname, address.port), timeout=30)
     last.sendall(request)

@@ -30,8 +30,8 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import sys
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -58,7 +58,7 @@ WARM_STEPS: tuple[tuple[str, Callable[[Glossary], object]], ...] = (
 )
 
 
-def warm(app: Flask, step_done: Callable[[], object] = lambda: None) -> None:
+def warm(app: Flask) -> None:
     """Load what the first requests of each kind would otherwise load while a client waits, with
     every request queued behind them (``WARM_STEPS``), then move it out of the collector's reach:
     it stays for the process's life, and a full collection no longer walks it (on the
@@ -69,7 +69,6 @@ def warm(app: Flask, step_done: Callable[[], object] = lambda: None) -> None:
         started = time.perf_counter()
         step(store)
         log.info("warm: %s in %.1f s", name, time.perf_counter() - started)
-        step_done()
     gc.collect()
     gc.freeze()
 
