@@ -332,6 +332,7 @@ def run_mix(options: argparse.Namespace, url: str, paths: dict[str, list[str]], 
     """The mixed-traffic run: ``--connections`` spread over the servers for ``--duration`` s,
     plus the heavy annotating client when asked; a line per request kind and the workers' memory."""
     import mix
+    import procmem
 
     pick = random.Random(16)
     words = paths["words"]
@@ -363,7 +364,7 @@ def run_mix(options: argparse.Namespace, url: str, paths: dict[str, list[str]], 
                 sender.start()
             for sender in senders:
                 sender.join()
-    rss_start = [worker_rss(server.pid) for server in servers]
+    memory_start = [procmem.server_memory(server.pid) for server in servers]
     load_start = os.getloadavg()
     per_process = max(1, connections // options.processes)
     jobs = []
@@ -394,7 +395,7 @@ def run_mix(options: argparse.Namespace, url: str, paths: dict[str, list[str]], 
             total.merge(job.get())
     wall = time.perf_counter() - started
     load_end = os.getloadavg()
-    rss_end = [worker_rss(server.pid) for server in servers]
+    memory_end = [procmem.server_memory(server.pid) for server in servers]
     print(f"{'kind':<30}{'count':>8}{'errors':>8}{'503':>6}{'client p50':>11}{'p99 ms':>8}"
           f"{'server p50':>11}{'p99 ms':>8}")
     kinds = list(mix.WEIGHTS) + ([mix.ANNOTATOR] if options.annotator else [])
@@ -415,10 +416,13 @@ def run_mix(options: argparse.Namespace, url: str, paths: dict[str, list[str]], 
           f"; load average at end {load_end[0]:.2f} {load_end[1]:.2f} {load_end[2]:.2f}")
     for kind, message in total.first_error.items():
         print(f"  first error, {kind}: {message}")
-    print("\nworker memory (RSS, MB), start -> end:")
-    for number, (before, after) in enumerate(zip(rss_start, rss_end), 1):
-        print(f"  server {number}: " + ", ".join(f"{before.get(pid, float('nan')):.0f} -> {size:.0f}"
-                                                 for pid, size in sorted(after.items())))
+    print("\nmemory of each server's processes (bench/procmem.py: RSS counts shared pages in every process, "
+          "PSS shares them out, USS is a process's own), at the start and at the end:")
+    for number, (server, before, after) in enumerate(zip(servers, memory_start, memory_end), 1):
+        print(f"  server {number}, start:")
+        print(procmem.table(server.pid, before, "    "))
+        print(f"  server {number}, end:")
+        print(procmem.table(server.pid, after, "    "))
 
 
 def _mix_process_plans(args: tuple[list[int], list[Any], float, list[int], str | None]) -> Any:

@@ -194,6 +194,20 @@ class Matcher:
     def __len__(self) -> int:
         return len(self.patterns)
 
+    def prepare(self) -> Matcher:
+        """Build now what the first scans would build when they need it: the overrun table and
+        the overlapping automaton (``_cover``), the long-text fold table (``_fold``). A server
+        calls this before its workers fork, so that they share these (the overlapping automaton
+        alone is ~50 MB on the 117k-entry store) instead of each building its own."""
+        with collector_paused():
+            if self._follow is None:
+                self._follow = self._overrun_table()
+            if self._overlapping is None and self.patterns:
+                self._overlapping = ahocorasick_rs.AhoCorasick(self.patterns)
+            if self._bulk_table is None:
+                self._fold("\x00" * BULK_FROM)
+        return self
+
     def term(self, pattern_id: int) -> Term:
         """The term a pattern (by index) belongs to."""
         return self._terms[pattern_id]

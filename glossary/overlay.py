@@ -41,6 +41,12 @@ class PatchedMatcher:
     def __len__(self) -> int:
         return self._offset + len(self.overlay)
 
+    def prepare(self) -> PatchedMatcher:
+        """Build the lazy parts of both matchers now (``Matcher.prepare``)."""
+        self.base.prepare()
+        self.overlay.prepare()
+        return self
+
     @cached_property
     def _columns(self) -> Columns:
         base, over = self.base.columns(), self.overlay.columns()

@@ -210,7 +210,8 @@ class Repository:
         sql = f"SELECT {', '.join(TERM_COLUMNS)} FROM terms ORDER BY id"
         with consistent_read(self.engine) as connection, collector_paused():  # the revision and rows agree
             revision = self.revision(connection)
-            return revision, [term_from_driver_row(row) for row in db_read(connection, sql, ())]
+            shared: dict[Any, Any] = {}  # one object for the values many entries repeat
+            return revision, [term_from_driver_row(row, shared) for row in db_read(connection, sql, ())]
 
     def changes_since(self, revision: int, connection: Any | None = None) -> tuple[int, set[str] | None]:
         """The current revision and the ids of the entries changed after ``revision`` (None:

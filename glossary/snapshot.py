@@ -18,7 +18,9 @@ from __future__ import annotations
 import bisect
 import gc
 import logging
+import os
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -132,6 +134,8 @@ class AnnotationService:
         self._rebuilding: threading.Thread | None = None
         #: How many times a base was built (a test counts them: a write must not cause one).
         self.builds = 0
+        #: The kept snapshot came from the process this one was forked from (see ``after_fork``).
+        self._inherited = False
 
     def snapshot(self) -> Snapshot:
         """The snapshot of the store as it is now (patched, if it moved), or the last one while a
@@ -142,8 +146,17 @@ class AnnotationService:
             if current is None:
                 current = self._snapshot = self._full()
             elif revision != current.revision:
-                current = self._snapshot = self._advance(current)
+                current = self._snapshot = self._advance(current, wait=self._inherited)
+            self._inherited = False
             return current
+
+    def after_fork(self) -> None:
+        """In a forked process (a server's worker): the snapshot it inherited may be older than
+        the store by a change of everything (a worker the master started long after it built
+        it). Its first request then builds a new base before answering, as a worker without a
+        snapshot would, rather than answer from content other workers have long left behind."""
+        self._inherited = True
+        self._rebuilding = None  # the parent's thread, if any, does not exist here
 
     def refresh(self) -> Snapshot | None:
         """Bring a kept snapshot up to date now, building a new base if the change needs one
@@ -161,13 +174,18 @@ class AnnotationService:
 
     def _full(self) -> Snapshot:
         """A snapshot with a new base over every entry, read in one transaction."""
+        started = time.perf_counter()
         revision, terms = self.repository.all_terms()
-        return self._on_new_base(_Base(revision, {t.id: t for t in terms}, terms))
+        return self._on_new_base(_Base(revision, {t.id: t for t in terms}, terms), started)
 
-    def _on_new_base(self, base: _Base) -> Snapshot:
+    def _on_new_base(self, base: _Base, started: float) -> Snapshot:
         with collector_paused():
             base.matcher(None)  # the default matcher is built with the base; others when asked
         self.builds += 1
+        # one line per build: a server builds once, before its workers fork, and a worker only
+        # after a change of everything (tests count these lines)
+        log.info("annotation snapshot built: %d entries at revision %d in %.1f s (process %d)",
+                 len(base.ordered), base.revision, time.perf_counter() - started, os.getpid())
         # Built from acyclic values, the entries and automata are freed by reference counting
         # when replaced: move them out of the collected generations so that full collections
         # do not walk them (pauses of 0.1-0.8 s seen on the 117k-entry store).
@@ -175,16 +193,19 @@ class AnnotationService:
         gc.freeze()
         return Snapshot(base.revision, base, {}, base.ordered)
 
-    def _advance(self, current: Snapshot) -> Snapshot:
+    def _advance(self, current: Snapshot, wait: bool = False) -> Snapshot:
         """The next snapshot: the changed entries patched in, or (after a change of everything)
-        the current one while a new base is built in the background."""
+        the current one while a new base is built in the background (``wait``: a new one)."""
         # the revision, what changed and the changed entries, all from one state of the store
         with consistent_read(self.repository.engine) as connection:
             revision, changed = self.repository.changes_since(current.revision, connection)
-            if changed is None:
-                self._rebuild_in_background()
-                return current
-            fresh = self.repository.terms_by_id(connection, sorted(changed))
+            if changed is not None:
+                fresh = self.repository.terms_by_id(connection, sorted(changed))
+        if changed is None:
+            if wait:
+                return self._full()
+            self._rebuild_in_background()
+            return current
         patched = dict(current.changed)
         ordered = list(current.ordered)
         for term_id in sorted(changed):
@@ -208,8 +229,9 @@ class AnnotationService:
 
         def rebuild() -> None:
             try:
+                started = time.perf_counter()
                 revision, terms = self.repository.all_terms()
-                fresh = self._on_new_base(_Base(revision, {t.id: t for t in terms}, terms))
+                fresh = self._on_new_base(_Base(revision, {t.id: t for t in terms}, terms), started)
                 with self._lock:
                     current = self._snapshot
                     if current is None or current.revision <= fresh.revision:

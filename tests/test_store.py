@@ -16,6 +16,7 @@ from conftest import DATA, TERMS_CSV
 from glossary import Conflict, ImportConflict, InvalidInput, StoreError, TermNotFound
 from glossary.csvio import read_terms, write_terms
 from glossary.spreadsheet import read_spreadsheet
+from glossary.terms import Rendering, Status
 from glossary.validate import LIMITS
 
 SMALL = read_terms(DATA / "small-terms.csv")
@@ -213,3 +214,20 @@ def test_info_names_store_and_counts(store: glossary.Glossary) -> None:
 def test_unreachable_database_gives_a_clear_error() -> None:
     with pytest.raises(StoreError, match="GLOSSARY_DATABASE_URL"):
         glossary.open("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_the_annotation_snapshot_keeps_one_object_for_values_many_entries_repeat(empty_store: glossary.Glossary) -> None:
+    """An import gives its entries one citation list and one time: the snapshot (every entry in
+    each server process) holds each once, not once per entry, and a definition equal to a
+    rendering is that rendering's string; the values read the same."""
+    chosen = [t for t in read_terms(TERMS_CSV) if t.traditional == t.simplified][:3]
+    citation = ("One dictionary, one citation",)
+    batch = [replace(t, sources=citation, definition=t.preferred.text, related=(),
+                     renderings=(Rendering(t.preferred.text, Status.PREFERRED, source="1"),)) for t in chosen]
+    empty_store.import_terms(batch)
+    _revision, terms = empty_store.repository.all_terms()
+    assert len(terms) == 3 and [t.sources for t in terms] == [citation] * 3
+    assert all(t.sources is terms[0].sources and t.created_at is terms[0].created_at for t in terms)
+    assert len({id(t.updated_at) for t in terms}) == len({t.updated_at for t in terms})  # one per distinct time
+    assert all(t.definition == t.preferred.text and t.definition is t.preferred.text for t in terms)
+    assert all(t.traditional == t.simplified and t.traditional is t.simplified for t in terms)

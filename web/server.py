@@ -11,18 +11,32 @@ request to an idle worker. The gthread workers used before accept every connecti
 while busy and keep it for 30 s: under bench/load.py one worker of four held 31 of the 32
 connections, and requests queued behind that worker's (or behind a 1 s annotation) while others
 sat idle; client p99 was 2-9x p50, against 1.3x with sync workers (figures in the README).
-Each worker builds its own app (``create_app``) after the fork and warms it (``warm``) before it
-takes a connection, so no database connection is shared between processes. A request must
-arrive within ``read_timeout`` seconds of its connection's accept (web/slowclients.py), so that a
-client trickling bytes cannot hold a sync worker until gunicorn kills it.
+
+Built once, shared by every worker: the master builds the app and loads everything a worker
+would otherwise load while a client waits (``warm``: search, the CC-CEDICT index, the
+did-you-mean keys, the annotation snapshot with its Chinese and English matchers; on the 117k
+store about 20 s, once) before it listens, then forks the workers (gunicorn's ``preload_app``).
+They share those pages copy-on-write, and a worker the master starts later (after one died)
+gets them too, already built. What is loaded is moved out of the collector's reach first
+(``gc.freeze``): a collection in a worker would otherwise write to every object's header and
+copy every page. No database connection crosses the fork: the master closes its pool before
+forking, and each worker empties the pool it inherits (SQLAlchemy's ``dispose(close=False)``)
+and opens its own connections. Each worker follows the store from there through the change log
+(glossary.snapshot), as before.
+A request must arrive within ``read_timeout`` seconds of its connection's accept
+(web/slowclients.py), so that a client trickling bytes cannot hold a sync worker until gunicorn
+kills it.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,31 +47,54 @@ from glossary import Glossary
 
 from .slowclients import DEFAULT_READ_SECONDS, bounded_sync_worker
 
-__all__ = ["Server", "default_workers", "warm"]
+__all__ = ["Server", "default_workers", "warm", "before_fork", "after_fork"]
 
-#: What a worker loads before it takes its first connection (``warm``), each a step of its own.
+log = logging.getLogger(__name__)
+
+#: What the server loads before a worker takes its first connection (``warm``), each a step of
+#: its own: what the first search, misspelt search, annotation and English check would otherwise
+#: load while a client waits (on the 117k-entry store 3 s, 4 s, 8 s and 6 s on a busy machine).
 WARM_STEPS: tuple[tuple[str, Callable[[Glossary], object]], ...] = (
     ("search", lambda store: store.search("中国")),
     ("dictionary", lambda store: store.dictionary_search("中国")),
     ("did-you-mean keys", lambda store: store.did_you_mean("zzqx")),
+    ("annotation snapshot", lambda store: store.annotation.snapshot().matcher().prepare()),
+    ("English matcher", lambda store: store.annotation.snapshot().english()),
 )
 
 
-def warm(app: Flask, step_done: Callable[[], object] = lambda: None) -> None:
-    """Load, in this process, what the first search and the first misspelt search would otherwise
-    load while a client waits (on the 117k-entry store 3 s and 4 s on a busy machine), with every
-    request queued behind them on the worker's connections. The annotation snapshot (8 s) is
-    left to the first annotation: four workers building it at once on two cores took more than
-    gunicorn's 30 s worker timeout, and an annotation holds a slot of its own (web/limits.py)."""
+def warm(app: Flask) -> None:
+    """Load what the first requests of each kind would otherwise load while a client waits, with
+    every request queued behind them (``WARM_STEPS``), then move it out of the collector's reach:
+    it stays for the process's life, and a full collection no longer walks it (on the
+    117k-entry store 274 ms -> 0 ms at load average 6.5, a pause any request arriving meanwhile
+    would wait through)."""
     store: Glossary = app.extensions["glossary"]
-    for _name, step in WARM_STEPS:
+    for name, step in WARM_STEPS:
+        started = time.perf_counter()
         step(store)
-        step_done()
-    # What was just loaded stays for the worker's life: out of the collector's generations, a full
-    # collection no longer walks it (on the 117k-entry store 274 ms -> 0 ms at load average 6.5,
-    # a pause any request arriving meanwhile would wait through).
+        log.info("warm: %s in %.1f s", name, time.perf_counter() - started)
     gc.collect()
     gc.freeze()
+
+
+def before_fork(app: Flask) -> None:
+    """Leave nothing in this process that must not cross a fork: no pooled database connection
+    (a socket or SQLite handle used by two processes corrupts both sides' state), no background
+    snapshot build half done (its thread would not exist in the child)."""
+    store: Glossary = app.extensions["glossary"]
+    store.annotation.wait()
+    store.engine.dispose()
+
+
+def after_fork(app: Flask) -> None:
+    """In a forked worker: forget any pooled connection the parent held, without closing it (it
+    is the parent's), so the worker opens its own (SQLAlchemy's way for engines used across a
+    fork, ``Engine.dispose(close=False)``); and let the annotation service know its snapshot is
+    inherited (``AnnotationService.after_fork``)."""
+    store: Glossary = app.extensions["glossary"]
+    store.engine.dispose(close=False)
+    store.annotation.after_fork()
 
 
 def default_workers() -> int:
@@ -70,12 +107,15 @@ def default_workers() -> int:
 
 
 class Server(BaseApplication):  # type: ignore[misc]
-    """gunicorn running the app that ``make_app`` builds in each worker."""
+    """gunicorn running the app that ``make_app`` builds once, in the master, for every worker
+    (gunicorn's ``preload_app``; see the module docstring)."""
 
     def __init__(self, make_app: Callable[[], Flask], host: str, port: int, workers: int, threads: int,
                  warm_workers: bool = True, keepalive: int = 0, read_timeout: float = DEFAULT_READ_SECONDS) -> None:
         self.make_app = make_app
         self.warm_workers = warm_workers
+        self.app: Flask | None = None
+        _log_to_stderr()
         # The annotation slots (web/limits.py) are files every worker of this server locks: the
         # directory is made here, before the workers fork, and reaches them in the environment.
         if not os.environ.get("GLOSSARY_ANNOTATE_LOCK_DIR"):
@@ -102,7 +142,10 @@ class Server(BaseApplication):  # type: ignore[misc]
             # every server of the user; this app needs none
             "control_socket_disable": True,
             "on_exit": self.on_exit,
-            "post_worker_init": self.post_worker_init,
+            # the app is built and warmed in the master, before it listens: the server answers
+            # only once everything is loaded, and workers (first or restarted) fork with it
+            "preload_app": True,
+            "post_fork": self.post_fork,
         }
         super().__init__()
 
@@ -112,10 +155,32 @@ class Server(BaseApplication):  # type: ignore[misc]
                 self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        return self.make_app()
+        """Build and warm the app (in the master: gunicorn's ``preload_app``), ready to fork."""
+        if self.app is None:
+            started = time.perf_counter()
+            app = self.make_app()
+            if self.warm_workers:
+                warm(app)
+            before_fork(app)
+            log.info("app built and warmed in %.1f s; the workers share it", time.perf_counter() - started)
+            self.app = app
+        return self.app
 
-    def post_worker_init(self, worker: Any) -> None:
-        """Warm the worker's app before it accepts connections, telling the master after each
-        step that it is alive (a step can take seconds; the master kills a silent worker)."""
-        if self.warm_workers:
-            warm(worker.wsgi, worker.notify)
+    def post_fork(self, _arbiter: Any, _worker: Any) -> None:
+        """In each new worker, before it serves: connections of its own (``after_fork``)."""
+        if self.app is not None:
+            after_fork(self.app)
+
+
+def _log_to_stderr() -> None:
+    """The glossary's and the server's notes (what was loaded, a snapshot built) on stderr, with
+    the process id, beside gunicorn's own log."""
+    for name in ("glossary", __name__):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+                                                   "%Y-%m-%d %H:%M:%S %z"))
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+            logger.propagate = False
