@@ -195,13 +195,15 @@ class Matcher:
         return len(self.patterns)
 
     def prepare(self) -> Matcher:
-        """Build now what the first scans would build when they need it: the overrun table and
+        """Build now what the first scans would build when they need it: the gap tables and
         the overlapping automaton (``_cover``), the long-text fold table (``_fold``). A server
         calls this before its workers fork, so that they share these (the overlapping automaton
         alone is ~50 MB on the 117k-entry store) instead of each building its own."""
         with collector_paused():
-            if self._follow is None:
-                self._follow = self._overrun_table()
+            if self._gaps is None:
+                self._gaps = self._gap_tables()
+            if self._gap_codes is None:
+                self._gap_codes = self._gap_code_tables(self._gaps)
             if self._overlapping is None and self.patterns:
                 self._overlapping = ahocorasick_rs.AhoCorasick(self.patterns)
             if self._bulk_table is None:
@@ -325,11 +327,8 @@ class Matcher:
             return [end for end in ends if scanned[end - 1:end + 1] in tables.pairs]
         import numpy
 
-        if self._gap_codes is None:  # per code point, whether it is a gap character; the pairs as numbers
-            mask = numpy.zeros(0x110000, dtype=bool)
-            mask[[ord(char) for char in tables.gap_chars]] = True
-            pairs = numpy.array(sorted(ord(pair[0]) * _PAIR + ord(pair[1]) for pair in tables.pairs), dtype=numpy.int64)
-            self._gap_codes = mask, pairs
+        if self._gap_codes is None:
+            self._gap_codes = self._gap_code_tables(tables)
         mask, pairs = self._gap_codes
         codes = numpy.frombuffer(scanned.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
         every = numpy.fromiter(map(_END, found), dtype=numpy.intp, count=len(found))
@@ -360,6 +359,16 @@ class Matcher:
             if stop + longest <= reach or reach >= size:
                 return window, stop
             reach = stop + 2 * longest
+
+    @staticmethod
+    def _gap_code_tables(tables: _GapTables) -> tuple[Any, Any]:
+        """``_gap_ends``'s numpy tables: per code point, whether it is a gap character; the pairs as numbers."""
+        import numpy
+
+        mask = numpy.zeros(0x110000, dtype=bool)
+        mask[[ord(char) for char in tables.gap_chars]] = True
+        pairs = numpy.array(sorted(ord(pair[0]) * _PAIR + ord(pair[1]) for pair in tables.pairs), dtype=numpy.int64)
+        return mask, pairs
 
     def _gap_tables(self) -> _GapTables:
         """Per character, the places past the first it has in patterns, furthest first (characters
