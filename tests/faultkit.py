@@ -178,12 +178,22 @@ def fed_through_a_pipe(path: Path, data: bytes, hold_half: bool) -> Iterator[Non
         yield
     finally:
         release.set()
-        if feeder.is_alive():  # nobody opened the pipe: open it once so the writer gets past open()
-            try:
-                with path.open("rb") as pipe:
-                    pipe.read()
-            except OSError:
-                pass
+        # The writer may still wait in open() (nobody opened the pipe) or in write() (the
+        # reader left without reading it all). Read the pipe empty until the writer is done,
+        # through a non-blocking open: a blocking one waits for a writer for ever when the thread
+        # ends between a check that it is alive and the open (the hang of one CI run).
+        reader = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            deadline = time.monotonic() + 30
+            while feeder.is_alive() and time.monotonic() < deadline:
+                try:
+                    if os.read(reader, 1 << 16):
+                        continue
+                except BlockingIOError:
+                    pass
+                time.sleep(0.005)
+        finally:
+            os.close(reader)
         feeder.join(10)
         path.unlink(missing_ok=True)
 
