@@ -147,12 +147,8 @@ _QUOTED = re.compile(r"('(?:[^']|'')*')")
 
 
 @contextmanager
-def write_transaction(engine: Engine, bulk: bool = False) -> Iterator[Any]:
+def write_transaction(engine: Engine) -> Iterator[Any]:
     """A transaction for a write: writers take turns, readers never wait.
-
-    ``bulk`` (an import of many entries) lets SQLite skip its foreign-key lookup for each of
-    the millions of search-key rows: the write inserts the keys of the entries it inserts, in
-    the same transaction, so there is nothing for the check to find.
 
     SQLite: ``BEGIN IMMEDIATE`` takes the write lock at once, so a writer that has to wait does
     so before reading what it will change (a deferred transaction would read, then fail with
@@ -161,20 +157,14 @@ def write_transaction(engine: Engine, bulk: bool = False) -> Iterator[Any]:
     """
     with engine.connect() as connection:
         if connection.dialect.name == "sqlite":
-            if bulk:  # only outside a transaction does SQLite take this pragma
-                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
             try:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-                try:
-                    yield connection
-                except BaseException:
-                    connection.exec_driver_sql("ROLLBACK")
-                    raise
-                with step("commit"):
-                    connection.exec_driver_sql("COMMIT")
-            finally:
-                if bulk:
-                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                yield connection
+            except BaseException:
+                connection.exec_driver_sql("ROLLBACK")
+                raise
+            with step("commit"):
+                connection.exec_driver_sql("COMMIT")
         else:
             transaction = connection.begin()
             try:

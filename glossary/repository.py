@@ -273,7 +273,7 @@ class Repository:
         now = datetime.now(timezone.utc)
         outcome = Outcome()
         try:
-            with write_transaction(self.engine, bulk=len(writes) > BULK) as connection, collector_paused():
+            with write_transaction(self.engine) as connection, collector_paused():
                 with step("read store"):
                     stored = self._stored(connection, [w.term_id for w in writes])
                 for write in writes:
