@@ -24,7 +24,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     if connection.dialect.name == "postgresql":
         for key in sa.inspect(connection).get_foreign_keys("search_keys"):
-            op.drop_constraint(key["name"], "search_keys", type_="foreignkey")
+            op.drop_constraint(key["name"] or "search_keys_term_id_fkey", "search_keys", type_="foreignkey")
         return
     # SQLite cannot drop a constraint: the table is made again without it (rows kept, in key order)
     op.execute("DROP INDEX ix_search_keys_term_id")
