@@ -317,7 +317,7 @@ def read_rows(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], 
     terms: list[Term] = []
     lines: list[int] = []
     found = list(problems)
-    for part_terms, part_lines, part_problems in in_two(rows, read):
+    for part_terms, part_lines, part_problems in in_two(rows, read, here=READ_HERE):
         terms += part_terms
         lines += part_lines
         found += part_problems
@@ -332,6 +332,11 @@ def read_rows(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], 
     if problems:
         raise InvalidInput(sorted(problems, key=lambda p: p.line))
     return terms
+
+
+#: The share of a big file's rows the importing process reads itself: the other process reads
+#: the rest and sends its entries, which this one then takes in.
+READ_HERE = 0.4
 
 
 _DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}

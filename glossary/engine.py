@@ -162,12 +162,8 @@ _QUOTED = re.compile(r"('(?:[^']|'')*')")
 
 
 @contextmanager
-def write_transaction(engine: Engine, bulk: bool = False) -> Iterator[Any]:
+def write_transaction(engine: Engine) -> Iterator[Any]:
     """A transaction for a write: writers take turns, readers never wait.
-
-    ``bulk`` (an import of many entries) lets SQLite skip its foreign-key lookup for each of
-    the millions of search-key rows: the write inserts the keys of the entries it inserts, in
-    the same transaction, so there is nothing for the check to find.
 
     SQLite: ``BEGIN IMMEDIATE`` takes the write lock at once, so a writer that has to wait does
     so before reading what it will change (a deferred transaction would read, then fail with
@@ -176,20 +172,14 @@ def write_transaction(engine: Engine, bulk: bool = False) -> Iterator[Any]:
     """
     with engine.connect() as connection:
         if connection.dialect.name == "sqlite":
-            if bulk:  # only outside a transaction does SQLite take this pragma
-                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
             try:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-                try:
-                    yield connection
-                except BaseException:
-                    connection.exec_driver_sql("ROLLBACK")
-                    raise
-                with step("commit"):
-                    connection.exec_driver_sql("COMMIT")
-            finally:
-                if bulk:
-                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                yield connection
+            except BaseException:
+                connection.exec_driver_sql("ROLLBACK")
+                raise
+            with step("commit"):
+                connection.exec_driver_sql("COMMIT")
         else:
             transaction = connection.begin()
             try:
@@ -232,19 +222,27 @@ class BulkInserter:
             values[index] = process(values[index])
         return tuple(values)
 
-    def write(self, rows: list[tuple[Any, ...]]) -> None:
-        """Insert rows given as tuples in the order of ``columns`` (the table's, by default).
+    def prepare(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Rows as the driver takes them (the column types' conversions: JSON encoded, dates
+        converted): pure Python, so a forked process can do it for ``write(…, prepared=True)``."""
+        if not self.processors or not rows:
+            return rows
+        columns = list(zip(*rows))
+        for index, process in self.processors:
+            columns[index] = tuple(map(_Memo(process), columns[index]))
+        return list(zip(*columns))
+
+    def write(self, rows: list[tuple[Any, ...]], prepared: bool = False) -> None:
+        """Insert rows given as tuples in the order of ``columns`` (the table's, by default);
+        ``prepared``: converted by ``prepare`` already.
 
         On PostgreSQL many rows go through ``COPY … FROM STDIN`` (psycopg's copy protocol): one
         stream instead of a statement per row, several times faster on a 1.5M-key import.
         """
         if not rows:
             return
-        if self.processors:
-            columns = list(zip(*rows))
-            for index, process in self.processors:
-                columns[index] = tuple(map(_Memo(process), columns[index]))
-            rows = list(zip(*columns))
+        if not prepared:
+            rows = self.prepare(rows)
         if self.copy_sql is not None and len(rows) >= COPY_FROM:
             with self.connection.connection.driver_connection.cursor() as cursor:
                 with cursor.copy(self.copy_sql) as copy:

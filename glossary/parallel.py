@@ -30,16 +30,19 @@ def can_fork() -> bool:
             and threading.active_count() == 1 and multiprocessing.parent_process() is None)
 
 
-def in_two(items: Sequence[T], work: Callable[[Sequence[T], bool], R], minimum: int | None = None) -> list[R]:
-    """``work`` over ``items`` as the results of consecutive parts, in order: the first half
-    here, the second in a forked process (``work(part, here)`` knows which), or all of it here.
+def in_two(items: Sequence[T], work: Callable[[Sequence[T], bool], R], minimum: int | None = None,
+           here: float = 0.5) -> list[R]:
+    """``work`` over ``items`` as the results of consecutive parts, in order: the first part
+    (``here``: its share of the items) here, the rest in a forked process (``work(part, here)``
+    knows which), or all of it here. A share under a half leaves this process time to take in
+    the other's result.
 
     >>> in_two(range(10), lambda part, here: sum(part), minimum=1) in ([45], [10, 35])
     True
     """
     if len(items) < (PARALLEL_FROM if minimum is None else minimum) or not can_fork():
         return [work(items, True)]
-    half = (len(items) + 1) // 2
+    half = max(1, min(len(items) - 1, round(len(items) * here)))
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_other, args=(work, items[half:], sender), daemon=True)

@@ -274,7 +274,7 @@ class Repository:
         now = datetime.now(timezone.utc)
         outcome = Outcome()
         try:
-            with write_transaction(self.engine, bulk=len(writes) > BULK) as connection, collector_paused():
+            with write_transaction(self.engine) as connection, collector_paused():
                 with step("read store"):
                     stored = self._stored(connection, [w.term_id for w in writes])
                 for write in writes:
@@ -378,18 +378,25 @@ class Repository:
             connection.exec_driver_sql("DROP INDEX ix_search_keys_term_id")
         terms_writer = BulkInserter(connection, TermRow.__table__)
         keys_writer = BulkInserter(connection, SearchKey.__table__)
+
+        def make(part: Sequence[Term]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+            """A chunk's rows as the driver takes them (JSON encoded, dates converted)."""
+            rows, keys = _rows(part)
+            return terms_writer.prepare(rows), keys_writer.prepare(keys)
+
         done = 0
         parts = list(chunks(list(terms), 5000))  # small: the first waits for the other process
-        # the rows (10+ search keys a term, pure Python) are made on another core where there is one
-        made = made_beside(parts, _rows)
+        # the rows (10+ search keys a term, JSON and dates encoded: pure Python) are made on
+        # another core where there is one
+        made = made_beside(parts, make)
         try:
             for chunk in parts:
                 with step("rows"):  # made here, or waited for and taken in
                     rows, keys = next(made)
                 with step("insert terms"):
-                    terms_writer.write(rows)
+                    terms_writer.write(rows, prepared=True)
                 with step("insert keys"):
-                    keys_writer.write(keys)
+                    keys_writer.write(keys, prepared=True)
                 done += len(chunk)
                 if progress:
                     progress(done, len(terms))

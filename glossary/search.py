@@ -178,12 +178,12 @@ def term_keys(term: Term) -> list[tuple[str, str, int]]:
     # the headword's pinyin, then each variant's (an abbreviation has its own: 亚投行 Yàtóuháng)
     for rank, pinyin in enumerate([term.pinyin] + [form.pinyin_as() for form in term.variants]):
         rank = min(rank, 1)
-        for field, key in (("py", _pinyin.toneless_key(pinyin)), ("pyb", _pinyin.spelled_key(pinyin)),
-                           ("pyt", _pinyin.toned_key(pinyin))):
+        toneless, spelled, toned, initials = _pinyin.search_keys(pinyin)
+        for field, key in (("py", toneless), ("pyb", spelled), ("pyt", toned)):
             if keys.get((field, key[:KEY_LENGTH]), 9) > rank:
                 keys[(field, key[:KEY_LENGTH])] = rank
-    if len(_pinyin.syllables(term.pinyin)) > 1:
-        keys[("pyi", _pinyin.initials_key(term.pinyin)[:KEY_LENGTH])] = 0
+        if not rank and len(initials) > 1:  # the headword's initials
+            keys[("pyi", initials[:KEY_LENGTH])] = 0
     for rendering in term.renderings:
         rank = rendering.status.rank
         normal = normalize_english(rendering.text)

@@ -112,6 +112,30 @@ def test_a_write_touches_only_its_own_search_keys(small: glossary.Glossary) -> N
     assert [t.id for t in small.search("mingyun gongtongti")] == ["shared-future"]
 
 
+def test_the_search_keys_are_exactly_the_stored_entries_keys_after_every_kind_of_write(
+        small: glossary.Glossary) -> None:
+    """No foreign key ties a key to its entry (it cost PostgreSQL a lookup per key row): the
+    write path deletes an entry's keys with it, and no key outlives its entry."""
+    from glossary.engine import read
+    from glossary.rows import key_rows
+
+    term = small.get("core-interests")
+    small.put(replace(term, renderings=(Rendering("vital interests", Status.PREFERRED, source="1"),)),
+              if_match=term.version)  # an update: its old keys go
+    small.put(NEW, if_match=0)
+    small.withdraw("shared-future")
+    other = replace(NEW, id="other-term", simplified="另一术语", pinyin="lìngyī shùyǔ",
+                    renderings=(Rendering("another term", Status.PREFERRED, source="1"),))
+    small.import_terms([replace(small.get("new-term"), definition="Replaced by an import."), other],
+                       on_conflict="replace")  # an import that updates one entry and adds one
+    small.import_terms([small.get("new-term"), other], prune=True)  # withdraws core-interests
+    with small.engine.connect() as connection:
+        keys = read(connection, "SELECT field, key, rank, term_id FROM search_keys", ())
+    live = small.terms()
+    assert sorted(t.id for t in live) == ["new-term", "other-term"]
+    assert sorted(map(tuple, keys)) == sorted(key_rows(live))
+
+
 def test_the_change_log_names_what_each_revision_changed(small: glossary.Glossary) -> None:
     start = small.revision
     small.put(NEW)
