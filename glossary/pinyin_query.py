@@ -112,8 +112,8 @@ def parse_query(query: str) -> QueryPinyin | None:
             bounded = bounded or bool(chunks)
             continue
         letters, tones = decompose(word)
-        if (not letters.isascii() and letters != "ê") or digit in ("0", "6", "7", "8", "9"):
-            return None
+        if not letters or (not letters.isascii() and letters != "ê") or digit in ("0", "6", "7", "8", "9"):
+            return None  # a tone mark with no letter under it ("ming ̀"), stray digits, not Latin
         bounded = bounded or bool(chunks)
         chunks.append((letters, tones, int(digit) if digit else None))
     if not chunks:

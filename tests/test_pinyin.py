@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import glossary
 from glossary import PinyinError
 from glossary.pinyin import count_problems, count_readable, read_digits, render, syllables
 from glossary.pinyin_generate import suggest
@@ -207,3 +208,14 @@ def test_letters_that_are_no_syllables_are_still_refused() -> None:
 @pytest.mark.parametrize("typed", ["core interests", "hello world", "xyzzy", "", "12", "c5", "ming44", "G20"])
 def test_text_that_is_not_pinyin_is_refused(typed: str) -> None:
     assert parse_query(typed) is None
+
+
+@pytest.mark.parametrize("query", ["\u0301", "ming \u0300", "\u030c\u0301"])
+def test_a_tone_mark_with_no_letter_under_it_is_not_pinyin(query: str) -> None:
+    # found by the search/lookup property test: a lone combining mark made an empty reading
+    assert parse_query(query) is None
+
+
+@pytest.mark.parametrize("query", ["\u0301", "p:\u0301", "p: \u0300 \u0301"])
+def test_a_lone_tone_mark_searches_without_error(curated: "glossary.Glossary", query: str) -> None:
+    assert curated.search(query) == curated.lookup(query) == []
