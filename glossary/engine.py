@@ -33,8 +33,8 @@ __all__ = ["create_engine_for", "advisory_lock", "safe_url", "BulkInserter", "ch
 CONNECT_TIMEOUT = 5
 
 #: Seconds a write waits for the write before it (writers take turns) before it gives up with
-#: StoreProblem.BUSY and writes nothing: long enough for a whole 117k-entry import (about 30 s
-#: on PostgreSQL) to finish first, short enough that a stuck writer never holds the next one,
+#: StoreProblem.BUSY and writes nothing: long enough for a whole 117k-entry import (20 s end to end
+#: on PostgreSQL, idle) to finish first, short enough that a stuck writer never holds the next one,
 #: or the worker serving it, for ever. SQLite's busy timeout, PostgreSQL's lock_timeout.
 WRITE_WAIT = 60
 
