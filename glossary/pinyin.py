@@ -26,11 +26,8 @@ __all__ = [
     "is_chinese",
     "count_problems",
     "sort_key",
-    "toneless_key",
-    "spelled_key",
-    "toned_key",
-    "initials_key",
     "key_letters",
+    "search_keys",
     "INTERJECTIONS",
     "SYLLABLES",
     "WITH_INTERJECTIONS",
@@ -398,9 +395,8 @@ def search_keys(text: str) -> tuple[str, str, str, str]:
     plain: list[str] = []
     toned: list[str] = []
     for syllable in syllables(text):
-        letters = syllable.letters.replace("ê", "e")
-        plain.append(letters.replace("v", "u"))
-        toned.append(f"{letters}{syllable.tone}")
+        plain.append(key_letters(syllable.letters))
+        toned.append(f"{key_letters(syllable.letters, toned=True)}{syllable.tone}")
     return "".join(plain), "'".join(plain), "".join(toned), "".join(p[0] for p in plain)
 
 
@@ -412,27 +408,6 @@ def sort_key(text: str) -> tuple[tuple[str, int], ...]:
     ['Zhēn', 'zhēnxiàng', 'zhèngfǔ']
     """
     return tuple((s.letters, s.tone) for s in syllables(text))
-
-
-def toneless_key(text: str) -> str:
-    """Search key without tones: syllables lowercased, ü → u, run together: ``zhanluehuoban``."""
-    return "".join(key_letters(s.letters) for s in syllables(text))
-
-
-def spelled_key(text: str) -> str:
-    """Search key without tones, syllables joined by ``'``: ``xi'an``, ``jiu'er'gong'shi``."""
-    return "'".join(key_letters(s.letters) for s in syllables(text))
-
-
-def toned_key(text: str) -> str:
-    """Search key with tone numbers, ü as v: ``zhan4lve4huo3ban4``."""
-    return "".join(f"{key_letters(s.letters, toned=True)}{s.tone}" for s in syllables(text))
-
-
-def initials_key(text: str) -> str:
-    """First letter of every syllable: 命运共同体 → ``mygtt``."""
-    return "".join(key_letters(s.letters)[0] for s in syllables(text))
-
 
 
 def key_letters(letters: str, toned: bool = False) -> str:

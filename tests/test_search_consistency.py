@@ -32,7 +32,7 @@ def forms_shown(term: Term) -> list[tuple[str, str]]:
         shown += [(f"pinyin {style}", written), (f"pinyin {style} joined", written.replace(" ", ""))]
     syllables = glossary.pinyin.syllables(term.pinyin)
     if len(syllables) > 1:  # a one-syllable term has no initials key: its one letter is no query
-        shown.append(("initials", glossary.pinyin.initials_key(term.pinyin)))
+        shown.append(("initials", glossary.pinyin.search_keys(term.pinyin)[3]))
     return shown
 
 

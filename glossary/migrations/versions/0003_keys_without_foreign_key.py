@@ -26,21 +26,7 @@ def upgrade() -> None:
         for key in sa.inspect(connection).get_foreign_keys("search_keys"):
             op.drop_constraint(key["name"] or "search_keys_term_id_fkey", "search_keys", type_="foreignkey")
         return
-    # SQLite cannot drop a constraint: the table is made again without it (rows kept, in key order)
-    op.execute("DROP INDEX ix_search_keys_term_id")
-    op.execute("ALTER TABLE search_keys RENAME TO search_keys_old")
-    op.create_table(
-        "search_keys",
-        sa.Column("field", sa.String(4), primary_key=True),
-        sa.Column("key", sa.String(200), primary_key=True),
-        sa.Column("rank", sa.Integer(), primary_key=True, autoincrement=False),
-        sa.Column("term_id", sa.String(80), primary_key=True),
-        sqlite_with_rowid=False,
-    )
-    op.execute("INSERT INTO search_keys (field, key, rank, term_id) SELECT field, key, rank, term_id "
-               "FROM search_keys_old ORDER BY field, key, rank, term_id")
-    op.execute("DROP TABLE search_keys_old")
-    op.create_index("ix_search_keys_term_id", "search_keys", ["term_id"])
+    _remake_sqlite_table(sa.Column("term_id", sa.String(80), primary_key=True))
 
 
 def downgrade() -> None:
@@ -49,6 +35,13 @@ def downgrade() -> None:
         op.create_foreign_key("search_keys_term_id_fkey", "search_keys", "terms", ["term_id"], ["id"],
                               ondelete="CASCADE")
         return
+    _remake_sqlite_table(sa.Column("term_id", sa.String(80), sa.ForeignKey("terms.id", ondelete="CASCADE"),
+                                   primary_key=True))
+
+
+def _remake_sqlite_table(term_id: sa.Column) -> None:  # type: ignore[type-arg]
+    """SQLite cannot add or drop a constraint: the table is made again with ``term_id`` as given
+    (rows kept, in key order)."""
     op.execute("DROP INDEX ix_search_keys_term_id")
     op.execute("ALTER TABLE search_keys RENAME TO search_keys_old")
     op.create_table(
@@ -56,7 +49,7 @@ def downgrade() -> None:
         sa.Column("field", sa.String(4), primary_key=True),
         sa.Column("key", sa.String(200), primary_key=True),
         sa.Column("rank", sa.Integer(), primary_key=True, autoincrement=False),
-        sa.Column("term_id", sa.String(80), sa.ForeignKey("terms.id", ondelete="CASCADE"), primary_key=True),
+        term_id,
         sqlite_with_rowid=False,
     )
     op.execute("INSERT INTO search_keys (field, key, rank, term_id) SELECT field, key, rank, term_id "
