@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-from .pinyin import PinyinStyle, Syllable, join_word
+from .pinyin import PinyinStyle, Syllable
 
 __all__ = ["SOURCE", "Entry", "data_file", "entries", "lookup", "marks", "release"]
 
@@ -133,21 +133,34 @@ def styles(numbered: str) -> Mapping[str, str]:
     >>> dict(styles("lu:e4"))
     {'marks': 'lüè', 'plain': 'lue', 'numbers': 'lve4'}
     """
-    syllables: list[Syllable] = []
+    marked: list[str] = []
+    plain: list[str] = []
+    numbers: list[str] = []
     for token in numbered.split():
-        match = _TOKEN.fullmatch(token)
-        if not match:
+        parts = _token(token)
+        if parts is None:
             return _NONE
-        letters = match.group(1).replace("u:", "v").replace("U:", "V")
-        if not letters.isalpha() or letters.lower() == "r":
-            return _NONE
-        syllables.append(Syllable(letters.lower(), int(match.group(2)), letters[0].isupper()))
-    written = {PinyinStyle.MARKS: join_word(syllables),
-               # apostrophes as render() writes them: in plain pinyin, none with numbers
-               PinyinStyle.PLAIN: "".join(("'" if index and syllable.letters[0] in "aoe" else "") + syllable.plain()
-                                          for index, syllable in enumerate(syllables)),
-               PinyinStyle.NUMBERS: "".join(map(Syllable.numbered, syllables))}
+        apostrophe = "'" if marked and parts[3] else ""  # as join_word and render() write them
+        marked.append(apostrophe + parts[0])
+        plain.append(apostrophe + parts[1])
+        numbers.append(parts[2])  # none with numbers
+    written = {PinyinStyle.MARKS: "".join(marked), PinyinStyle.PLAIN: "".join(plain),
+               PinyinStyle.NUMBERS: "".join(numbers)}
     return MappingProxyType({style.value: text for style, text in written.items() if text})
+
+
+@lru_cache(maxsize=4096)  # CC-CEDICT writes some 1,700 distinct syllables
+def _token(token: str) -> tuple[str, str, str, bool] | None:
+    """One CC-CEDICT syllable ("lu:e4") tone-marked, plain and numbered, and whether it starts
+    with a, o or e (an apostrophe goes before it inside a word); None when it is not pinyin."""
+    match = _TOKEN.fullmatch(token)
+    if not match:
+        return None
+    letters = match.group(1).replace("u:", "v").replace("U:", "V")
+    if not letters.isalpha() or letters.lower() == "r":
+        return None
+    syllable = Syllable(letters.lower(), int(match.group(2)), letters[0].isupper())
+    return syllable.marked(), syllable.plain(), syllable.numbered(), syllable.letters[0] in "aoe"
 
 
 _TOKEN = re.compile(r"([A-Za-z:]+)([1-5])")

@@ -19,15 +19,18 @@ time and memory), and cached. Nothing is written anywhere.
 from __future__ import annotations
 
 import heapq
+import json
 import logging
 import marshal
 import os
 import threading
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from dataclasses import dataclass
+from functools import lru_cache
+from json.encoder import encode_basestring as _json_string  # as json.dumps(ensure_ascii=False)
 from typing import Any, Protocol
 
 from . import config, dictionary
@@ -90,6 +93,31 @@ class DictionaryResult:
                 "glosses": list(self.glosses),
                 "match": {"field": self.hit.field, "kind": self.hit.kind, "text": self.hit.text}}
 
+    def to_json(self) -> str:
+        """``to_dict()`` as compact JSON (hanzi unescaped), the entry's part written once per
+        entry and kept: a search's results are written on every request.
+
+        >>> import json
+        >>> result = index().search("电脑", 1)[0]
+        >>> json.loads(result.to_json()) == result.to_dict()
+        True
+        """
+        hit = self.hit
+        return (f'{_entry_json(self.simplified, self.traditional, self.numbered, self.glosses)}'
+                f'"match":{{"field":{_json_string(hit.field)},"kind":{_json_string(hit.kind)},'
+                f'"text":{_json_string(hit.text)}}}}}')
+
+
+@lru_cache(maxsize=8192)
+def _entry_json(simplified: str, traditional: str, numbered: str, glosses: tuple[str, ...]) -> str:
+    """The opening of a result's JSON object up to its ``"match"``: what the entry alone decides
+    (the keys and values of ``to_dict``, written directly: a cold search writes ten of these)."""
+    written = dictionary.styles(numbered)
+    pinyin = ",".join(f'"{name}":{_json_string(written.get(name, numbered))}' for name in _STYLE_NAMES)
+    return (f'{{"source":"{SOURCE_ID}","reviewed":false,"label":{_json_string(LABEL)},'
+            f'"simplified":{_json_string(simplified)},"traditional":{_json_string(traditional)},'
+            f'"pinyin":{{{pinyin}}},"glosses":[{",".join(map(_json_string, glosses))}],')
+
 
 #: The names of the pinyin styles, as JSON gives them.
 _STYLE_NAMES = tuple(style.value for style in PinyinStyle)
@@ -125,8 +153,9 @@ class _Sorted:
         self.keys, self.ids = keys, ids
 
     @classmethod
-    def of(cls, pairs: list[tuple[str, int]]) -> _Sorted:
-        pairs.sort()
+    def of(cls, pairs: list[tuple[str, int]], ranks: Sequence[int]) -> _Sorted:
+        """From (key, entry) pairs: in key order, and the entries of one key best first."""
+        pairs.sort(key=lambda pair: (pair[0], ranks[pair[1]], pair[1]))
         return cls([key for key, _ in pairs], array("i", [number for _, number in pairs]))
 
     @classmethod
@@ -149,7 +178,13 @@ class _Sorted:
 
 
 #: The version of the index layout: a cached index of another version is built again.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
+
+#: A hanzi prefix that more than half this many headwords start with (一, 中, 城, 国家 …: some
+#: 2,500 of them) has its best this many entries listed when the index is built, so that a
+#: search for it reads the first few of that list instead of ranking dozens or hundreds of
+#: words; a shorter range is ranked whole.
+PREFIX_LISTED = 48
 
 
 def _ints(data: bytes) -> array[int]:
@@ -215,18 +250,58 @@ def _build(entries: Iterable[dictionary.Entry]) -> tuple[dict[str, Any], dict[st
                     seen.add(stemmed)
                     postings.setdefault(stemmed, []).append((len(key), number))
     order = ranks.__getitem__
+    headwords = sorted(words)
     columns = {
         "simplified": simplified, "traditional": traditional, "numbered": numbered, "glosses": glosses,
         "words": {w: min(ids, key=order) for w, ids in words.items()},
         "more": {w: tuple(sorted(ids, key=order)) for w, ids in words.items() if len(ids) > 1},
         "rank": array("i", ranks).tobytes()}
     return columns, {
-        "headwords": sorted(words),
-        "toneless": _Sorted.of(toneless).dump(), "spelled": _Sorted.of(spelled).dump(),
-        "toned": _Sorted.of(toned).dump(),
+        "headwords": headwords,
+        "listed": _listed(headwords, words, ranks),
+        "toneless": _Sorted.of(toneless, ranks).dump(), "spelled": _Sorted.of(spelled, ranks).dump(),
+        "toned": _Sorted.of(toned, ranks).dump(),
         "exact": {key: tuple(sorted(set(ids), key=order)) for key, ids in exact.items()},
-        "postings": {word: array("i", [n for _, n in sorted(found)]).tobytes() for word, found in postings.items()},
+        # each word's entries best first, as search ranks them: common senses, then shorter glosses
+        "postings": {word: array("i", [n for _, _, n in sorted((ranks[n], length, n) for length, n in found)]).tobytes()
+                     for word, found in postings.items()},
     }
+
+
+def _prefix_range(headwords: Sequence[str], prefix: str) -> range:
+    """The positions of the (sorted) headwords that start with ``prefix``."""
+    start = bisect_left(headwords, prefix)
+    return range(start, bisect_left(headwords, prefix + KEY_MAX, start))
+
+
+def _ranked(headwords: Sequence[str], positions: Iterable[int], entries_of: Any,
+            ranks: Sequence[int]) -> list[tuple[int, int]]:
+    """(entry, headword position) of the headwords at ``positions``, best first as a prefix
+    search ranks them (common senses, then shorter words), each entry once."""
+    best: dict[int, tuple[int, int, int, int]] = {}
+    for position in positions:
+        length = len(headwords[position])
+        for number in entries_of(headwords[position]):
+            rank = (ranks[number], length, number, position)
+            if number not in best or rank < best[number]:
+                best[number] = rank
+    return [(number, position) for _, _, number, position in sorted(best.values())]
+
+
+def _listed(headwords: list[str], words: dict[str, list[int]], ranks: list[int]) -> dict[str, bytes]:
+    """For each prefix more than ``PREFIX_LISTED // 2`` headwords start with: its best
+    ``PREFIX_LISTED`` (entry, headword position) pairs, as packed ints."""
+    counts: dict[str, int] = {}
+    for word in headwords:
+        for length in range(1, len(word) + 1):
+            counts[word[:length]] = counts.get(word[:length], 0) + 1
+    entries_of = words.__getitem__
+    listed = {}
+    for prefix, count in counts.items():
+        if count > PREFIX_LISTED // 2:
+            best = _ranked(headwords, _prefix_range(headwords, prefix), entries_of, ranks)[:PREFIX_LISTED]
+            listed[prefix] = array("i", [n for pair in best for n in pair]).tobytes()
+    return listed
 
 
 class _Keys:
@@ -234,6 +309,8 @@ class _Keys:
 
     def __init__(self, state: dict[str, Any]) -> None:
         self.headwords: list[str] = state["headwords"]
+        #: prefix -> its best (entry, headword position) pairs, flat: see ``PREFIX_LISTED``
+        self.listed = {prefix: _ints(data) for prefix, data in state["listed"].items()}
         self.toneless, self.spelled, self.toned = (_Sorted.load(state[name]) for name in ("toneless", "spelled", "toned"))
         self.exact: dict[str, tuple[int, ...]] = state["exact"]
         self.postings = {word: _ints(data) for word, data in state["postings"].items()}
@@ -305,7 +382,7 @@ class DictionaryIndex:
         """
         parsed = read_query(query) if isinstance(query, str) else query
         found: dict[int, tuple[tuple[int, int, int], str, str, str]] = {}  # entry -> (rank, field, kind, text)
-        most = max(limit + len(exclude), 1) * 2
+        most = limit + len(exclude)  # pinyin keys read in key order: enough for `limit` exact matches
         keys = self.keys()
         ranks = self.rank
 
@@ -318,12 +395,9 @@ class DictionaryIndex:
             for key in dict.fromkeys((parsed.hanzi, "".join(parsed.text.split()))):
                 for number in self.entries_of(key):
                     add(number, 0, len(key), "hanzi", "exact", key)
-                start = bisect_left(keys.headwords, key)
-                for word in keys.headwords[start:start + most]:
-                    if not word.startswith(key):
-                        break
-                    for number in self.entries_of(word):
-                        add(number, 1, len(word), "hanzi", "prefix", word)
+                for number, position in self._prefixed(key, limit, exclude):
+                    word = keys.headwords[position]
+                    add(number, 1, len(word), "hanzi", "prefix", word)
         if QueryKind.PINYIN in parsed.kinds and parsed.pinyin is not None:
             reading = parsed.pinyin
             scans: list[tuple[_Sorted, str]] = [(keys.toned, key) for key in reading.toned]
@@ -335,45 +409,65 @@ class DictionaryIndex:
                     add(number, 0 if exact else 1, len(matched), "pinyin", "exact" if exact else "prefix")
         if QueryKind.ENGLISH in parsed.kinds and parsed.english:
             key = _gloss_key(parsed.english)
-            for number in keys.exact.get(key, ())[:most]:
+            for number in self._first(keys.exact.get(key, ()), limit, exclude):
                 add(number, 0, 0, "english", "exact")
             if parsed.words:
-                # the rarest word's entries (shortest gloss first), kept if they have the others
+                # the rarest word's entries (best first), kept if they have the others
                 lists = sorted((keys.postings.get(word, array("i")) for word in parsed.words), key=len)
-                rarest, wanted = lists[0], most
+                rarest: Iterable[int] = lists[0]
                 if len(lists) > 1:  # the entries that have every word: the rarest's, narrowed list by list
                     common = set(rarest)
                     for other in lists[1:]:
                         common.intersection_update(other)  # C-level, no set made of a long list
-                    wanted = min(wanted, len(common))
-                taken = 0
-                for order, number in enumerate(rarest):
-                    if taken >= wanted:
-                        break
-                    if len(lists) == 1 or number in common:
-                        add(number, 2, order, "english", "words")
-                        taken += 1
+                    rarest = (number for number in rarest if number in common)
+                for order, number in enumerate(self._first(rarest, limit, exclude)):
+                    add(number, 2, order, "english", "words")
         if exclude:  # headwords the caller shows already: left out before any result is made
             simplified = self.simplified
             found = {number: value for number, value in found.items() if simplified[number] not in exclude}
         best = heapq.nsmallest(limit, found.items(), key=lambda item: (item[1][0], item[0]))
-        return [self.result(number, Hit(field, kind, text or self._hit_text(number, field, parsed)))
-                for number, (_rank, field, kind, text) in best]
+        # an English match shows the gloss holding the query's last word (lowercased, as a stem)
+        last = parsed.words[-1] if parsed.words else parsed.english
+        needle = last[:-1] if last.endswith("y") else last
+        results = []
+        for number, (_rank, field, kind, text) in best:
+            glosses = tuple(self.glosses[number].split("/"))
+            if not text:
+                text = (self.pinyin_of(number) if field == "pinyin" else
+                        next((gloss for gloss in glosses if needle in gloss.lower()), glosses[0]))
+            results.append(DictionaryResult(self.simplified[number], self.traditional[number], self.numbered[number],
+                                            glosses, Hit(field, kind, text)))
+        return results
 
-    def _hit_text(self, number: int, field: str, parsed: Query) -> str:
-        return self.pinyin_of(number) if field == "pinyin" else self._gloss_with(number, parsed)
+    def _first(self, numbers: Iterable[int], limit: int, exclude: Collection[str]) -> Iterator[int]:
+        """The first ``limit`` of ``numbers`` (entries best first) whose headword is not in
+        ``exclude``: enough for the ``limit`` best of a search, whatever else it finds."""
+        if limit <= 0:
+            return
+        simplified = self.simplified
+        for number in numbers:
+            if simplified[number] not in exclude:
+                yield number
+                limit -= 1
+                if not limit:
+                    return
+
+    def _prefixed(self, prefix: str, limit: int, exclude: Collection[str]) -> list[tuple[int, int]]:
+        """The best ``limit`` (entry, headword position) pairs of the headwords starting with
+        ``prefix``, leaving out ``exclude``: from the list made at build time when the prefix
+        has one and it holds enough, else by ranking every headword with the prefix."""
+        keys = self.keys()
+        pairs = keys.listed.get(prefix)
+        if pairs is not None:
+            chosen = [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)
+                      if self.simplified[pairs[i]] not in exclude][:limit]
+            if len(chosen) == limit:
+                return chosen
+        ranked = _ranked(keys.headwords, _prefix_range(keys.headwords, prefix), self.entries_of, self.rank)
+        return [(number, position) for number, position in ranked if self.simplified[number] not in exclude][:limit]
 
     def pinyin_of(self, number: int) -> str:
         return dictionary.marks(self.numbered[number]) or self.numbered[number]
-
-    def _gloss_with(self, number: int, parsed: Query) -> str:
-        """The gloss of an entry holding the query's last word (lowercased, as a stem); the
-        first gloss, else."""
-        glosses = self.glosses[number].split("/")
-        last = parsed.words[-1] if parsed.words else parsed.english
-        needle = last[:-1] if last.endswith("y") else last
-        return next((gloss for gloss in glosses if needle in gloss.lower()), glosses[0])
-
 
 _lock = threading.Lock()
 _index: list[DictionaryIndex] = []

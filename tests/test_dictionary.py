@@ -43,6 +43,45 @@ def test_exact_matches_come_before_longer_words_and_common_senses_before_names()
     assert found[:3] == [("振兴", "zhènxīng", "exact"), ("振兴", "Zhènxīng", "exact"), ("振兴区", "Zhènxīngqū", "prefix")]
 
 
+def _best_by_brute_force(prefix: str, limit: int, exclude: set[str]) -> list[str]:
+    """The ``limit`` best entries for a hanzi prefix, ranked over every headword of the index
+    by the rule search states (exact first, then common senses, then shorter words)."""
+    ix = index()
+    best: dict[int, tuple[int, int, int, int]] = {}
+    for word in ix.words:  # every headword, either script, in no particular order
+        if word.startswith(prefix):
+            for number in ix.entries_of(word):
+                rank = (0 if word == prefix else 1, ix.rank[number], len(word), number)
+                best[number] = min(best.get(number, rank), rank)
+    ranked = sorted((rank, number) for number, rank in best.items() if ix.simplified[number] not in exclude)
+    return [f"{ix.simplified[number]} {ix.numbered[number]}" for _, number in ranked[:limit]]
+
+
+@pytest.mark.parametrize("prefix", ["中", "國", "发展", "中华", "鳄"])
+def test_a_hanzi_prefix_finds_the_best_words_of_all_that_start_with_it(prefix: str) -> None:
+    # 中 starts some 1,500 headwords, 发展 some 90, 鳄 a handful: search must rank them all, not
+    # the first few in code-point order
+    for exclude in (set(), set(_best_by_brute_force(prefix, 6, set())[::2])):
+        exclude = {key.split()[0] for key in exclude}
+        found = index().search(prefix, 10, exclude=exclude)
+        assert [f"{r.simplified} {r.numbered}" for r in found] == _best_by_brute_force(prefix, 10, exclude)
+        assert len(found) == min(10, len(_best_by_brute_force(prefix, 99, exclude)))
+
+
+@pytest.mark.parametrize("query", ["river", "computer", "water", "party"])
+def test_an_english_word_finds_common_senses_before_variants_and_names_however_long_the_list(query: str) -> None:
+    ix = index()
+    found = ix.search(query, 10)
+    words = [r for r in found if r.hit.kind == "words"]
+    numbers = [n for r in words for n in ix.entries_of(r.simplified) if ix.numbered[n] == r.numbered]
+    ranks = [ix.rank[n] for n in numbers]
+    assert ranks == sorted(ranks)
+    assert len(found) == 10
+    # leaving the first results out brings the next best, still ten
+    fewer = ix.search(query, 10, exclude={r.simplified for r in found[:5]})
+    assert len(fewer) == 10 and not {r.simplified for r in fewer} & {r.simplified for r in found[:5]}
+
+
 @pytest.mark.parametrize("query, first", [("computer virus", "电脑病毒"), ("red flag", "红旗"),
                                           ("economic development zone", "洋浦经济开发区")])
 def test_an_english_query_of_several_words_finds_the_entries_holding_every_word(query: str, first: str) -> None:
@@ -51,6 +90,35 @@ def test_an_english_query_of_several_words_finds_the_entries_holding_every_word(
     assert len(found) > 1 or query == "economic development zone"
     for result in found:  # each word, as a stem, in one gloss or another of the entry
         assert all(word[:5] in result.gloss.lower() for word in query.split())
+
+
+@pytest.mark.parametrize("query", ["shi", "yi", "ji4", "zhu"])
+def test_a_pinyin_syllable_with_many_words_finds_its_common_words_first(query: str) -> None:
+    # shi alone is the reading of a hundred-odd entries: the ten shown are the commonest of them,
+    # not the first ten in the file
+    ix = index()
+    found = ix.search(query, 10)
+    assert len(found) == 10 and all(r.hit.kind == "exact" for r in found)
+    reading = query.rstrip("12345")
+    same = [n for n in range(len(ix)) if ix.numbered[n].lower().replace(" ", "") in (query, *(reading + t for t in "12345"))
+            and (query == reading or ix.numbered[n].endswith(query[-1]))]
+    best_ranks = sorted(ix.rank[n] for n in same)[:10]
+    shown = [ix.rank[n] for r in found for n in ix.entries_of(r.simplified)
+             if (ix.numbered[n], ix.glosses[n]) == (r.numbered, "/".join(r.glosses))]
+    assert sorted(shown) == best_ranks
+
+
+@pytest.mark.parametrize("query", ["anime", "A咖", "menstrual", "電腦", "lüe", "城", "water"])
+def test_a_result_written_as_json_is_its_documented_object(query: str) -> None:
+    # the API writes each result's JSON directly (the entry's part kept): it must say what to_dict says,
+    # quotes in glosses and all, and the match of this search, not of an earlier one
+    results = index().search(query)
+    assert results
+    for result in results:
+        assert json.loads(result.to_json()) == result.to_dict()
+    again = index().search(query.lower() if query.isascii() else "城市")
+    for result in again:
+        assert json.loads(result.to_json())["match"] == result.to_dict()["match"]
 
 
 # --- the API, the site, the CLI --------------------------------------------------------------

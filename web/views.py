@@ -9,6 +9,7 @@ import json
 import re
 from json.encoder import encode_basestring as _json_string  # as json.dumps(ensure_ascii=False)
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
@@ -65,11 +66,13 @@ def search_json(query: str, domain: Domain | None, terms: Sequence[TermSummary],
     suggestions = [_result_json(term) for term in nearest]
     return (f'{{"query":{_json_string(query)},"domain":{_json_string(domain.value) if domain else "null"},'
             f'"count":{len(results)},"results":[{",".join(results)}],"suggestions":[{",".join(suggestions)}],'
-            f'"dictionary":{json.dumps([r.to_dict() for r in dictionary], ensure_ascii=False, separators=(",", ":"))},'
+            f'"dictionary":[{",".join(result.to_json() for result in dictionary)}],'
             f'"dictionary_source":{_dictionary_source()}}}')
 
 
+@cache
 def _dictionary_source() -> str:
+    """The dictionary's attribution as JSON (one release per process)."""
     from glossary.dictionary_index import attribution
 
     return json.dumps(attribution(), ensure_ascii=False, separators=(",", ":"))
