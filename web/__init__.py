@@ -61,6 +61,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+#: What the read-only API tells browsers: any site may read it (GET, HEAD, OPTIONS only).
+CORS_HEADERS = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
+                ("Access-Control-Expose-Headers", "Server-Timing, Content-Disposition"))
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -98,17 +101,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     @app.after_request
     def _headers(response: Response) -> Response:
         # A view may have set its own; Headers.setdefault would raise and catch a KeyError per header.
-        present = {name.lower() for name in response.headers.keys()}
+        # Headers.add, not []=: the names are absent, and setting one scans the list to replace it
+        headers = response.headers
+        present = {name.lower() for name in headers.keys()}
         for name, value in SECURITY_HEADERS.items():
             if name.lower() not in present:
-                response.headers[name] = value
+                headers.add(name, value)
         if request.path.startswith("/api/") and request.method in ("GET", "HEAD", "OPTIONS"):
-            response.headers["Access-Control-Allow-Origin"] = "*"
-            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-            response.headers["Access-Control-Expose-Headers"] = "Server-Timing, Content-Disposition"
+            for name, value in CORS_HEADERS:
+                if name.lower() not in present:
+                    headers.add(name, value)
         started = g.get("started")
         if started is not None:
-            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+            headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
         return response
 
     return app

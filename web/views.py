@@ -62,8 +62,9 @@ def search_json(query: str, domain: Domain | None, terms: Sequence[TermSummary],
     ``dictionary_source``, its attribution.
     Equal to ``json.dumps`` of the documented object, written directly: on a big store, building
     and encoding the dicts cost more than the search itself."""
-    results = [_result_json(term) for term in terms]
-    suggestions = [_result_json(term) for term in nearest]
+    pages = _term_page_prefix()  # read once: each read goes through the app and request proxies
+    results = [_result_json(term, pages) for term in terms]
+    suggestions = [_result_json(term, pages) for term in nearest]
     return (f'{{"query":{_json_string(query)},"domain":{_json_string(domain.value) if domain else "null"},'
             f'"count":{len(results)},"results":[{",".join(results)}],"suggestions":[{",".join(suggestions)}],'
             f'"dictionary":[{",".join(result.to_json() for result in dictionary)}],'
@@ -78,9 +79,10 @@ def _dictionary_source() -> str:
     return json.dumps(attribution(), ensure_ascii=False, separators=(",", ":"))
 
 
-def _result_json(term: TermSummary) -> str:
+def _result_json(term: TermSummary, pages: str) -> str:
+    """A summary's JSON with its page (``pages``: term pages' URL up to the id) and notice."""
     notice = outdated_notice(term)
-    return (f'{term.to_json()[:-1]},"url":{_json_string(_term_page_prefix() + quote(term.id, safe=""))},'
+    return (f'{term.to_json()[:-1]},"url":{_json_string(pages + quote(term.id, safe=""))},'
             f'"notice":{_json_string(notice) if notice else "null"}}}')
 
 
