@@ -16,7 +16,7 @@ import json
 import logging
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -332,9 +332,9 @@ class Repository:
             dated = write.keep_date and write.after.updated_at is not None and (
                 current is None or current.term.updated_at is None
                 or write.after.updated_at.date() > current.term.updated_at.date())
-            after = replace(write.after, created_at=current.term.created_at if current else
-                            (write.after.created_at or now), updated_at=write.after.updated_at if dated else now,
-                            version=(current.version + 1) if current else 1)
+            after = write.after.with_version((current.version + 1) if current else 1,
+                                             current.term.created_at if current else (write.after.created_at or now),
+                                             write.after.updated_at if dated else now)
             plan.append((write.term_id, Action.UPDATE if current else Action.CREATE, after))
         return plan
 
