@@ -79,9 +79,9 @@ def _other(work: Callable[[Sequence[Any], bool], Any], items: Sequence[Any], sen
 def made_beside(parts: Sequence[Sequence[T]], make: Callable[[Sequence[T]], R]) -> Generator[R, None, None]:
     """``make(part)`` for each part, in order, made in a forked process while the caller uses the
     ones made already (the rows of an import's chunks, made while the chunk before is written).
-    When the other's next part is not ready, this process makes one itself, from the end, so
-    that neither core waits for the other; the other leaves the parts taken here. Made here if
-    forking is not possible, or from where the other process failed.
+    Each process takes the next part nobody has taken; this one takes one only while the
+    other's next is not ready, so that it does not wait, and holds what it made until its turn
+    (a part or two). Made here if forking is not possible, or from where the other process failed.
 
     >>> list(made_beside([[1, 2], [3]], sum))
     [3, 3]
@@ -90,26 +90,22 @@ def made_beside(parts: Sequence[Sequence[T]], make: Callable[[Sequence[T]], R]) 
         yield from map(make, parts)
         return
     context = multiprocessing.get_context("fork")
-    # [the next part the other process makes, the first part made here]: each takes parts from
-    # its end under the lock until they meet
-    claims = context.Array("q", [0, len(parts)])
+    taken = context.Value("q", 0)  # the first part nobody has taken (under its lock)
     # the other writes its results here and sends only where they are: it never waits for this
     # process to read (a pipe holds 64 KB; a part's rows are megabytes). Unnamed: gone with us.
     spool = tempfile.TemporaryFile(prefix="glossary-rows-")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_maker, args=(make, parts, claims, spool.fileno(), sender), daemon=True)
+    process = context.Process(target=_maker, args=(make, parts, taken, spool.fileno(), sender), daemon=True)
     process.start()
     sender.close()
     here: dict[int, R] = {}
     try:
         for index in range(len(parts)):
-            while index < claims[1] and not receiver.poll():
-                with claims.get_lock():
-                    last = claims[1] - 1
-                    if last < claims[0]:
-                        break  # the other has taken every part left
-                    claims[1] = last
-                here[last] = make(parts[last])
+            while index not in here and not receiver.poll():  # the other is making this part
+                mine = _take(taken, len(parts))
+                if mine is None:
+                    break  # every part is taken: wait for it
+                here[mine] = make(parts[mine])
             if index in here:
                 yield here.pop(index)
                 continue
@@ -130,17 +126,22 @@ def made_beside(parts: Sequence[Sequence[T]], make: Callable[[Sequence[T]], R]) 
         spool.close()
 
 
-def _maker(make: Callable[[Any], Any], parts: Sequence[Any], claims: Any, spool: int, sender: Any) -> None:
-    """The forked process of ``made_beside``: the parts it claims from the front, each result
-    written to the spool and its place sent, then done (or word of a failure)."""
+def _take(taken: Any, count: int) -> int | None:
+    """The next part nobody has taken, now taken (None: none is left)."""
+    with taken.get_lock():
+        index = int(taken.value)
+        if index >= count:
+            return None
+        taken.value = index + 1
+        return index
+
+
+def _maker(make: Callable[[Any], Any], parts: Sequence[Any], taken: Any, spool: int, sender: Any) -> None:
+    """The forked process of ``made_beside``: each part it takes, its result written to the
+    spool and its place sent (in order), then done (or word of a failure)."""
     try:
         offset = 0
-        while True:
-            with claims.get_lock():
-                index = claims[0]
-                if index >= claims[1]:
-                    break
-                claims[0] = index + 1
+        while (index := _take(taken, len(parts))) is not None:
             data = pickle.dumps(make(parts[index]), protocol=pickle.HIGHEST_PROTOCOL)
             written = 0
             while written < len(data):
