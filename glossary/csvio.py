@@ -336,7 +336,7 @@ def read_rows(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], 
 
 #: The share of a big file's rows the importing process reads itself: the other process reads
 #: the rest and sends its entries, which this one then takes in.
-READ_HERE = 0.4
+READ_HERE = 0.47
 
 
 _DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}

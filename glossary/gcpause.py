@@ -17,8 +17,14 @@ __all__ = ["collector_paused"]
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(for_good: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector for a block (reference counting still frees objects).
+
+    ``for_good``: for a process that ends after the block (``glossary import``). The objects
+    made meanwhile are moved out of the collector's sight (``gc.freeze``) rather than walked
+    once more: the collector resumed after a 117k-entry import walks millions of objects in
+    the first collection and again at exit (1-2 s of a 15 s import), to free nothing the exit
+    would not.
 
     >>> with collector_paused():
     ...     gc.isenabled()
@@ -29,5 +35,7 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if for_good:
+            gc.freeze()
         if was_enabled:
             gc.enable()

@@ -1,8 +1,8 @@
 """Work split in two between this process and a forked one: the pure-Python parts of a big
 import (reading and checking 100k rows) on a machine with two cores or more.
 
-A fork starts with the work in memory, so only the result travels back (pickled through a
-pipe). Where forking is not possible (one core, no ``fork`` on the platform, other threads
+A fork starts with the work in memory, so only the result travels back (pickled, through a
+pipe or, for results made part by part, an unnamed temporary file). Where forking is not possible (one core, no ``fork`` on the platform, other threads
 running, which a fork would copy mid-step) or not worth it (few items), or the other process
 fails, the work is done here, as it would be without this module: the results are the same.
 """
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import tempfile
 import threading
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, TypeVar
@@ -76,8 +78,10 @@ def _other(work: Callable[[Sequence[Any], bool], Any], items: Sequence[Any], sen
 
 def made_beside(parts: Sequence[Sequence[T]], make: Callable[[Sequence[T]], R]) -> Generator[R, None, None]:
     """``make(part)`` for each part, in order, made in a forked process while the caller uses the
-    ones made already (the search keys of an import's chunks, computed while the chunk before
-    is written); made here if forking is not possible, or from where the other process failed.
+    ones made already (the rows of an import's chunks, made while the chunk before is written).
+    Each process takes the next part nobody has taken; this one takes one only while the
+    other's next is not ready, so that it does not wait, and holds what it made until its turn
+    (a part or two). Made here if forking is not possible, or from where the other process failed.
 
     >>> list(made_beside([[1, 2], [3]], sum))
     [3, 3]
@@ -86,32 +90,76 @@ def made_beside(parts: Sequence[Sequence[T]], make: Callable[[Sequence[T]], R]) 
         yield from map(make, parts)
         return
     context = multiprocessing.get_context("fork")
+    taken = context.Value("q", 0)  # the first part nobody has taken (under its lock)
+    # the other writes its results here and sends only where they are: it never waits for this
+    # process to read (a pipe holds 64 KB; a part's rows are megabytes). Unnamed: gone with us.
+    spool = tempfile.TemporaryFile(prefix="glossary-rows-")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_maker, args=(make, parts, sender), daemon=True)
+    process = context.Process(target=_maker, args=(make, parts, taken, spool.fileno(), sender), daemon=True)
     process.start()
     sender.close()
+    here: dict[int, R] = {}
     try:
-        for index, part in enumerate(parts):
+        for index in range(len(parts)):
+            while index not in here and not receiver.poll():  # the other is making this part
+                mine = _take(taken, len(parts))
+                if mine is None:
+                    break  # every part is taken: wait for it
+                here[mine] = make(parts[mine])
+            if index in here:
+                yield here.pop(index)
+                continue
             try:
-                done, made = receiver.recv()
+                done, place = receiver.recv()
             except (EOFError, OSError):  # the other process died
-                done, made = False, None
+                done, place = False, None
             if not done:
-                yield from map(make, parts[index:])
+                for rest in range(index, len(parts)):
+                    yield here.pop(rest) if rest in here else make(parts[rest])
                 return
-            yield made
+            yield pickle.loads(_read_at(spool.fileno(), *place))
     finally:
         receiver.close()
         if process.is_alive():  # the caller stopped early, or the other process failed
             process.terminate()
         process.join()
+        spool.close()
 
 
-def _maker(make: Callable[[Any], Any], parts: Sequence[Any], sender: Any) -> None:
-    """The forked process of ``made_beside``: each part's result, then done (or word of a failure)."""
+def _take(taken: Any, count: int) -> int | None:
+    """The next part nobody has taken, now taken (None: none is left)."""
+    with taken.get_lock():
+        index = int(taken.value)
+        if index >= count:
+            return None
+        taken.value = index + 1
+        return index
+
+
+def _maker(make: Callable[[Any], Any], parts: Sequence[Any], taken: Any, spool: int, sender: Any) -> None:
+    """The forked process of ``made_beside``: each part it takes, its result written to the
+    spool and its place sent (in order), then done (or word of a failure)."""
     try:
-        for part in parts:
-            sender.send((True, make(part)))
+        offset = 0
+        while (index := _take(taken, len(parts))) is not None:
+            data = pickle.dumps(make(parts[index]), protocol=pickle.HIGHEST_PROTOCOL)
+            written = 0
+            while written < len(data):
+                written += os.pwrite(spool, memoryview(data)[written:], offset + written)
+            sender.send((True, (offset, len(data))))
+            offset += len(data)
     except BaseException:  # noqa: BLE001 - the parent makes the rest and raises what it meets
         sender.send((False, None))
     sender.close()
+
+
+def _read_at(descriptor: int, offset: int, size: int) -> bytes:
+    """``size`` bytes of a file from ``offset``."""
+    pieces = []
+    while size:
+        piece = os.pread(descriptor, size, offset)
+        if not piece:
+            raise EOFError("the spool ends early")
+        pieces.append(piece)
+        offset, size = offset + len(piece), size - len(piece)
+    return b"".join(pieces)

@@ -314,11 +314,12 @@ def read_spreadsheet(path: str | Path, options: Mapping[str, Any] | None = None)
     """
     path = Path(path)
     options = options or {}
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheet = read_xlsx_sheet(path, options.get("sheet"))
-    else:
-        delimiter = options.get("delimiter") or ("\t" if path.suffix.lower() in (".tsv", ".tab") else None)
-        sheet = read_delimited(path, delimiter)
+    with collector_paused():  # a 100k-row file is millions of cells, none cyclic
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            sheet = read_xlsx_sheet(path, options.get("sheet"))
+        else:
+            delimiter = options.get("delimiter") or ("\t" if path.suffix.lower() in (".tsv", ".tab") else None)
+            sheet = read_delimited(path, delimiter)
     if is_terms_format(sheet.header):
         return _read_terms_format(sheet, options.get("progress"))
     terms, generated = rows_to_terms(sheet, options.get("map"), options.get("today") or date.today())

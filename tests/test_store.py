@@ -42,6 +42,19 @@ def test_lookups_of_a_cached_term_share_one_record_and_differ_only_in_the_match(
     assert (by_pinyin["match"]["field"], by_english["match"]["status"]) == ("pinyin", "superseded")
 
 
+def test_a_term_with_a_version_is_the_term_with_those_dates_and_a_record_that_shows_them() -> None:
+    from datetime import datetime, timezone
+
+    term = read_terms(TERMS_CSV)[0]
+    term.to_dict()  # its record made and kept
+    then = datetime(2026, 1, 2, tzinfo=timezone.utc)
+    stamped = term.with_version(3, then, then)
+    assert stamped == term and stamped == replace(term, version=3, created_at=then, updated_at=then)
+    assert (stamped.version, stamped.created_at, stamped.updated_at) == (3, then, then)
+    assert stamped.to_dict()["updated_at"] == then.isoformat() != term.to_dict()["updated_at"]
+    assert term.version is None  # the original is left alone
+
+
 def test_get_unknown_id_raises_term_not_found(store: glossary.Glossary) -> None:
     with pytest.raises(TermNotFound, match="glossary lookup"):
         store.get("no-such-term")

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from ..gcpause import collector_paused
 from ..formats import EXPORTS, IMPORTS, detect_import_format, export_format, import_format
 from ..pinyin import PinyinStyle
 from ..store import Conflict, ImportReport
@@ -98,7 +99,8 @@ def import_(ctx: click.Context, file: Path, fmt: str | None, on_conflict: str, m
       glossary import terms.csv --dry-run
       glossary import terms.csv --on-conflict replace --comment "reviewed batch 12"
     """
-    with recording() as steps:
+    # the process ends after the import: its objects are left to the exit, not collected on the way
+    with recording() as steps, collector_paused(for_good=True):
         _import(ctx, file, fmt, on_conflict, mapping, dry_run, withdraw_missing, author, comment)
     if timings:
         click.echo(steps.summary(), err=True)
