@@ -11,7 +11,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from .timing import step
 
 __all__ = ["create_engine_for", "advisory_lock", "safe_url", "BulkInserter", "chunks", "read", "driver_sql",
            "write_transaction", "consistent_read", "is_database_error", "store_error", "CONNECT_TIMEOUT",
-           "WRITE_WAIT", "LOCK_CLASS"]
+           "WRITE_WAIT", "LOCK_CLASS", "READ_CACHE", "WRITE_CACHE"]
 
 #: Seconds a PostgreSQL connection attempt may take before it fails (unless the URL sets
 #: ``connect_timeout``): a server that does not answer costs a request this long, not a hang.
@@ -37,6 +37,16 @@ CONNECT_TIMEOUT = 5
 #: on PostgreSQL, idle) to finish first, short enough that a stuck writer never holds the next one,
 #: or the worker serving it, for ever. SQLite's busy timeout, PostgreSQL's lock_timeout.
 WRITE_WAIT = 60
+
+#: SQLite's page cache per connection (negative: KiB). Reads get a small one: the OS keeps the
+#: store file's pages in its own cache, shared by every process, and each page a connection
+#: caches is a private copy (a server worker that has read a 117k-entry store held 64 MiB of
+#: them). The file is read with read() calls, not mapped (``PRAGMA mmap_size``): a mapped page a
+#: worker has touched counts in its resident memory (140 MB of the store after a minute of
+#: traffic), for no measurable gain in search time (``bench/lookup.py``, README). A write
+#: transaction gets a big one for its duration (an import writes 1.4M keys into the indexes).
+READ_CACHE = -8192
+WRITE_CACHE = -65536
 
 #: The first key of the PostgreSQL advisory lock writers take; the second is a hash of the
 #: store's schema, so stores in different schemas of one database (a staging store beside
@@ -172,14 +182,19 @@ def write_transaction(engine: Engine) -> Iterator[Any]:
     """
     with engine.connect() as connection:
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql(f"PRAGMA cache_size={WRITE_CACHE}")
             try:
-                yield connection
-            except BaseException:
-                connection.exec_driver_sql("ROLLBACK")
-                raise
-            with step("commit"):
-                connection.exec_driver_sql("COMMIT")
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    yield connection
+                except BaseException:
+                    connection.exec_driver_sql("ROLLBACK")
+                    raise
+                with step("commit"):
+                    connection.exec_driver_sql("COMMIT")
+            finally:
+                with suppress(SQLAlchemyError):  # a connection that cannot take it is broken: the error says why
+                    connection.exec_driver_sql(f"PRAGMA cache_size={READ_CACHE}")
         else:
             transaction = connection.begin()
             try:
@@ -303,10 +318,7 @@ def create_engine_for(url: str) -> Engine:
         def _pragmas(connection: Any, _record: Any) -> None:
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: big imports and prefix scans
-            # Readers map the file instead of copying each page out of the OS cache with a
-            # read() call: a cold search on a big store touches tens of pages.
-            cursor.execute("PRAGMA mmap_size=1073741824")
+            cursor.execute(f"PRAGMA cache_size={READ_CACHE}")
             if path and path != ":memory:":
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
