@@ -105,9 +105,9 @@ class WordGlosser:
     def reading(self, word: str) -> tuple[str, tuple[str, ...]]:
         """The pinyin (in the style) and glosses of a word's first CC-CEDICT entry."""
         number = self.index.words[word]
-        numbered = self.index.numbered[number]
+        _simplified, _traditional, numbered, glosses = self.index.fields(number)
         pinyin = dictionary.styled(numbered, self.style) or numbered
-        return pinyin, tuple(self.index.glosses[number].split("/"))
+        return pinyin, tuple(glosses.split("/"))
 
     def _once(self, kind: str, word: str, make: Callable[[str], Any]) -> Any:
         key = (kind, word)

@@ -8,7 +8,7 @@ searched in memory:
 
 - hanzi: the headwords in both scripts, exact, then words starting with the query;
 - pinyin: toned, spelled and toneless keys like the store's ``pyt``, ``pyb`` and ``py`` keys,
-  in sorted lists scanned by prefix with ``bisect``;
+  in sorted, packed lists (glossary.packed) scanned by prefix with ``bisect``;
 - English: a gloss equal to the query (a leading "to" dropped), then the glosses holding every
   query word (stemmed as the store stems), shortest gloss first.
 
@@ -24,7 +24,6 @@ import marshal
 import os
 import threading
 from array import array
-from bisect import bisect_left
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from dataclasses import dataclass
@@ -32,7 +31,8 @@ from typing import Any, Protocol
 
 from . import config, dictionary
 from .pinyin import PinyinStyle, key_letters
-from .search import KEY_MAX, STOPWORDS, Query, QueryKind, normalize_english, read_query, stem
+from .packed import PackedLists, PackedStrings
+from .search import STOPWORDS, Query, QueryKind, normalize_english, read_query, stem
 from .terms import Hit
 
 log = logging.getLogger(__name__)
@@ -121,35 +121,54 @@ def _gloss_key(gloss: str) -> str:
 class _Sorted:
     """Keys in order with the entry each belongs to, scanned by prefix."""
 
-    def __init__(self, keys: list[str], ids: array[int]) -> None:
+    def __init__(self, keys: PackedStrings, ids: array[int]) -> None:
         self.keys, self.ids = keys, ids
 
     @classmethod
     def of(cls, pairs: list[tuple[str, int]]) -> _Sorted:
         pairs.sort()
-        return cls([key for key, _ in pairs], array("i", [number for _, number in pairs]))
+        return cls(PackedStrings(key for key, _ in pairs), array("i", [number for _, number in pairs]))
 
     @classmethod
-    def load(cls, state: tuple[list[str], bytes]) -> _Sorted:
-        return cls(state[0], _ints(state[1]))
+    def load(cls, state: tuple[tuple[bytes, bytes], bytes]) -> _Sorted:
+        return cls(PackedStrings.load(state[0]), _ints(state[1]))
 
-    def dump(self) -> tuple[list[str], bytes]:
-        return self.keys, self.ids.tobytes()
+    def dump(self) -> tuple[tuple[bytes, bytes], bytes]:
+        return self.keys.dump(), self.ids.tobytes()
 
     def scan(self, prefix: str, most: int) -> Iterable[tuple[str, int]]:
         """Up to ``most`` (key, entry) pairs whose key starts with ``prefix``, in key order."""
-        start = bisect_left(self.keys, prefix)
-        end = min(start + most, len(self.keys))
-        keys, ids = self.keys, self.ids
-        upper = prefix + KEY_MAX
-        for position in range(start, end):
-            if keys[position] >= upper:
-                return
-            yield keys[position], ids[position]
+        ids = self.ids
+        for position, key in self.keys.prefixed(prefix, most):
+            yield key, ids[position]
+
+
+class _Table:
+    """Sorted string keys, each with a list of entries (English glosses, English words)."""
+
+    def __init__(self, keys: PackedStrings, lists: PackedLists) -> None:
+        self.keys, self.lists = keys, lists
+
+    @classmethod
+    def of(cls, table: dict[str, list[int]]) -> _Table:
+        ordered = sorted(table)
+        return cls(PackedStrings(ordered), PackedLists(table[key] for key in ordered))
+
+    @classmethod
+    def load(cls, state: tuple[tuple[bytes, bytes], tuple[bytes, bytes]]) -> _Table:
+        return cls(PackedStrings.load(state[0]), PackedLists.load(state[1]))
+
+    def dump(self) -> tuple[tuple[bytes, bytes], tuple[bytes, bytes]]:
+        return self.keys.dump(), self.lists.dump()
+
+    def get(self, key: str) -> Sequence[int]:
+        """The entries of a key; empty when it has none."""
+        at = self.keys.find(key)
+        return self.lists[at] if at >= 0 else ()
 
 
 #: The version of the index layout: a cached index of another version is built again.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 
 def _ints(data: bytes) -> array[int]:
@@ -172,13 +191,19 @@ def _rank(entry: dictionary.Entry) -> int:
     return 0
 
 
+def _record(entry: dictionary.Entry) -> str:
+    """An entry as the index keeps it: its fields in one string (one slice reads them all), the
+    glosses "/"-joined as in the file. CC-CEDICT's lines hold no tab."""
+    fields = (entry.simplified, entry.traditional, entry.numbered, "/".join(entry.glosses))
+    if any("\t" in field for field in fields):
+        raise ValueError(f"a CC-CEDICT entry with a tab: {entry}")
+    return "\t".join(fields)
+
+
 def _build(entries: Iterable[dictionary.Entry]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The index's columns and search keys from the dictionary's entries (a few seconds: done
     once, then cached)."""
-    simplified: list[str] = []
-    traditional: list[str] = []
-    numbered: list[str] = []
-    glosses: list[str] = []
+    records: list[str] = []
     ranks: list[int] = []
     words: dict[str, list[int]] = {}
     toneless: list[tuple[str, int]] = []
@@ -188,10 +213,7 @@ def _build(entries: Iterable[dictionary.Entry]) -> tuple[dict[str, Any], dict[st
     postings: dict[str, list[tuple[int, int]]] = {}
     stems: dict[str, str] = {}
     for number, entry in enumerate(entries):
-        simplified.append(entry.simplified)
-        traditional.append(entry.traditional)
-        numbered.append(entry.numbered)
-        glosses.append("/".join(entry.glosses))
+        records.append(_record(entry))
         ranks.append(_rank(entry))
         words.setdefault(entry.simplified, []).append(number)
         if entry.traditional != entry.simplified:
@@ -216,27 +238,28 @@ def _build(entries: Iterable[dictionary.Entry]) -> tuple[dict[str, Any], dict[st
                     postings.setdefault(stemmed, []).append((len(key), number))
     order = ranks.__getitem__
     columns = {
-        "simplified": simplified, "traditional": traditional, "numbered": numbered, "glosses": glosses,
+        "records": PackedStrings(records).dump(),
         "words": {w: min(ids, key=order) for w, ids in words.items()},
         "more": {w: tuple(sorted(ids, key=order)) for w, ids in words.items() if len(ids) > 1},
         "rank": array("i", ranks).tobytes()}
     return columns, {
-        "headwords": sorted(words),
+        "headwords": PackedStrings(sorted(words)).dump(),
         "toneless": _Sorted.of(toneless).dump(), "spelled": _Sorted.of(spelled).dump(),
         "toned": _Sorted.of(toned).dump(),
-        "exact": {key: tuple(sorted(set(ids), key=order)) for key, ids in exact.items()},
-        "postings": {word: array("i", [n for _, n in sorted(found)]).tobytes() for word, found in postings.items()},
+        "exact": _Table.of({key: sorted(set(ids), key=order) for key, ids in exact.items()}).dump(),
+        "postings": _Table.of({word: [n for _, n in sorted(found)] for word, found in postings.items()}).dump(),
     }
 
 
 class _Keys:
-    """The search keys: pinyin in sorted lists, English glosses and words."""
+    """The search keys: headwords and pinyin in sorted order, English glosses and words (all
+    packed: see glossary.packed)."""
 
     def __init__(self, state: dict[str, Any]) -> None:
-        self.headwords: list[str] = state["headwords"]
+        self.headwords = PackedStrings.load(state["headwords"])
         self.toneless, self.spelled, self.toned = (_Sorted.load(state[name]) for name in ("toneless", "spelled", "toned"))
-        self.exact: dict[str, tuple[int, ...]] = state["exact"]
-        self.postings = {word: _ints(data) for word, data in state["postings"].items()}
+        self.exact = _Table.load(state["exact"])
+        self.postings = _Table.load(state["postings"])
 
 
 class DictionaryIndex:
@@ -244,10 +267,8 @@ class DictionaryIndex:
     the search keys (``keys()``, loaded on the first search)."""
 
     def __init__(self, state: dict[str, Any], keys: dict[str, Any] | Path) -> None:
-        self.simplified: list[str] = state["simplified"]
-        self.traditional: list[str] = state["traditional"]
-        self.numbered: list[str] = state["numbered"]
-        self.glosses: list[str] = state["glosses"]  # "/"-joined, as in the file
+        #: per entry: simplified, traditional, numbered pinyin and "/"-joined glosses (``fields``)
+        self._records = PackedStrings.load(state["records"])
         #: headword (either script) -> its best entry; ``entries(word)`` gives them all, best first
         self.words: dict[str, int] = state["words"]
         self._more: dict[str, tuple[int, ...]] = state["more"]
@@ -284,15 +305,20 @@ class DictionaryIndex:
         return self._keys
 
     def __len__(self) -> int:
-        return len(self.simplified)
+        return len(self._records)
 
     def entry(self, number: int) -> dictionary.Entry:
-        return dictionary.Entry(self.traditional[number], self.simplified[number], self.numbered[number],
-                                tuple(self.glosses[number].split("/")))
+        simplified, traditional, numbered, glosses = self.fields(number)
+        return dictionary.Entry(traditional, simplified, numbered, tuple(glosses.split("/")))
+
+    def fields(self, number: int) -> list[str]:
+        """An entry's simplified and traditional headwords, numbered pinyin ("ming4 yun4") and
+        glosses ("/"-joined, as in the file)."""
+        return self._records[number].split("\t")
 
     def result(self, number: int, hit: Hit) -> DictionaryResult:
-        return DictionaryResult(self.simplified[number], self.traditional[number], self.numbered[number],
-                                tuple(self.glosses[number].split("/")), hit)
+        simplified, traditional, numbered, glosses = self.fields(number)
+        return DictionaryResult(simplified, traditional, numbered, tuple(glosses.split("/")), hit)
 
     # --- search -----------------------------------------------------------------------------
 
@@ -318,10 +344,7 @@ class DictionaryIndex:
             for key in dict.fromkeys((parsed.hanzi, "".join(parsed.text.split()))):
                 for number in self.entries_of(key):
                     add(number, 0, len(key), "hanzi", "exact", key)
-                start = bisect_left(keys.headwords, key)
-                for word in keys.headwords[start:start + most]:
-                    if not word.startswith(key):
-                        break
+                for _position, word in keys.headwords.prefixed(key, most):
                     for number in self.entries_of(word):
                         add(number, 1, len(word), "hanzi", "prefix", word)
         if QueryKind.PINYIN in parsed.kinds and parsed.pinyin is not None:
@@ -335,11 +358,11 @@ class DictionaryIndex:
                     add(number, 0 if exact else 1, len(matched), "pinyin", "exact" if exact else "prefix")
         if QueryKind.ENGLISH in parsed.kinds and parsed.english:
             key = _gloss_key(parsed.english)
-            for number in keys.exact.get(key, ())[:most]:
+            for number in keys.exact.get(key)[:most]:
                 add(number, 0, 0, "english", "exact")
             if parsed.words:
                 # the rarest word's entries (shortest gloss first), kept if they have the others
-                lists = sorted((keys.postings.get(word, array("i")) for word in parsed.words), key=len)
+                lists = sorted((keys.postings.get(word) for word in parsed.words), key=len)
                 rarest, wanted = lists[0], most
                 if len(lists) > 1:  # the entries that have every word: the rarest's, narrowed list by list
                     common = set(rarest)
@@ -354,8 +377,10 @@ class DictionaryIndex:
                         add(number, 2, order, "english", "words")
                         taken += 1
         if exclude:  # headwords the caller shows already: left out before any result is made
-            simplified = self.simplified
-            found = {number: value for number, value in found.items() if simplified[number] not in exclude}
+            # the entries whose simplified headword is one of them (entries_of also gives the
+            # entries a headword is the traditional form of)
+            shown = {number for word in exclude for number in self.entries_of(word) if self.fields(number)[0] == word}
+            found = {number: value for number, value in found.items() if number not in shown}
         best = heapq.nsmallest(limit, found.items(), key=lambda item: (item[1][0], item[0]))
         return [self.result(number, Hit(field, kind, text or self._hit_text(number, field, parsed)))
                 for number, (_rank, field, kind, text) in best]
@@ -364,12 +389,13 @@ class DictionaryIndex:
         return self.pinyin_of(number) if field == "pinyin" else self._gloss_with(number, parsed)
 
     def pinyin_of(self, number: int) -> str:
-        return dictionary.marks(self.numbered[number]) or self.numbered[number]
+        numbered = self.fields(number)[2]
+        return dictionary.marks(numbered) or numbered
 
     def _gloss_with(self, number: int, parsed: Query) -> str:
         """The gloss of an entry holding the query's last word (lowercased, as a stem); the
         first gloss, else."""
-        glosses = self.glosses[number].split("/")
+        glosses = self.fields(number)[3].split("/")
         last = parsed.words[-1] if parsed.words else parsed.english
         needle = last[:-1] if last.endswith("y") else last
         return next((gloss for gloss in glosses if needle in gloss.lower()), glosses[0])
