@@ -24,7 +24,7 @@ from .errors import StoreError, StoreProblem
 
 from .timing import step
 
-__all__ = ["create_engine_for", "advisory_lock", "safe_url", "BulkInserter", "chunks", "read", "driver_sql",
+__all__ = ["create_engine_for", "advisory_lock", "safe_url", "BulkInserter", "chunks", "read", "stream", "driver_sql",
            "write_transaction", "consistent_read", "is_database_error", "store_error", "CONNECT_TIMEOUT",
            "WRITE_WAIT", "LOCK_CLASS", "READ_CACHE", "WRITE_CACHE"]
 
@@ -65,16 +65,41 @@ def read(connection: Any, sql: str, params: tuple[Any, ...]) -> list[Any]:
         cursor.execute(driver_sql(sql, connection.dialect.paramstyle), params)
         return list(cursor.fetchall())
     except Exception as error:
-        # SQLAlchemy never sees the driver's errors here: a lost connection must not go back to
-        # the pool as if it were alive (the next checkout's pre-ping would catch it, one round later).
-        if connection.dialect.is_disconnect(error, dbapi_connection, cursor):
-            connection.invalidate(error)
+        _failed(connection, cursor, error)
         raise
     finally:
-        try:
-            cursor.close()
-        except Exception:  # noqa: BLE001 - a cursor of a dead connection may refuse to close
-            pass
+        _close(cursor)
+
+
+def stream(connection: Any, sql: str, params: tuple[Any, ...], size: int = 2000) -> Iterator[Any]:
+    """``read``, row by row: for reads of hundreds of thousands of rows kept in another form,
+    so that the rows are never all in memory at once (the memory they took stays the
+    process's, scattered among what is kept)."""
+    dbapi_connection = connection.connection.dbapi_connection
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(driver_sql(sql, connection.dialect.paramstyle), params)
+        while rows := cursor.fetchmany(size):
+            yield from rows
+    except Exception as error:
+        _failed(connection, cursor, error)
+        raise
+    finally:
+        _close(cursor)
+
+
+def _failed(connection: Any, cursor: Any, error: Exception) -> None:
+    # SQLAlchemy never sees the driver's errors here: a lost connection must not go back to
+    # the pool as if it were alive (the next checkout's pre-ping would catch it, one round later).
+    if connection.dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor):
+        connection.invalidate(error)
+
+
+def _close(cursor: Any) -> None:
+    try:
+        cursor.close()
+    except Exception:  # noqa: BLE001 - a cursor of a dead connection may refuse to close
+        pass
 
 
 @contextmanager
