@@ -52,7 +52,7 @@ class PatchedMatcher:
         base, over = self.base.columns(), self.overlay.columns()
         return Columns([*base.terms, *over.terms], [*base.patterns, *over.patterns],
                        [*base.pattern_kinds, *over.pattern_kinds], [*base.variants, *over.variants],
-                       [*base.forms, *over.forms], [*base.kinds, *over.kinds])
+                       [*base.kinds, *over.kinds])
 
     def columns(self) -> Columns:
         return self._columns
