@@ -43,8 +43,10 @@ WRITE_WAIT = 60
 #: caches is a private copy (a server worker that has read a 117k-entry store held 64 MiB of
 #: them). The file is read with read() calls, not mapped (``PRAGMA mmap_size``): a mapped page a
 #: worker has touched counts in its resident memory (140 MB of the store after a minute of
-#: traffic), for no measurable gain in search time (``bench/lookup.py``, README). A write
-#: transaction gets a big one for its duration (an import writes 1.4M keys into the indexes).
+#: traffic). The price, on a quiet machine (``bench/lookup.py``, README): worst p99 unchanged,
+#: search p50 of prefixes and English words 5-10% slower than mapped (32 MiB: 0-5%, and 25 MB
+#: more per worker). A write transaction gets a big one for its duration (an import writes
+#: 1.4M keys into the indexes).
 READ_CACHE = -8192
 WRITE_CACHE = -65536
 
