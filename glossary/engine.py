@@ -11,7 +11,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,9 @@ from .errors import StoreError, StoreProblem
 
 from .timing import step
 
-__all__ = ["create_engine_for", "advisory_lock", "safe_url", "BulkInserter", "chunks", "read", "driver_sql",
+__all__ = ["create_engine_for", "advisory_lock", "safe_url", "BulkInserter", "chunks", "read", "stream", "driver_sql",
            "write_transaction", "consistent_read", "is_database_error", "store_error", "CONNECT_TIMEOUT",
-           "WRITE_WAIT", "LOCK_CLASS"]
+           "WRITE_WAIT", "LOCK_CLASS", "READ_CACHE", "WRITE_CACHE"]
 
 #: Seconds a PostgreSQL connection attempt may take before it fails (unless the URL sets
 #: ``connect_timeout``): a server that does not answer costs a request this long, not a hang.
@@ -37,6 +37,18 @@ CONNECT_TIMEOUT = 5
 #: on PostgreSQL, idle) to finish first, short enough that a stuck writer never holds the next one,
 #: or the worker serving it, for ever. SQLite's busy timeout, PostgreSQL's lock_timeout.
 WRITE_WAIT = 60
+
+#: SQLite's page cache per connection (negative: KiB). Reads get a small one: the OS keeps the
+#: store file's pages in its own cache, shared by every process, and each page a connection
+#: caches is a private copy (a server worker that has read a 117k-entry store held 64 MiB of
+#: them). The file is read with read() calls, not mapped (``PRAGMA mmap_size``): a mapped page a
+#: worker has touched counts in its resident memory (140 MB of the store after a minute of
+#: traffic). The price, on a quiet machine (``bench/lookup.py``, README): worst p99 unchanged,
+#: search p50 of prefixes and English words 5-10% slower than mapped (32 MiB: 0-5%, and 25 MB
+#: more per worker). A write transaction gets a big one for its duration (an import writes
+#: 1.4M keys into the indexes).
+READ_CACHE = -8192
+WRITE_CACHE = -65536
 
 #: The first key of the PostgreSQL advisory lock writers take; the second is a hash of the
 #: store's schema, so stores in different schemas of one database (a staging store beside
@@ -55,16 +67,41 @@ def read(connection: Any, sql: str, params: tuple[Any, ...]) -> list[Any]:
         cursor.execute(driver_sql(sql, connection.dialect.paramstyle), params)
         return list(cursor.fetchall())
     except Exception as error:
-        # SQLAlchemy never sees the driver's errors here: a lost connection must not go back to
-        # the pool as if it were alive (the next checkout's pre-ping would catch it, one round later).
-        if connection.dialect.is_disconnect(error, dbapi_connection, cursor):
-            connection.invalidate(error)
+        _failed(connection, cursor, error)
         raise
     finally:
-        try:
-            cursor.close()
-        except Exception:  # noqa: BLE001 - a cursor of a dead connection may refuse to close
-            pass
+        _close(cursor)
+
+
+def stream(connection: Any, sql: str, params: tuple[Any, ...], size: int = 2000) -> Iterator[Any]:
+    """``read``, row by row: for reads of hundreds of thousands of rows kept in another form,
+    so that the rows are never all in memory at once (the memory they took stays the
+    process's, scattered among what is kept)."""
+    dbapi_connection = connection.connection.dbapi_connection
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(driver_sql(sql, connection.dialect.paramstyle), params)
+        while rows := cursor.fetchmany(size):
+            yield from rows
+    except Exception as error:
+        _failed(connection, cursor, error)
+        raise
+    finally:
+        _close(cursor)
+
+
+def _failed(connection: Any, cursor: Any, error: Exception) -> None:
+    # SQLAlchemy never sees the driver's errors here: a lost connection must not go back to
+    # the pool as if it were alive (the next checkout's pre-ping would catch it, one round later).
+    if connection.dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor):
+        connection.invalidate(error)
+
+
+def _close(cursor: Any) -> None:
+    try:
+        cursor.close()
+    except Exception:  # noqa: BLE001 - a cursor of a dead connection may refuse to close
+        pass
 
 
 @contextmanager
@@ -172,14 +209,19 @@ def write_transaction(engine: Engine) -> Iterator[Any]:
     """
     with engine.connect() as connection:
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql(f"PRAGMA cache_size={WRITE_CACHE}")
             try:
-                yield connection
-            except BaseException:
-                connection.exec_driver_sql("ROLLBACK")
-                raise
-            with step("commit"):
-                connection.exec_driver_sql("COMMIT")
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    yield connection
+                except BaseException:
+                    connection.exec_driver_sql("ROLLBACK")
+                    raise
+                with step("commit"):
+                    connection.exec_driver_sql("COMMIT")
+            finally:
+                with suppress(SQLAlchemyError):  # a connection that cannot take it is broken: the error says why
+                    connection.exec_driver_sql(f"PRAGMA cache_size={READ_CACHE}")
         else:
             transaction = connection.begin()
             try:
@@ -303,10 +345,7 @@ def create_engine_for(url: str) -> Engine:
         def _pragmas(connection: Any, _record: Any) -> None:
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: big imports and prefix scans
-            # Readers map the file instead of copying each page out of the OS cache with a
-            # read() call: a cold search on a big store touches tens of pages.
-            cursor.execute("PRAGMA mmap_size=1073741824")
+            cursor.execute(f"PRAGMA cache_size={READ_CACHE}")
             if path and path != ":memory:":
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()

@@ -8,14 +8,16 @@ only and accepts the singular or plural of the last word ("core interest(s)").
 from __future__ import annotations
 
 import enum
+from array import array
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, overload
 
 import ahocorasick_rs
 
 from .cover import maximal_cover
+from .packed import PackedLists, PackedStrings
 from .pieces import Piece, render
 from .pinyin import PinyinStyle, is_hanzi
 from .terms import Rendering, Status, Term  # noqa: F401 - Status: the doctests use it
@@ -23,7 +25,7 @@ from .terms import Rendering, Status, Term  # noqa: F401 - Status: the doctests 
 if TYPE_CHECKING:
     from .overlay import PatchedEnglish
 
-__all__ = ["EnglishMatch", "EnglishMatcher", "EnglishFormat", "annotate_english", "english_pieces", "fold_english", "spelling_variants"]
+__all__ = ["EnglishMatch", "EnglishMatcher", "OwnerLists", "EnglishFormat", "annotate_english", "english_pieces", "fold_english", "spelling_variants"]
 
 #: Hyphens read as spaces, so "one-China" and "one China", "Community-of-Common-Destiny" and
 #: "community of common destiny" match alike.
@@ -132,18 +134,35 @@ class EnglishMatcher:
     """
 
     def __init__(self, terms: Iterable[Term]) -> None:
-        owners: dict[str, list[tuple[Term, Rendering]]] = {}
-        for term in terms:
-            for rendering in term.renderings:
-                for form in {spelled for number in number_variants(rendering.text)
-                             for spelled in spelling_variants(number)}:
+        self._terms = list(terms)
+        owners: dict[str, list[tuple[int, int]]] = {}  # pattern -> (term, rendering) numbers
+        for number, term in enumerate(self._terms):
+            for which, rendering in enumerate(term.renderings):
+                for form in {spelled for variant in number_variants(rendering.text)
+                             for spelled in spelling_variants(variant)}:
                     pattern = fold_english(form).strip()
-                    if pattern and (term, rendering) not in owners.setdefault(pattern, []):
-                        owners[pattern].append((term, rendering))
-        self.patterns = list(owners)
+                    if pattern and (number, which) not in owners.setdefault(pattern, []):
+                        owners[pattern].append((number, which))
+        patterns = list(owners)
+        self._automaton = ahocorasick_rs.AhoCorasick(patterns or ["\x00"])
+        # Held packed (glossary.packed): ~280k patterns and their owners as Python objects were
+        # 74 MB on the 117k-entry store, which a server's workers share until they read them.
+        self.patterns = PackedStrings(patterns)
+        terms_ = self._terms
+        ranked = [sorted(owners[p], key=lambda pair: terms_[pair[0]].renderings[pair[1]].status.rank) for p in patterns]
+        self._owner_terms = PackedLists([number for number, _ in pairs] for pairs in ranked)
+        self._owner_renderings = PackedLists([which for _, which in pairs] for pairs in ranked)
+        # each pattern's best owner, read at C speed by ``find`` (one per match)
+        self._best_terms = array("i", [pairs[0][0] for pairs in ranked])
+        self._best_renderings = array("i", [pairs[0][1] for pairs in ranked])
         #: Per pattern, every (term, rendering) it stands for, best status first.
-        self.owners = [sorted(owners[p], key=lambda pair: pair[1].status.rank) for p in self.patterns]
-        self._automaton = ahocorasick_rs.AhoCorasick(self.patterns or ["\x00"])
+        self.owners = OwnerLists(self.owners_of, len(patterns))
+
+    def owners_of(self, pid: int) -> list[tuple[Term, Rendering]]:
+        """Every (term, rendering) pattern ``pid`` stands for, best status first."""
+        terms = self._terms
+        return [(term, term.renderings[which]) for term, which in
+                zip(map(terms.__getitem__, self._owner_terms[pid]), self._owner_renderings[pid])]
 
     def candidates(self, folded: str) -> list[tuple[int, int, int]]:
         """Every match in folded text, overlapping ones included, as (pattern, start, end)."""
@@ -158,8 +177,36 @@ class EnglishMatcher:
 
     def find(self, text: str) -> list[EnglishMatch]:
         """Every rendering in the text, each credited to its best-status owner."""
-        return [EnglishMatch(start, end, text[start:end], *self.owners[pid][0])
+        terms, best_terms, best_renderings = self._terms, self._best_terms, self._best_renderings
+        return [EnglishMatch(start, end, text[start:end], term := terms[best_terms[pid]],
+                             term.renderings[best_renderings[pid]])
                 for pid, start, end in self.scan(text)]
+
+
+class OwnerLists(Sequence[list[tuple[Term, Rendering]]]):
+    """``owners`` of an English matcher: each pattern's (term, rendering) pairs, made when read
+    (by ``owners_of``), none kept."""
+
+    def __init__(self, owners_of: Callable[[int], list[tuple[Term, Rendering]]], size: int) -> None:
+        self._owners_of, self._size = owners_of, size
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, pid: int) -> list[tuple[Term, Rendering]]: ...
+
+    @overload
+    def __getitem__(self, pid: slice) -> list[list[tuple[Term, Rendering]]]: ...
+
+    def __getitem__(self, pid: int | slice) -> list[tuple[Term, Rendering]] | list[list[tuple[Term, Rendering]]]:
+        if isinstance(pid, slice):
+            return [self._owners_of(p) for p in range(*pid.indices(self._size))]
+        if pid < 0:
+            pid += self._size
+        if not 0 <= pid < self._size:
+            raise IndexError("pattern id out of range")
+        return self._owners_of(pid)
 
 
 def select_words(folded: str, found: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

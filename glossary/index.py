@@ -16,6 +16,7 @@ from typing import Any
 
 from .engine import chunks
 from .engine import read as db_read
+from .engine import stream
 from .errors import TermNotFound
 from .repository import Repository
 from .rows import SUMMARY_COLUMNS, TERM_COLUMNS, summary_from_values, term_from_driver_row
@@ -169,10 +170,9 @@ class SearchIndex:
         (the first time, or after a store-wide change) one built from every key."""
         from .suggest import Suggester
 
-        def keys(term_ids: Sequence[str] | None) -> list[tuple[str, str, str]]:
-            sql = "SELECT field, key, term_id FROM search_keys WHERE field IN ('py', 'en', 'hz')"
-            if term_ids is None:
-                return [(r[0], r[1], r[2]) for r in db_read(connection, sql, ())]
+        sql = "SELECT field, key, term_id FROM search_keys WHERE field IN ('py', 'en', 'hz')"
+
+        def keys(term_ids: Sequence[str]) -> list[tuple[str, str, str]]:
             found: list[tuple[str, str, str]] = []
             for part in chunks(list(term_ids), 500):
                 found += [(r[0], r[1], r[2]) for r in db_read(
@@ -184,7 +184,7 @@ class SearchIndex:
             if changed is not None:
                 kept: Suggester = self._suggester[1]
                 return kept.patched(changed, keys(sorted(changed)))
-        return Suggester(keys(None))
+        return Suggester((r[0], r[1], r[2]) for r in stream(connection, sql, ()))
 
     def _rank(self, connection: Any, parsed: Query, limit: int,
               domain: Domain | str | None) -> tuple[dict[str, tuple[str, str, int]], int]:

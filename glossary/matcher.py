@@ -173,7 +173,11 @@ class Matcher:
         owned = [owners[pattern] for pattern in self.patterns]
         self._terms: list[Term] = [entry[1] for entry in owned]
         self._kinds: list[FormKind] = [entry[2] for entry in owned]
-        self._forms: list[dict[str, FormKind]] = [forms[pattern] for pattern in self.patterns]
+        #: the written forms of each pattern; a pattern written only as itself keeps just that form's
+        #: kind (no dict for most of a 117k-entry glossary's ~240k patterns: 22 MB)
+        self._forms: list[dict[str, FormKind] | FormKind] = [
+            written[pattern] if len(written) == 1 and pattern in written else written
+            for pattern, written in ((pattern, forms[pattern]) for pattern in self.patterns)]
         #: the form of a match that reads exactly its pattern
         self._pattern_kinds: list[FormKind] = [written_kind(pattern, forms[pattern], entry[2])
                                                for pattern, entry in zip(self.patterns, owned)]
@@ -221,7 +225,7 @@ class Matcher:
 
     def columns(self) -> Columns:
         """What each pattern (by index) stands for, as columns (see ``Columns``)."""
-        return Columns(self._terms, self.patterns, self._pattern_kinds, self._variants, self._forms, self._kinds)
+        return Columns(self._terms, self.patterns, self._pattern_kinds, self._variants, self._kinds)
 
     def pattern_ids(self, term_ids: Collection[str]) -> set[int]:
         """The patterns of these entries (an overlay leaves them out: see glossary.overlay)."""
@@ -462,18 +466,19 @@ class Matcher:
     def form_of(self, pid: int, written: str, across_newlines: bool = False) -> FormKind:
         """Which form of its term a match of pattern ``pid`` written as ``written`` is."""
         bare = _SINGLE_BREAK.sub("", written) if across_newlines else written
-        return written_kind(bare, self._forms[pid], self._kinds[pid])
+        forms = self._forms[pid]
+        return written_kind(bare, {self.patterns[pid]: forms} if isinstance(forms, FormKind) else forms,
+                            self._kinds[pid])
 
 
 class Columns(NamedTuple):
     """Per pattern: its entry, its folded text, the form a match reading it is, the variant it
-    is (None for a headword), its written forms and the kind of its own form."""
+    is (None for a headword) and the kind of its own form."""
 
     terms: Sequence[Term]
     patterns: Sequence[str]
     pattern_kinds: Sequence[FormKind]
     variants: Sequence[Form | None]
-    forms: Sequence[dict[str, FormKind]]
     kinds: Sequence[FormKind]
 
 

@@ -19,7 +19,7 @@ from operator import add
 from typing import Any
 
 from .cover import maximal_cover
-from .english import EnglishMatch, EnglishMatcher, fold_english, select_words
+from .english import EnglishMatch, EnglishMatcher, OwnerLists, fold_english, select_words
 from .gcpause import collector_paused
 from .matcher import Columns, Match, Matcher, Spans, _Reading
 from .terms import Form, FormKind, Rendering, Term
@@ -52,7 +52,7 @@ class PatchedMatcher:
         base, over = self.base.columns(), self.overlay.columns()
         return Columns([*base.terms, *over.terms], [*base.patterns, *over.patterns],
                        [*base.pattern_kinds, *over.pattern_kinds], [*base.variants, *over.variants],
-                       [*base.forms, *over.forms], [*base.kinds, *over.kinds])
+                       [*base.kinds, *over.kinds])
 
     def columns(self) -> Columns:
         return self._columns
@@ -106,16 +106,18 @@ class PatchedEnglish:
         self._stale = frozenset(stale)
         self._offset = len(base.patterns)
 
-    @cached_property
-    def owners(self) -> list[list[tuple[Term, Rendering]]]:
-        """Per pattern, the current entries it stands for, best status first."""
+        #: Per pattern, the current entries it stands for, best status first.
+        self.owners = OwnerLists(self._owners_of, self._offset + len(overlay.patterns))
+
+    def _owners_of(self, pid: int) -> list[tuple[Term, Rendering]]:
+        if pid >= self._offset:
+            return self.overlay.owners_of(pid - self._offset)
         stale = self._stale
-        kept = [[pair for pair in owners if pair[0].id not in stale] if stale else owners for owners in self.base.owners]
-        return kept + list(self.overlay.owners)
+        return [pair for pair in self.base.owners_of(pid) if pair[0].id not in stale]
 
     @property
     def patterns(self) -> list[str]:
-        return self.base.patterns + self.overlay.patterns
+        return [*self.base.patterns, *self.overlay.patterns]
 
     def scan(self, text: str) -> list[tuple[int, int, int]]:
         folded = fold_english(text)

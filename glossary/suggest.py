@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from .packed import PackedLists
 from .search import Query, QueryKind
 
 __all__ = ["Suggester", "Suggestion", "max_edits"]
@@ -44,51 +45,100 @@ class Suggestion:
     edits: int
 
 
+class _Keys:
+    """One field's keys and who owns each: the keys in a list (RapidFuzz reads it), their owners
+    (positions in ``Suggester._ids``) packed, with the owners a patch changed laid over."""
+
+    __slots__ = ("keys", "owners", "changed")
+
+    def __init__(self, keys: list[str], owners: PackedLists, changed: dict[int, tuple[int, ...]]) -> None:
+        self.keys, self.owners, self.changed = keys, owners, changed
+
+    def owners_of(self, position: int) -> Sequence[int]:
+        found = self.changed.get(position)
+        return found if found is not None else self.owners[position]
+
+
 class Suggester:
-    """The keys of one store revision, grouped by field, ready to be compared with queries."""
+    """The keys of one store revision, grouped by field, ready to be compared with queries.
 
-    def __init__(self, rows: Sequence[tuple[str, str, str]]) -> None:
+    Built once per process and shared by a server's workers, it holds no small object per key
+    owner: a term id is kept once, and each key's owners are numbers in one array
+    (glossary.packed), so that reading them writes nothing shared.
+    """
+
+    def __init__(self, rows: Iterable[tuple[str, str, str]]) -> None:
         """``rows``: (field, key, term id) for the py, en and hz fields of the search index."""
-        self._keys: dict[str, list[str]] = {}
-        self._owners: dict[str, list[list[str]]] = {}
-        self._index: dict[tuple[str, str], int] = {}
-        self._add(rows)
-
-    def _add(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        self._ids: list[str] = []  # term ids; an owner is a position here
+        self._gone: frozenset[int] = frozenset()  # positions of ids whose keys a patch replaced
+        keys: dict[str, list[str]] = {}
+        owners: dict[str, list[list[int]]] = {}
+        positions: dict[str, dict[str, int]] = {}
+        numbers: dict[str, int] = {}
         for field, key, term_id in rows:
-            position = self._index.get((field, key))
+            where = positions.setdefault(field, {})
+            position = where.get(key)
             if position is None:
-                position = self._index[(field, key)] = len(self._keys.setdefault(field, []))
-                self._keys[field].append(key)
-                self._owners.setdefault(field, []).append([])
-            if term_id not in self._owners[field][position]:
-                self._owners[field][position] = self._owners[field][position] + [term_id]
+                position = where[key] = len(where)
+                keys.setdefault(field, []).append(key)
+                owners.setdefault(field, []).append([])
+            number = numbers.get(term_id)
+            if number is None:
+                number = numbers[term_id] = len(self._ids)
+                self._ids.append(term_id)
+            if number not in owners[field][position]:
+                owners[field][position].append(number)
+        self._fields = {field: _Keys(keys[field], PackedLists(owners[field]), {}) for field in keys}
 
     def patched(self, changed: Iterable[str], rows: Sequence[tuple[str, str, str]]) -> Suggester:
         """A copy that no longer offers the ``changed`` entries' old keys and offers ``rows``
         (their keys now): what a write to a few entries changes, without reading every key."""
         gone = set(changed)
         copy = Suggester(())
-        copy._keys = {field: list(keys) for field, keys in self._keys.items()}
-        copy._owners = {field: [[i for i in owners if i not in gone] if gone.intersection(owners) else owners
-                                for owners in self._owners[field]] for field in self._owners}
-        copy._index = dict(self._index)
-        copy._add(rows)
+        copy._ids = list(self._ids)
+        copy._gone = self._gone | {number for number, term_id in enumerate(self._ids) if term_id in gone}
+        copy._fields = {field: _Keys(list(found.keys), found.owners, dict(found.changed))
+                        for field, found in self._fields.items()}
+        numbers: dict[str, int] = {}  # the changed entries' ids, each at a new position
+        positions: dict[str, dict[str, int]] = {}
+        for field, key, term_id in rows:
+            found = copy._fields.get(field)
+            if found is None:
+                found = copy._fields[field] = _Keys([], PackedLists(), {})
+            where = positions.get(field)
+            if where is None:
+                where = positions[field] = {text: position for position, text in enumerate(found.keys)}
+            number = numbers.get(term_id)
+            if number is None:
+                number = numbers[term_id] = len(copy._ids)
+                copy._ids.append(term_id)
+            position = where.get(key)
+            if position is None:
+                position = where[key] = len(found.keys)
+                found.keys.append(key)
+                found.changed[position] = (number,)
+            else:
+                owners = found.owners_of(position)
+                if number not in owners:
+                    found.changed[position] = (*owners, number)
         return copy
 
     def suggest(self, query: Query, limit: int = 5) -> list[Suggestion]:
         """The terms nearest to the query, fewest edits first (each term once)."""
         found: list[Suggestion] = []
+        ids, gone = self._ids, self._gone
         for field, text in _texts(query):
-            if len(text) < 3 or field not in self._keys:
+            keys = self._fields.get(field)
+            if len(text) < 3 or keys is None:
                 continue
             cutoff = max_edits(text, hanzi=field == "hz")
             label = {"py": "pinyin", "en": "english", "hz": "hanzi"}[field]
-            for key, edits, position in process.extract(text, self._keys[field], scorer=Levenshtein.distance,
+            for key, edits, position in process.extract(text, keys.keys, scorer=Levenshtein.distance,
                                                         score_cutoff=cutoff, limit=limit * 4):
                 if edits == 0:
                     continue  # an exact key would have been found by the search itself
-                found += [Suggestion(term_id, label, key, int(edits)) for term_id in self._owners[field][position]]
+                found += [Suggestion(ids[number], label, key, int(edits)) for number in keys.owners_of(position)
+                          if number not in gone]
         found.sort(key=lambda s: (s.edits, len(s.key)))
         seen: set[str] = set()
         unique = [s for s in found if not (s.term_id in seen or seen.add(s.term_id))]  # type: ignore[func-returns-value]

@@ -94,7 +94,7 @@ class FormKind(str, enum.Enum):
     SHORT = "short"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Form:
     """Another Chinese form of a term: variant, abbreviation or short form, with its own pinyin
     (``pinyin``: curated, tone marks; empty when generated)."""
@@ -126,7 +126,7 @@ _RELATION = {FormKind.ABBREVIATION: "abbreviation of", FormKind.SHORT: "short fo
              FormKind.VARIANT: "variant of", FormKind.SIMPLIFIED: "", FormKind.TRADITIONAL: "traditional form of"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rendering:
     """An English rendering with its status, years of use, note and source.
 

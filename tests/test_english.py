@@ -120,3 +120,31 @@ def test_glossing_never_raises_keeps_the_text_and_never_glosses_twice(text: str)
 ])
 def test_possessives_and_brackets(text: str, expected: str) -> None:
     assert annotate_english(text, MATCHER) == expected
+
+
+def test_owners_list_every_term_and_rendering_of_a_pattern_best_status_first_and_a_patch_drops_stale_ones() -> None:
+    """``owners`` is read by checks and annotation (made on reading: the matcher keeps them
+    packed); a patched matcher leaves out the changed entries' old owners and adds the new."""
+    from dataclasses import replace
+
+    from glossary.overlay import PatchedEnglish
+    from glossary.terms import Rendering, Status
+
+    core = next(t for t in TERMS if t.id == "core-interests")
+    twin = replace(core, id="core-interests-2", renderings=(Rendering("core interests", Status.SUPERSEDED),
+                                                            Rendering("key interests", Status.PREFERRED)))
+    base = EnglishMatcher([core, twin])
+    pid = base.scan("core interests")[0][0]
+    assert [(t.id, r.text, r.status) for t, r in base.owners[pid]] == [
+        ("core-interests", "core interests", Status.PREFERRED), ("core-interests-2", "core interests", Status.SUPERSEDED)]
+    assert len(base.owners) == len(base.patterns) and base.owners[-1] == base.owners[len(base.owners) - 1]
+    assert list(base.owners) == [base.owners_of(p) for p in range(len(base.patterns))]
+    with pytest.raises(IndexError):
+        base.owners[len(base.patterns)]
+
+    changed = replace(twin, renderings=(Rendering("vital interests", Status.PREFERRED),))
+    patched = PatchedEnglish(base, EnglishMatcher([changed]), {twin.id})
+    assert [(t.id, r.text) for t, r in patched.owners[pid]] == [("core-interests", "core interests")]
+    assert [(m.text, m.term.id) for m in patched.find("key interests, vital interests")] == [
+        ("vital interests", "core-interests-2")]
+    assert len(patched.owners) == len(base.patterns) + 2  # vital interest(s)
