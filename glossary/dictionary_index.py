@@ -178,7 +178,7 @@ class _Sorted:
 
 
 #: The version of the index layout: a cached index of another version is built again.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 #: A hanzi prefix that more than half this many headwords start with (一, 中, 城, 国家 …: some
 #: 2,500 of them) has its best this many entries listed when the index is built, so that a
@@ -261,7 +261,7 @@ def _build(entries: Iterable[dictionary.Entry]) -> tuple[dict[str, Any], dict[st
         "listed": _listed(headwords, words, ranks),
         "toneless": _Sorted.of(toneless, ranks).dump(), "spelled": _Sorted.of(spelled, ranks).dump(),
         "toned": _Sorted.of(toned, ranks).dump(),
-        "exact": {key: tuple(sorted(set(ids), key=order)) for key, ids in exact.items()},
+        "exact": {key: tuple(sorted(set(ids), key=lambda n: (ranks[n], n))) for key, ids in exact.items()},
         # each word's entries best first, as search ranks them: common senses, then shorter glosses
         "postings": {word: array("i", [n for _, _, n in sorted((ranks[n], length, n) for length, n in found)]).tobytes()
                      for word, found in postings.items()},

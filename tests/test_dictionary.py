@@ -92,6 +92,16 @@ def test_an_english_query_of_several_words_finds_the_entries_holding_every_word(
         assert all(word[:5] in result.gloss.lower() for word in query.split())
 
 
+@pytest.mark.parametrize("query", ["computer", "water", "to develop", "中", "发展", "城市", "shi", "tian", "ming4yun4",
+                                   "party", "revive"])
+def test_fewer_results_are_the_first_of_more(query: str) -> None:
+    # reading only as many entries as it shows must not change which come first: ties between
+    # equally good entries break the same way at every limit
+    more = [(r.simplified, r.numbered, r.glosses) for r in index().search(query, 12)]
+    for limit in (1, 3, 7):
+        assert [(r.simplified, r.numbered, r.glosses) for r in index().search(query, limit)] == more[:limit]
+
+
 @pytest.mark.parametrize("query", ["shi", "yi", "ji4", "zhu"])
 def test_a_pinyin_syllable_with_many_words_finds_its_common_words_first(query: str) -> None:
     # shi alone is the reading of a hundred-odd entries: the ten shown are the commonest of them,
