@@ -19,7 +19,6 @@ time and memory), and cached. Nothing is written anywhere.
 from __future__ import annotations
 
 import heapq
-import json
 import logging
 import marshal
 import os
@@ -181,7 +180,7 @@ class _Sorted:
 INDEX_VERSION = 4
 
 #: A hanzi prefix that more than half this many headwords start with (一, 中, 城, 国家 …: some
-#: 2,500 of them) has its best this many entries listed when the index is built, so that a
+#: 1,900 of them) has its best this many entries listed when the index is built, so that a
 #: search for it reads the first few of that list instead of ranking dozens or hundreds of
 #: words; a shorter range is ranked whole.
 PREFIX_LISTED = 48
@@ -367,10 +366,6 @@ class DictionaryIndex:
         return dictionary.Entry(self.traditional[number], self.simplified[number], self.numbered[number],
                                 tuple(self.glosses[number].split("/")))
 
-    def result(self, number: int, hit: Hit) -> DictionaryResult:
-        return DictionaryResult(self.simplified[number], self.traditional[number], self.numbered[number],
-                                tuple(self.glosses[number].split("/")), hit)
-
     # --- search -----------------------------------------------------------------------------
 
     def search(self, query: str | Query, limit: int = 10, exclude: Collection[str] = ()) -> list[DictionaryResult]:
@@ -435,8 +430,8 @@ class DictionaryIndex:
             if not text:
                 text = (self.pinyin_of(number) if field == "pinyin" else
                         next((gloss for gloss in glosses if needle in gloss.lower()), glosses[0]))
-            results.append(DictionaryResult(self.simplified[number], self.traditional[number], self.numbered[number],
-                                            glosses, Hit(field, kind, text)))
+            results.append(DictionaryResult(self.simplified[number], self.traditional[number],
+                                            self.numbered[number], glosses, Hit(field, kind, text)))
         return results
 
     def _first(self, numbers: Iterable[int], limit: int, exclude: Collection[str]) -> Iterator[int]:
