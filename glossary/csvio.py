@@ -240,16 +240,28 @@ def row_to_term(cells: dict[str, str], row: _Row, profile: Profile = Profile.ENT
     if len(row.problems) > before:
         return None
     traditional = get("traditional")
+    definition = get("definition")
+    for rendering in renderings:  # one string, not two equal ones (a CC-CEDICT entry's gloss is both)
+        if rendering.text == definition:
+            definition = rendering.text
+            break
     term = Term(
         id=get("id"), simplified=simplified, traditional=traditional or to_traditional(simplified),
-        pinyin=stored_pinyin, domain=domain, definition=get("definition"), renderings=tuple(renderings),
-        variants=tuple(variants), sources=tuple(map(unescape, split_cell(get("sources")))),
+        pinyin=stored_pinyin, domain=domain, definition=definition, renderings=tuple(renderings),
+        variants=tuple(variants), sources=_sources(get("sources")),
         related=tuple(split_cell(get("related"))), traditional_curated=bool(traditional),
         pinyin_curated=bool(get("pinyin")), pinyin_note=get("pinyin_note"), updated_at=updated_at,
     )
     for column, message in entry_problems(term, profile):
         row.problem(column, message)
     return None if len(row.problems) > before else term
+
+
+@lru_cache(maxsize=256)
+def _sources(cell: str) -> tuple[str, ...]:
+    """A sources cell's citations: one tuple for the rows that cite the same (every entry of a
+    dictionary import), so a reader's entries pickled to the importing process carry it once."""
+    return tuple(map(unescape, split_cell(cell)))
 
 
 def read_terms(source: str | Path | IO[str], name: str | None = None,

@@ -67,7 +67,7 @@ def suggest(hanzi: str) -> str:
             words.append(pending[start:start + 2])
         pending.clear()
 
-    for chunk in re.split(r"(\d+)", hanzi):
+    for chunk in _DIGITS.split(hanzi) if _DIGIT.search(hanzi) else (hanzi,):
         if not chunk:
             continue
         if chunk.isdigit():
@@ -104,7 +104,10 @@ def suggest(hanzi: str) -> str:
                 joined += "'"
             joined += syllable.marked()
         text.append(joined)
-    return re.sub(r" ([,”])", r"\1", " ".join(text)).replace("“ ", "“").strip()
+    joined = " ".join(text)
+    if out:  # punctuation: no space before a comma or closing quote, none after an opening one
+        joined = _SPACE_BEFORE.sub(r"\1", joined).replace("“ ", "“")
+    return joined.strip()
 
 
 @lru_cache(maxsize=1 << 16)
@@ -118,3 +121,5 @@ def _readings(chunk: str) -> tuple[Syllable, ...]:
 
 
 _READING = re.compile(r"[a-zü]+[1-5]")
+_DIGITS, _DIGIT = re.compile(r"(\d+)"), re.compile(r"\d")
+_SPACE_BEFORE = re.compile(r" ([,”])")
