@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import pickle
 from dataclasses import replace
 from pathlib import Path
 
@@ -251,3 +252,19 @@ def test_problems_in_both_halves_of_a_file_are_all_reported_by_line(monkeypatch:
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
     assert problems_of(path) == alone and len(alone) == 2 and "line 3" in alone[0] and "line 10" in alone[1]
     assert forks
+
+
+def test_entries_read_share_the_objects_their_rows_repeat(tmp_path: Path) -> None:
+    """Rows citing the same sources share one tuple, and a gloss that is both the definition and
+    the preferred rendering is one string: a dictionary import's 117k entries, pickled from the
+    process that read half of them, carry each once (see glossary.parallel)."""
+    path = write(tmp_path, *(f"e-{n},{'甲乙丙'[n]}人,,,,gloss {n} [source: 1],,,general,gloss {n},\"CC-CEDICT, 2023\",,,"
+                             for n in range(3)))
+    terms = read_terms(path)
+    assert terms[0].sources == ("CC-CEDICT, 2023",)
+    assert terms[0].sources is terms[1].sources is terms[2].sources
+    assert all(t.definition == t.preferred.text and t.definition is t.preferred.text for t in terms)
+    data = pickle.dumps(terms, protocol=pickle.HIGHEST_PROTOCOL)
+    assert data.count("CC-CEDICT, 2023".encode()) == 1
+    assert data.count(b"problems-entry") == 1  # the validation memo's key, one string for every entry
+    assert [t.problems() for t in pickle.loads(data)] == [[], [], []]
