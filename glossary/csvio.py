@@ -21,7 +21,7 @@ from . import pinyin as _pinyin
 from .pinyin_generate import suggest
 from .errors import InvalidInput, PinyinError, Problem
 from .gcpause import collector_paused
-from .parallel import in_two
+from .parallel import made_beside
 from .script import to_traditional
 from .terms import Domain, Form, FormKind, Rendering, Status, Term
 from .validate import Profile, entry_problems, set_problems
@@ -297,7 +297,7 @@ def read_rows(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], 
               profile: Profile = Profile.ENTRY, progress: Callable[[int, int], None] | None = None,
               problems: Sequence[Problem] = ()) -> list[Term]:
     """``read_terms`` for rows already split into cells, as (line number, cells) (a spreadsheet
-    in the terms.csv layout); ``progress(done, total)`` is told every 1000 rows; ``problems``
+    in the terms.csv layout); ``progress(done, total)`` is told every ``READ_PART`` rows; ``problems``
     found while splitting the file are reported with the rows'."""
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
@@ -305,16 +305,13 @@ def read_rows(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], 
                                                  f"the header must start with {','.join(REQUIRED_COLUMNS)}")])
     rows = list(rows)
 
-    def read(part: Sequence[tuple[int, Sequence[str]]], here: bool) -> tuple[list[Term], list[int], list[Problem]]:
-        """The terms of some rows, their lines, and the rows' problems (progress told here)."""
+    def read(part: Sequence[tuple[int, Sequence[str]]]) -> tuple[list[Term], list[int], list[Problem]]:
+        """The terms of some rows, their lines, and the rows' problems."""
         found: list[Problem] = []
         terms: list[Term] = []
         lines: list[int] = []
         width = len(header)
-        scale = len(rows) / max(1, len(part))  # the other part goes at the same pace
-        for done, (line, values) in enumerate(part, 1):
-            if progress is not None and here and done % 1000 == 0:
-                progress(min(len(rows), round(done * scale)), len(rows))
+        for line, values in part:
             row = _Row(name, line, found)
             if len(values) > width and any(cell.strip() for cell in values[width:]):
                 row.problem(None, too_many_cells(values, header))
@@ -325,14 +322,21 @@ def read_rows(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], 
                 lines.append(row.line)
         return terms, lines, found
 
-    # pinyin and traditional forms generated, every row checked: pure Python, half of it on another core
+    # pinyin and traditional forms generated, every row checked: pure Python, in parts shared with
+    # another core (each process takes the next part nobody has; this one takes in the other's
+    # parts as they come, while the other reads on)
     terms: list[Term] = []
     lines: list[int] = []
     found = list(problems)
-    for part_terms, part_lines, part_problems in in_two(rows, read, here=READ_HERE):
+    parts = [rows[start:start + READ_PART] for start in range(0, len(rows), READ_PART)]
+    done = 0
+    for index, (part_terms, part_lines, part_problems) in enumerate(made_beside(parts, read)):
         terms += part_terms
         lines += part_lines
         found += part_problems
+        done += len(parts[index])
+        if progress is not None:
+            progress(done, len(rows))
     problems = found
     if progress is not None:
         progress(len(rows), len(rows))
@@ -346,9 +350,10 @@ def read_rows(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], 
     return terms
 
 
-#: The share of a big file's rows the importing process reads itself: the other process reads
-#: the rest and sends its entries, which this one then takes in.
-READ_HERE = 0.47
+#: Rows per part of a big file shared between two processes: small, so that the importing
+#: process takes in the other's entries a part at a time while the other reads on, and waits at
+#: the end for one part at most (about 0.3 s); the progress line moves a part at a time.
+READ_PART = 1000
 
 
 _DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}

@@ -268,3 +268,54 @@ def test_entries_read_share_the_objects_their_rows_repeat(tmp_path: Path) -> Non
     assert data.count("CC-CEDICT, 2023".encode()) == 1
     assert data.count(b"problems-entry") == 1  # the validation memo's key, one string for every entry
     assert [t.problems() for t in pickle.loads(data)] == [[], [], []]
+
+
+def test_a_file_read_in_parts_by_both_processes_gives_what_one_reads_and_every_problem_by_line(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, forks: list[str]) -> None:
+    """Parts of a few rows, taken by whichever process is free: the entries come back in file
+    order, the problems of every part by line, as one process reads them."""
+    import os
+    import time
+
+    from glossary import csvio, parallel
+
+    rows = [GOOD_ROW.replace("core-interests", f"entry-{n}").replace("核心利益", f"核心{'山水风云花草木石田土'[n % 10]}{n}")
+            .replace("héxīn lìyì", "") for n in range(24)]
+    for bad in (1, 11, 22):
+        rows[bad] = rows[bad].replace("sovereignty", "nowhere")
+    path = write(tmp_path, *rows)
+    rows[11] = rows[22] = rows[1] = rows[0]  # a file without the bad rows
+    good = write(tmp_path, *rows[2:11], *rows[12:22], rows[23], name="good.csv")
+    made_by = tmp_path / "pids"
+    real = csvio.row_to_term
+
+    def slowly(*args: object, **kwargs: object) -> object:
+        with open(made_by, "a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        time.sleep(0.02)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(csvio, "row_to_term", slowly)
+    monkeypatch.setattr(csvio, "READ_PART", 3)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)
+    alone, alone_terms = problems_of(path), read_terms(good)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    made_by.unlink()
+    shared = problems_of(path)
+    assert len(set(made_by.read_text().split())) == 2  # both processes read parts
+    assert shared == alone and [p.split(",")[0] for p in shared] == [f"{path} line {n}" for n in (3, 13, 24)]
+    assert read_terms(good) == alone_terms and [t.id for t in alone_terms] == [f"entry-{n}" for n in
+                                                                               [*range(2, 11), *range(12, 22), 23]]
+    assert forks
+
+
+def test_reading_tells_progress_after_each_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    from glossary import csvio
+    from glossary.csvio import read_rows
+
+    monkeypatch.setattr(csvio, "READ_PART", 4)
+    cells = next(csv.reader([GOOD_ROW]))
+    rows = [(n + 2, [f"entry-{n}", f"核心{'山水风云花草木石田土'[n]}", *cells[2:4], "", *cells[5:]]) for n in range(10)]
+    told: list[tuple[int, int]] = []
+    assert len(read_rows(COLUMNS, rows, "in.csv", progress=lambda done, total: told.append((done, total)))) == 10
+    assert told[:3] == [(4, 10), (8, 10), (10, 10)]
