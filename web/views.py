@@ -55,14 +55,17 @@ def citation_forms(term: Term) -> list[tuple[str, str, str]]:
 
 
 def search_json(query: str, domain: Domain | None, terms: Sequence[TermSummary],
-                nearest: Sequence[TermSummary] = (), dictionary: Sequence[DictionaryResult] = ()) -> str:
+                nearest: Sequence[TermSummary] = (), dictionary: Sequence[DictionaryResult] = (),
+                pages: str | None = None) -> str:
     """The API's search response as compact JSON text: each summary's JSON (``to_json``) with its
     page and any notice added, and, when nothing was found, the ``suggestions`` a few typos away;
     then ``dictionary``, CC-CEDICT's entries (each ``"source": "cc-cedict"``, not reviewed), and
     ``dictionary_source``, its attribution.
     Equal to ``json.dumps`` of the documented object, written directly: on a big store, building
-    and encoding the dicts cost more than the search itself."""
-    pages = _term_page_prefix()  # read once: each read goes through the app and request proxies
+    and encoding the dicts cost more than the search itself. ``pages``: the term pages' URL up
+    to the id (by default the current request's, ``term_page_prefix``)."""
+    if pages is None:
+        pages = term_page_prefix()  # read once: each read goes through the app and request proxies
     results = [_result_json(term, pages) for term in terms]
     suggestions = [_result_json(term, pages) for term in nearest]
     return (f'{{"query":{_json_string(query)},"domain":{_json_string(domain.value) if domain else "null"},'
@@ -87,10 +90,10 @@ def _result_json(term: TermSummary, pages: str) -> str:
 
 
 def dictionary_results(glossary: Any, query: str, domain: Domain | None,
-                       found: Sequence[TermSummary]) -> list[DictionaryResult]:
+                       found: Sequence[TermSummary], limit: int | None = None) -> list[DictionaryResult]:
     """CC-CEDICT's entries to show after the glossary's results: none for a domain (the
-    dictionary has none) or when DICTIONARY_LIMIT is 0."""
-    limit = int(current_app.config["DICTIONARY_LIMIT"])
+    dictionary has none) or when ``limit`` (by default the app's DICTIONARY_LIMIT) is 0."""
+    limit = int(current_app.config["DICTIONARY_LIMIT"] if limit is None else limit)
     if domain is not None or limit <= 0 or not query.strip():
         return []
     results: list[DictionaryResult] = glossary.dictionary_search(query, limit=limit, curated=found)
@@ -155,7 +158,7 @@ TEMPLATE_GLOBALS: dict[str, Any] = {
 TEMPLATE_FILTERS: dict[str, Any] = {"linkify": linkify}
 
 
-def _term_page_prefix() -> str:
+def term_page_prefix() -> str:
     """Term pages' URL up to the id, made once per app and script root (url_for costs more
     than building a whole search result)."""
     prefixes: dict[str, str] = current_app.extensions.setdefault("term_page_prefix", {})
