@@ -290,3 +290,74 @@ def test_api_search_answers_the_golden_queries_like_the_library(curated_client: 
     assert first["match"]["field"] == case["hit_field"]
     if case["hit_status"]:
         assert first["match"]["status"] == case["hit_status"]
+
+
+# --- searches answered before Flask's request handling (api.FastSearch) ------------------------
+
+FAST_QUERIES = ["q=hexin", "q=%E6%A0%B8%E5%BF%83%E5%88%A9%E7%9B%8A", "q=core+interests", "q=interests&limit=1",
+                "q=hexin&domain=sovereignty", "q=hexin&domain=economy", "q=hexin&domain=", "q=hexinliyi&limit=",
+                "q=hexni+liyi", "q=", "limit=3", "q=%FF%FEhexin", "q=hexin&q=china", "q=+e%3Ainterests+",
+                "q=zzzzqqqq", "q=c%3A%E6%A0%B8%E5%BF%83", "q=hexin&other=1"]
+
+
+def _wsgi(handler: object, query: str, method: str = "GET", script: str = "") -> tuple[str, list[tuple[str, str]], bytes]:
+    import io
+    import sys
+
+    environ = {"REQUEST_METHOD": method, "SCRIPT_NAME": script, "PATH_INFO": "/api/v1/search",
+               "QUERY_STRING": query, "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "localhost",
+               "SERVER_NAME": "localhost", "SERVER_PORT": "80", "REMOTE_ADDR": "127.0.0.1",
+               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
+               "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False}
+    said: list[object] = []
+    body = b"".join(handler(environ, lambda status, headers, exc_info=None: said.extend([status, headers])))  # type: ignore[operator]
+    return str(said[0]), list(said[1]), body  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("script", ["", "/glossary"])
+def test_fast_search_answers_the_same_bytes_and_headers_as_the_app(web_store: glossary.Glossary, script: str) -> None:
+    app = create_app({"GLOSSARY": web_store, "SEARCH_CACHE_SIZE": 0})
+    fast = app.wsgi_app
+    flask_answers = []
+    fast.flask = lambda *args: flask_answers.append(1) or app.__class__.wsgi_app(app, *args)  # type: ignore[attr-defined]
+    for query in FAST_QUERIES:
+        status, headers, body = _wsgi(fast, query, script=script)
+        flask_status, flask_headers, flask_body = _wsgi(lambda *args: app.__class__.wsgi_app(app, *args), query,
+                                                        script=script)
+        assert (status, body) == (flask_status, flask_body), query
+        assert [h for h in headers if h[0] != "Server-Timing"] == [h for h in flask_headers if h[0] != "Server-Timing"]
+        assert [h[0] for h in headers].count("Server-Timing") == 1
+    assert flask_answers == []  # every one answered by the fast path
+    assert json.loads(_wsgi(fast, "q=hexin", script=script)[2])["results"][0]["url"] == f"{script}/terms/core-interests"
+
+
+def test_fast_search_leaves_bad_arguments_and_other_methods_to_the_app(web_store: glossary.Glossary) -> None:
+    app = create_app({"GLOSSARY": web_store})
+    fast = app.wsgi_app
+    flask_answers = []
+    fast.flask = lambda *args: flask_answers.append(1) or app.__class__.wsgi_app(app, *args)  # type: ignore[attr-defined]
+    status, _headers, body = _wsgi(fast, "q=hexin&limit=0")
+    assert status.startswith("400") and "limit" in json.loads(body)["error"]["message"]
+    assert _wsgi(fast, "q=hexin&domain=cooking")[0].startswith("400")
+    assert _wsgi(fast, "q=" + "x" * 201)[0].startswith("400")
+    head = _wsgi(fast, "q=hexin", method="HEAD")
+    assert head[0].startswith("200") and head[2] == b""
+    assert _wsgi(fast, "q=hexin", method="POST")[0].startswith("405")
+    assert len(flask_answers) == 5
+
+
+def test_a_failed_fast_search_is_answered_by_the_error_handler_without_searching_again(
+        web_store: glossary.Glossary, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app({"GLOSSARY": web_store, "SEARCH_CACHE_SIZE": 0})
+    calls = []
+
+    def away(*_args: object, **_kwargs: object) -> list[object]:
+        calls.append(1)
+        raise glossary.StoreError("the database is away")
+
+    monkeypatch.setattr(web_store, "search", away)
+    status, headers, body = _wsgi(app.wsgi_app, "q=hexin")
+    assert status.startswith("503")
+    assert json.loads(body) == error_body(503, "the database is away", retry_after=5)
+    assert ("Retry-After", "5") in headers
+    assert calls == [1]
