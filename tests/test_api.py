@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -361,3 +362,24 @@ def test_a_failed_fast_search_is_answered_by_the_error_handler_without_searching
     assert json.loads(body) == error_body(503, "the database is away", retry_after=5)
     assert ("Retry-After", "5") in headers
     assert calls == [1]
+
+
+def test_search_result_json_is_the_summary_json_with_its_page_and_notice(curated: glossary.Glossary) -> None:
+    from urllib.parse import quote
+
+    from glossary import Domain, Hit, Rendering, Status, TermSummary
+    from web.views import _result_json, outdated_notice
+
+    summaries = [s for term in curated.terms() for query in (term.simplified, term.pinyin_as("plain"),
+                                                              *(r.text for r in term.renderings))
+                 for s in curated.search(query, limit=5)]
+    odd = TermSummary("a b/ç?%", "一", "壹", "yī", Domain.GENERAL, Rendering("one \"1\"", Status.PREFERRED))
+    summaries += [odd, replace(odd, hit=Hit("english", "exact", "an ‘old’ one", Status.DEPRECATED)),
+                  replace(odd, id="x~y_z.1-2", hit=Hit("pinyin", "prefix", "yī")), replace(odd, id="a b"),
+                  *curated.did_you_mean("hexni liyi")]
+    assert any(outdated_notice(s) for s in summaries) and any(s.pinyin_styles is None for s in summaries)
+    for summary in summaries:
+        notice = outdated_notice(summary)
+        expected = (f'{summary.to_json()[:-1]},"url":{json.dumps("/p/" + quote(summary.id, safe=""), ensure_ascii=False)},'
+                    f'"notice":{json.dumps(notice, ensure_ascii=False) if notice else "null"}}}')
+        assert _result_json(summary, "/p/") == expected

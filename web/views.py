@@ -82,11 +82,35 @@ def _dictionary_source() -> str:
     return json.dumps(attribution(), ensure_ascii=False, separators=(",", ":"))
 
 
+#: JSON of each domain and status, and whether a status is outdated (an Enum member's ``value``
+#: is a Python-level property: a result list read it a few times per result).
+_DOMAIN_JSON = {domain: _json_string(domain.value) for domain in Domain}
+_STATUS_JSON = {status: _json_string(status.value) for status in Status}
+_OUTDATED = {status: status.outdated for status in Status}
+#: What ``quote(..., safe="")`` leaves as it is (entry ids mostly are: slugs, cedict-123).
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
 def _result_json(term: TermSummary, pages: str) -> str:
-    """A summary's JSON with its page (``pages``: term pages' URL up to the id) and notice."""
-    notice = outdated_notice(term)
-    return (f'{term.to_json()[:-1]},"url":{_json_string(pages + quote(term.id, safe=""))},'
-            f'"notice":{_json_string(notice) if notice else "null"}}}')
+    """A summary's JSON with its page (``pages``: term pages' URL up to the id) and notice:
+    ``term.to_json()`` with ``"url"`` and ``"notice"`` added, written in one piece (a cold
+    English-word search writes 15 of them; tests/test_api.py checks it against ``to_json``)."""
+    term_id = term.id
+    url = pages + (term_id if _URL_SAFE(term_id) else quote(term_id, safe=""))
+    styles = term.pinyin_styles
+    plain, numbers = styles if styles is not None else (term.pinyin_as("plain"), term.pinyin_as("numbers"))
+    head = (f'{{"id":{_json_string(term_id)},"simplified":{_json_string(term.simplified)},'
+            f'"traditional":{_json_string(term.traditional)},"pinyin":{{"marks":{_json_string(term.pinyin)},'
+            f'"plain":{_json_string(plain)},"numbers":{_json_string(numbers)}}},'
+            f'"english":{{"preferred":{_json_string(term.preferred.text)}}},"domain":{_DOMAIN_JSON[term.domain]}')
+    hit = term.hit
+    if hit is None:
+        return f'{head},"url":{_json_string(url)},"notice":null}}'
+    status = hit.status
+    notice = outdated_notice(term) if status is not None and _OUTDATED[status] else None
+    return (f'{head},"match":{{"field":{_json_string(hit.field)},"kind":{_json_string(hit.kind)},'
+            f'"text":{_json_string(hit.text)},"status":{_STATUS_JSON[status] if status is not None else "null"}}},'
+            f'"url":{_json_string(url)},"notice":{_json_string(notice) if notice else "null"}}}')
 
 
 def dictionary_results(glossary: Any, query: str, domain: Domain | None,
