@@ -354,7 +354,7 @@ def _idle() -> tuple[float, float]:
     return fields[3] + fields[4], sum(fields[:8])
 
 
-def wait_until_up(port: int, server: subprocess.Popen[bytes], timeout: float = 120,
+def wait_until_up(port: int, server: subprocess.Popen[bytes], timeout: float = 600,
                   path: str = "/api/v1/health") -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
