@@ -383,3 +383,17 @@ def test_search_result_json_is_the_summary_json_with_its_page_and_notice(curated
         expected = (f'{summary.to_json()[:-1]},"url":{json.dumps("/p/" + quote(summary.id, safe=""), ensure_ascii=False)},'
                     f'"notice":{json.dumps(notice, ensure_ascii=False) if notice else "null"}}}')
         assert _result_json(summary, "/p/") == expected
+
+
+def test_the_search_fast_path_stands_in_for_every_request_hook_the_app_has(app: Flask) -> None:
+    """api.FastSearch answers searches without Flask's request handling: it sends the headers the
+    after-request hook adds and times the request as the before-request hook does, and knows of
+    no other hook. A hook added later (authentication, a rate limit) would be skipped for
+    searches: this fails until FastSearch does what the new hook does, or hands searches to it."""
+    hooks = {name: {blueprint: [f.__name__ for f in funcs] for blueprint, funcs in getattr(app, name).items() if funcs}
+             for name in ("before_request_funcs", "after_request_funcs", "teardown_request_funcs",
+                          "teardown_appcontext_funcs", "url_value_preprocessors", "url_default_functions")
+             if isinstance(getattr(app, name), dict)}
+    assert hooks == {"before_request_funcs": {None: ["_start_clock"]}, "after_request_funcs": {None: ["_headers"]},
+                     "teardown_request_funcs": {}, "url_value_preprocessors": {}, "url_default_functions": {}}
+    assert app.teardown_appcontext_funcs == []
