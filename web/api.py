@@ -5,10 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
-from werkzeug.exceptions import BadRequest, NotFound
+import werkzeug.urls  # noqa: F401 - registers the "werkzeug.url_quote" error handler that parse_qsl uses below
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
 from glossary import Domain, Glossary, Status
 from glossary.formats import EXPORTS
@@ -16,14 +20,15 @@ from glossary.formats import EXPORTS
 from . import annotation, openapi
 from .limits import costly
 from .store import store
-from .views import dictionary_results, search_json
+from .views import term_page_prefix, dictionary_results, search_json
 
 bp = Blueprint("api", __name__)
 
 
-def enum_arg(enum_type: type[Domain] | type[Status], name: str) -> Any:
-    """An optional query argument from a closed list; 400 listing the choices otherwise."""
-    value = request.args.get(name) or None
+def enum_arg(enum_type: type[Domain] | type[Status], name: str, args: Mapping[str, str] | None = None) -> Any:
+    """An optional query argument from a closed list; 400 listing the choices otherwise
+    (``args``: the query's arguments, by default the current request's)."""
+    value = (request.args if args is None else args).get(name) or None
     if value is None:
         return None
     try:
@@ -56,25 +61,97 @@ def health() -> Response:
 
 @bp.get("/search")
 def search() -> Response:
-    query = request.args.get("q", "")
-    if len(query) > current_app.config["MAX_QUERY_LENGTH"]:
-        raise BadRequest(f"q is {len(query)} characters long; the limit is {current_app.config['MAX_QUERY_LENGTH']}")
-    most = current_app.config["SEARCH_LIMIT_MAX"]
-    raw_limit = request.args.get("limit") or str(current_app.config["SEARCH_LIMIT"])
+    failed = request.environ.pop(SEARCH_FAILED, None)
+    if failed is not None:  # the fast path's search failed: answered here, by the app's error handler
+        raise failed
+    return Response(search_body(current_app, request.args, term_page_prefix()), mimetype="application/json")
+
+
+def search_body(app: Flask, args: Mapping[str, str], pages: str) -> bytes:
+    """The search response's JSON for the query's arguments (``args``: the first value of each),
+    from the app's response cache or searched; BadRequest for a bad argument, before any search.
+    ``pages``: term pages' URL up to the id."""
+    config = app.config
+    query = args.get("q", "")
+    if len(query) > config["MAX_QUERY_LENGTH"]:
+        raise BadRequest(f"q is {len(query)} characters long; the limit is {config['MAX_QUERY_LENGTH']}")
+    most = config["SEARCH_LIMIT_MAX"]
+    raw_limit = args.get("limit") or str(config["SEARCH_LIMIT"])
     if not raw_limit.isascii() or not raw_limit.isdigit() or not 1 <= int(raw_limit) <= most:
         raise BadRequest(f"limit must be a whole number from 1 to {most}, not {raw_limit!r}")
-    domain = enum_arg(Domain, "domain")
-    glossary = store()
-    cache: _ResponseCache = current_app.extensions.setdefault("search_cache", _ResponseCache())
-    key = (cache.revision(glossary, current_app.config["SEARCH_CACHE_SECONDS"]), query, domain, int(raw_limit))
+    domain = enum_arg(Domain, "domain", args)
+    glossary: Glossary = app.extensions["glossary"]
+    cache: _ResponseCache = app.extensions.setdefault("search_cache", _ResponseCache())
+    key = (cache.revision(glossary, config["SEARCH_CACHE_SECONDS"]), query, domain, int(raw_limit), pages)
     body = cache.get(key)
     if body is None:
         found = glossary.search(query, limit=int(raw_limit), domain=domain) if query.strip() else []
-        dictionary = dictionary_results(glossary, query, domain, found)
+        dictionary = dictionary_results(glossary, query, domain, found, config["DICTIONARY_LIMIT"])
         nearest = glossary.did_you_mean(query) if query.strip() and not found and not dictionary else []
-        body = search_json(query, domain, found, nearest, dictionary).encode()
-        cache.put(key, body, current_app.config["SEARCH_CACHE_SIZE"])
-    return Response(body, mimetype="application/json")
+        body = search_json(query, domain, found, nearest, dictionary, pages).encode()
+        cache.put(key, body, config["SEARCH_CACHE_SIZE"])
+    return body
+
+
+#: Where the fast path leaves an exception its search raised, for the view to raise again.
+SEARCH_FAILED = "glossary.search_failed"
+SEARCH_PATH = "/api/v1/search"
+
+
+class FastSearch:
+    """WSGI middleware answering ``GET /api/v1/search`` without Flask's request handling.
+
+    A cold search at 32 connections on two cores waits behind the others' CPU, so its p99
+    follows CPU per request; Flask's part of a search (a request context, routing, the
+    arguments' MultiDict, the response object, its headers and the after-request hook) cost
+    about as much as the hanzi search itself (README, *Where the latency tail came from*). This
+    answers the same bytes and headers as the view (``search_body``, shared) and hands to Flask
+    every request it does not answer: other paths and methods, a bad argument (Flask answers it
+    again with the one error shape), a query string that is not UTF-8, and a search that raised
+    (its exception goes to the view, which raises it for the app's error handler: the search is
+    not run twice)."""
+
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Any], headers: Sequence[tuple[str, str]]) -> None:
+        self.app = app
+        #: the app's own handling, for everything else
+        self.flask = wsgi_app
+        #: sent with every search response after Content-Type and Content-Length (as the
+        #: after-request hook adds them), then Server-Timing
+        self.headers = list(headers)
+        #: the term pages' URL up to the id, by SCRIPT_NAME (url_for once each, in a request context)
+        self._pages: dict[str, str] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != SEARCH_PATH or environ.get("REQUEST_METHOD") != "GET":
+            return self.flask(environ, start_response)  # type: ignore[no-any-return]
+        started = time.perf_counter()
+        try:
+            # as werkzeug reads request.args (invalid bytes stay percent-encoded), first values
+            args: dict[str, str] = {}
+            for name, value in parse_qsl(environ.get("QUERY_STRING", "").encode("latin1").decode(),
+                                         keep_blank_values=True, errors="werkzeug.url_quote"):
+                args.setdefault(name, value)
+            pages = self._pages.get(environ.get("SCRIPT_NAME", ""))
+            if pages is None:
+                pages = self._page_prefix(environ)
+        except (UnicodeError, HTTPException):
+            return self.flask(environ, start_response)  # type: ignore[no-any-return]
+        try:
+            body = search_body(self.app, args, pages)
+        except HTTPException:
+            return self.flask(environ, start_response)  # type: ignore[no-any-return]
+        except Exception as error:  # noqa: BLE001 - answered by the app's error handler, in the view
+            environ[SEARCH_FAILED] = error
+            return self.flask(environ, start_response)  # type: ignore[no-any-return]
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                                  *self.headers,
+                                  ("Server-Timing", f"app;dur={(time.perf_counter() - started) * 1000:.2f}")])
+        return [body]
+
+    def _page_prefix(self, environ: dict[str, Any]) -> str:
+        with self.app.request_context(dict(environ)):
+            pages = self._pages[environ.get("SCRIPT_NAME", "")] = term_page_prefix()
+        return pages
 
 
 class _ResponseCache:

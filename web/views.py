@@ -55,14 +55,17 @@ def citation_forms(term: Term) -> list[tuple[str, str, str]]:
 
 
 def search_json(query: str, domain: Domain | None, terms: Sequence[TermSummary],
-                nearest: Sequence[TermSummary] = (), dictionary: Sequence[DictionaryResult] = ()) -> str:
+                nearest: Sequence[TermSummary] = (), dictionary: Sequence[DictionaryResult] = (),
+                pages: str | None = None) -> str:
     """The API's search response as compact JSON text: each summary's JSON (``to_json``) with its
     page and any notice added, and, when nothing was found, the ``suggestions`` a few typos away;
     then ``dictionary``, CC-CEDICT's entries (each ``"source": "cc-cedict"``, not reviewed), and
     ``dictionary_source``, its attribution.
     Equal to ``json.dumps`` of the documented object, written directly: on a big store, building
-    and encoding the dicts cost more than the search itself."""
-    pages = _term_page_prefix()  # read once: each read goes through the app and request proxies
+    and encoding the dicts cost more than the search itself. ``pages``: the term pages' URL up
+    to the id (by default the current request's, ``term_page_prefix``)."""
+    if pages is None:
+        pages = term_page_prefix()  # read once: each read goes through the app and request proxies
     results = [_result_json(term, pages) for term in terms]
     suggestions = [_result_json(term, pages) for term in nearest]
     return (f'{{"query":{_json_string(query)},"domain":{_json_string(domain.value) if domain else "null"},'
@@ -79,18 +82,42 @@ def _dictionary_source() -> str:
     return json.dumps(attribution(), ensure_ascii=False, separators=(",", ":"))
 
 
+#: JSON of each domain and status, and whether a status is outdated (an Enum member's ``value``
+#: is a Python-level property: a result list read it a few times per result).
+_DOMAIN_JSON = {domain: _json_string(domain.value) for domain in Domain}
+_STATUS_JSON = {status: _json_string(status.value) for status in Status}
+_OUTDATED = {status: status.outdated for status in Status}
+#: What ``quote(..., safe="")`` leaves as it is (entry ids mostly are: slugs, cedict-123).
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
 def _result_json(term: TermSummary, pages: str) -> str:
-    """A summary's JSON with its page (``pages``: term pages' URL up to the id) and notice."""
-    notice = outdated_notice(term)
-    return (f'{term.to_json()[:-1]},"url":{_json_string(pages + quote(term.id, safe=""))},'
-            f'"notice":{_json_string(notice) if notice else "null"}}}')
+    """A summary's JSON with its page (``pages``: term pages' URL up to the id) and notice:
+    ``term.to_json()`` with ``"url"`` and ``"notice"`` added, written in one piece (a cold
+    English-word search writes 15 of them; tests/test_api.py checks it against ``to_json``)."""
+    term_id = term.id
+    url = pages + (term_id if _URL_SAFE(term_id) else quote(term_id, safe=""))
+    styles = term.pinyin_styles
+    plain, numbers = styles if styles is not None else (term.pinyin_as("plain"), term.pinyin_as("numbers"))
+    head = (f'{{"id":{_json_string(term_id)},"simplified":{_json_string(term.simplified)},'
+            f'"traditional":{_json_string(term.traditional)},"pinyin":{{"marks":{_json_string(term.pinyin)},'
+            f'"plain":{_json_string(plain)},"numbers":{_json_string(numbers)}}},'
+            f'"english":{{"preferred":{_json_string(term.preferred.text)}}},"domain":{_DOMAIN_JSON[term.domain]}')
+    hit = term.hit
+    if hit is None:
+        return f'{head},"url":{_json_string(url)},"notice":null}}'
+    status = hit.status
+    notice = outdated_notice(term) if status is not None and _OUTDATED[status] else None
+    return (f'{head},"match":{{"field":{_json_string(hit.field)},"kind":{_json_string(hit.kind)},'
+            f'"text":{_json_string(hit.text)},"status":{_STATUS_JSON[status] if status is not None else "null"}}},'
+            f'"url":{_json_string(url)},"notice":{_json_string(notice) if notice else "null"}}}')
 
 
 def dictionary_results(glossary: Any, query: str, domain: Domain | None,
-                       found: Sequence[TermSummary]) -> list[DictionaryResult]:
+                       found: Sequence[TermSummary], limit: int | None = None) -> list[DictionaryResult]:
     """CC-CEDICT's entries to show after the glossary's results: none for a domain (the
-    dictionary has none) or when DICTIONARY_LIMIT is 0."""
-    limit = int(current_app.config["DICTIONARY_LIMIT"])
+    dictionary has none) or when ``limit`` (by default the app's DICTIONARY_LIMIT) is 0."""
+    limit = int(current_app.config["DICTIONARY_LIMIT"] if limit is None else limit)
     if domain is not None or limit <= 0 or not query.strip():
         return []
     results: list[DictionaryResult] = glossary.dictionary_search(query, limit=limit, curated=found)
@@ -155,7 +182,7 @@ TEMPLATE_GLOBALS: dict[str, Any] = {
 TEMPLATE_FILTERS: dict[str, Any] = {"linkify": linkify}
 
 
-def _term_page_prefix() -> str:
+def term_page_prefix() -> str:
     """Term pages' URL up to the id, made once per app and script root (url_for costs more
     than building a whole search result)."""
     prefixes: dict[str, str] = current_app.extensions.setdefault("term_page_prefix", {})
