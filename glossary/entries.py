@@ -65,17 +65,35 @@ class PackedTerms(Sequence[Term]):
         """``terms``: sorted by id, each id once (as ``Repository.all_terms`` gives them)."""
         counts: Counter[Any] = Counter()
         values: dict[Any, Any] = {}
+        keys: dict[int, tuple[int, str | None, Any]] = {}  # by id(): the store reads equal times as one object
         for term in terms:
-            keys = ((1, term.sources), _moment_key(term.created_at), _moment_key(term.updated_at))
-            counts.update(keys)
-            values.setdefault(keys[1], term.created_at)
-            values.setdefault(keys[2], term.updated_at)
+            for moment in (term.created_at, term.updated_at):
+                key = keys.get(id(moment))
+                if key is None:
+                    key = keys[id(moment)] = _moment_key(moment)
+                    values.setdefault(key, moment)
+                counts[key] += 1
+            counts[1, term.sources] += 1
         shared: dict[Any, int] = {}
         for key, count in counts.items():
             if count >= _SHARED_FROM and key[1] is not None and key[1] != ():
                 shared[key] = len(shared)
-        self._shared: tuple[Any, ...] = tuple(key[1] if key[0] == 1 else values[key] for key in shared)
-        records = [marshal.dumps(_record(term, shared)) for term in terms]
+        kept = [key[1] if key[0] == 1 else values[key] for key in shared]
+        moments: dict[int, int | str | None] = {}
+        for number, key in keys.items():
+            moment = values[key]
+            at = shared.get(key)
+            if at is None and moment is not None:
+                written = moment.isoformat()
+                back = datetime.fromisoformat(written)
+                if back == moment and back.tzinfo == moment.tzinfo and back.utcoffset() == moment.utcoffset():
+                    moments[number] = written
+                    continue
+                at = len(kept)  # a time its text does not give back (a named zone): kept as it is
+                kept.append(moment)
+            moments[number] = at
+        self._shared: tuple[Any, ...] = tuple(kept)
+        records = [marshal.dumps(_record(term, shared, moments)) for term in terms]
         starts = array("q", [0])
         position = 0
         for record in records:
@@ -103,7 +121,7 @@ class PackedTerms(Sequence[Term]):
             number += len(self)
             if number < 0:
                 raise IndexError("PackedTerms index out of range")
-        return self._cached(number)  # type: ignore[no-any-return]
+        return self._cached(number)
 
     def __iter__(self) -> Iterator[Term]:
         """Every term, decoded afresh (a whole pass would only push the cached ones out)."""
@@ -154,7 +172,7 @@ class PackedTerms(Sequence[Term]):
                 + len(self._domains))
 
 
-def _record(term: Term, shared: dict[Any, int]) -> tuple[Any, ...]:
+def _record(term: Term, shared: dict[Any, int], moments: dict[int, int | str | None]) -> tuple[Any, ...]:
     """A term as a tuple of marshal-able values (``PackedTerms.decode`` reads it back)."""
     renderings = tuple((r.text, _STATUS_NUMBER[r.status], r.years, r.note, r.source) for r in term.renderings)
     definition: str | int = term.definition
@@ -168,27 +186,15 @@ def _record(term: Term, shared: dict[Any, int]) -> tuple[Any, ...]:
             tuple((f.text, _KIND_NUMBER[f.kind], f.pinyin) for f in term.variants),
             shared.get((1, term.sources), tuple(term.sources)), tuple(term.related),
             term.traditional_curated, term.pinyin_curated, term.pinyin_note,
-            _stored_moment(term.created_at, shared), _stored_moment(term.updated_at, shared), term.version,
+            moments[id(term.created_at)], moments[id(term.updated_at)], term.version,
             None if hit is None else (hit.field, hit.kind, hit.text,
                                       None if hit.status is None else _STATUS_NUMBER[hit.status]),
             None if term.pinyin_styles is None else tuple(term.pinyin_styles))
 
 
-def _stored_moment(moment: datetime | None, shared: dict[Any, int]) -> int | str | None:
-    if moment is None:
-        return None
-    number = shared.get(_moment_key(moment))
-    if number is not None:
-        return number
-    if moment.tzinfo is not None and moment.utcoffset() is None or (
-            moment.tzinfo is not None and datetime.fromisoformat(moment.isoformat()).tzinfo != moment.tzinfo):
-        raise ValueError(f"a time zone PackedTerms cannot keep: {moment!r}")
-    return moment.isoformat()
-
-
-def _moment_key(moment: datetime | None) -> tuple[int, str | None]:
-    """Times are shared by how they are written (equal times in two zones stay apart)."""
-    return 2, None if moment is None else moment.isoformat()
+def _moment_key(moment: datetime | None) -> tuple[int, str | None, Any]:
+    """Times are shared by how they are written and their zone (equal times in two zones stay apart)."""
+    return (2, None, None) if moment is None else (2, moment.isoformat(), moment.tzinfo)
 
 
 def _moment(stored: int | str | None, shared: tuple[Any, ...]) -> datetime | None:
