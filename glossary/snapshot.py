@@ -209,6 +209,19 @@ class Snapshot:
         """Every entry, sorted by id (decoded when read)."""
         return self.terms.ordered  # type: ignore[attr-defined,no-any-return]
 
+    def entries(self, domain: Domain | None = None) -> list[Term]:
+        """Every entry (of one domain, if given), sorted by id: only those of the domain decoded."""
+        ordered = self.ordered
+        if domain is None:
+            return list(ordered)
+        if isinstance(ordered, PackedTerms):
+            return [ordered.decode(number) for number in ordered.numbers(domain)]
+        if isinstance(ordered, _Ordered):
+            base, extra = ordered.base, ordered.extra
+            return [base.decode(slot) if slot >= 0 else extra[~slot] for slot in ordered.slots  # type: ignore[misc]
+                    if (base.domain_of(slot) if slot >= 0 else extra[~slot].domain) is domain]  # type: ignore[union-attr]
+        return [term for term in ordered if term.domain is domain]
+
     def matcher(self, domain: Domain | None = None) -> Matcher | PatchedMatcher:
         """The Chinese matcher over this snapshot's entries (of one domain, if given)."""
         with self._lock:

@@ -117,7 +117,7 @@ def test_a_patched_snapshot_lists_entries_in_order_with_the_changes(tmp_path: Pa
     store = glossary.open(f"sqlite:///{tmp_path / 'g.sqlite3'}")
     before = store.annotation.snapshot()
     first, second, third = before.ordered[0], before.ordered[1], before.ordered[5]
-    store.put(replace(first, definition="changed once"))
+    store.put(replace(first, definition="changed once", domain=glossary.Domain.PLACES))
     store.put(replace(store.get(first.id), definition="changed twice"))
     store.withdraw(second.id)
     store.put(replace(third, id=third.id + "-new", simplified=third.simplified + "试区",
@@ -130,3 +130,6 @@ def test_a_patched_snapshot_lists_entries_in_order_with_the_changes(tmp_path: Pa
     assert [t.to_dict() for t in after.ordered] == [t.to_dict() for t in stored]
     assert after.terms[first.id].definition == "changed twice" and second.id not in after.terms
     assert len(after.terms) == len(stored) and after.ordered[0].definition == "changed twice"
+    for domain in glossary.Domain:  # an export of one domain decodes only that domain's entries
+        assert store.terms(domain) == [t for t in stored if t.domain is domain]
+        assert before.entries(domain) == [t for t in before.ordered if t.domain is domain]
