@@ -101,7 +101,7 @@ def pieces(text: str, matcher: Matcher | PatchedMatcher, pinyin: PinyinStyle | s
     seen = set() if seen is None else seen
     out: list[Piece] = []
     for pid, start, end in zip(*matcher.spans(text)[:3]):
-        owner = matcher.term(pid).id
+        owner = matcher.term_id(pid)
         if first_only and owner in seen:
             continue
         seen.add(owner)
@@ -112,7 +112,7 @@ def pieces(text: str, matcher: Matcher | PatchedMatcher, pinyin: PinyinStyle | s
 
 def _first_of_each_term(matcher: Matcher | PatchedMatcher, spans: Spans) -> Spans:
     pids, starts, ends, odd = spans
-    owners = list(map(id, map(matcher.term, pids)))
+    owners = list(map(matcher.owner, pids))
     # reversed, so that each term keeps the index of its first occurrence
     keep = sorted(dict(zip(reversed(owners), range(len(owners) - 1, -1, -1))).values())
     odd_set = None if odd is None else set(odd)
@@ -247,13 +247,16 @@ def _json(text: str, matches: list[Any], style: PinyinStyle, words: WordGlosser 
     terms: dict[str, dict[str, Any]] = {}
     spans = []
     position = 0
+    variants: dict[int, Any] = {}  # by pattern id: one lookup per pattern, not per match
     for match in matches:
         if words is not None:
             spans += words.spans(text[position:match.start], position)
             position = match.end
         if match.term.id not in terms:
             terms[match.term.id] = match.term.to_dict()
-        variant = match[3].matcher.variant(match[0])  # the pattern's form: its own pinyin
+        variant = variants.get(match[0], variants)
+        if variant is variants:  # the pattern's form: its own pinyin
+            variant = variants[match[0]] = match[3].matcher.variant(match[0])
         pinyin = variant.pinyin_as(style) if variant is not None else match.term.pinyin_as(style)
         spans.append({**match.to_dict(), "pinyin": pinyin, "source": "glossary"})
     body: dict[str, Any] = {"text": text, "pinyin": style.value, "spans": spans, "terms": terms}

@@ -98,8 +98,9 @@ def check(text: str, english: EnglishMatcher | PatchedEnglish, terms: Mapping[st
     """
     findings: list[Finding] = []
     in_source = {m.term.id for m in chinese.find(source)} if source is not None and chinese is not None else None
+    owners_of = _Owners(english)
     for pid, start, end in english.scan(text):
-        owners = english.owners[pid]
+        owners = owners_of[pid]
         term, rendering = owners[0]
         written = text[start:end]
         if rendering.status.outdated:
@@ -139,6 +140,19 @@ def check(text: str, english: EnglishMatcher | PatchedEnglish, terms: Mapping[st
     return findings
 
 
+class _Owners(dict):  # type: ignore[type-arg]
+    """A matcher's ``owners`` read once per pattern in one check: the entries are decoded when
+    read (glossary.entries), and a long text names many once each, not once per match."""
+
+    def __init__(self, english: EnglishMatcher | PatchedEnglish) -> None:
+        super().__init__()
+        self.english = english
+
+    def __missing__(self, pid: int) -> list[tuple[Term, Rendering]]:
+        found = self[pid] = self.english.owners[pid]
+        return found
+
+
 def _outdated(written: str, start: int, end: int, term: Term, rendering: Rendering, why: str = "") -> Finding:
     years = f" ({rendering.years})" if rendering.years else ""
     return Finding(FindingKind.OUTDATED, start, end, written, term.id,
@@ -148,8 +162,9 @@ def _outdated(written: str, start: int, end: int, term: Term, rendering: Renderi
 
 def _missing(text: str, english: EnglishMatcher | PatchedEnglish, source: str,
              chinese: Matcher | PatchedMatcher) -> list[Finding]:
+    owners_of = _Owners(english)
     present = {term.id for pid, _, _ in english.scan(text)
-               for term, rendering in english.owners[pid] if not rendering.status.outdated}
+               for term, rendering in owners_of[pid] if not rendering.status.outdated}
     reported: set[str] = set()
     findings: list[Finding] = []
     for match in chinese.find(source):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, overload
 import ahocorasick_rs
 
 from .cover import maximal_cover
+from .entries import PackedTerms, Subset
 from .packed import PackedLists, PackedStrings
 from .pieces import Piece, render
 from .pinyin import PinyinStyle, is_hanzi
@@ -133,11 +134,16 @@ class EnglishMatcher:
     [(2, 'core interest')]
     """
 
-    def __init__(self, terms: Iterable[Term]) -> None:
-        self._terms = list(terms)
+    def __init__(self, terms: Iterable[Term], numbers: Sequence[int] | None = None) -> None:
+        """``terms``: a ``PackedTerms`` stays packed (entries decoded when a match reads them:
+        glossary.entries); ``numbers``: only these of its entries (a domain's)."""
+        self._terms: Sequence[Term] = (Subset(terms, numbers) if isinstance(terms, PackedTerms) and numbers is not None
+                                       else terms if isinstance(terms, PackedTerms) else list(terms))
         owners: dict[str, list[tuple[int, int]]] = {}  # pattern -> (term, rendering) numbers
-        for number, term in enumerate(self._terms):
+        ranks: dict[tuple[int, int], int] = {}  # (term, rendering) numbers -> the rendering's status rank
+        for number, term in enumerate(self._terms):  # a PackedTerms decodes each once, uncached
             for which, rendering in enumerate(term.renderings):
+                ranks[number, which] = rendering.status.rank
                 for form in {spelled for variant in number_variants(rendering.text)
                              for spelled in spelling_variants(variant)}:
                     pattern = fold_english(form).strip()
@@ -148,8 +154,7 @@ class EnglishMatcher:
         # Held packed (glossary.packed): ~280k patterns and their owners as Python objects were
         # 74 MB on the 117k-entry store, which a server's workers share until they read them.
         self.patterns = PackedStrings(patterns)
-        terms_ = self._terms
-        ranked = [sorted(owners[p], key=lambda pair: terms_[pair[0]].renderings[pair[1]].status.rank) for p in patterns]
+        ranked = [sorted(owners[p], key=ranks.__getitem__) for p in patterns]
         self._owner_terms = PackedLists([number for number, _ in pairs] for pairs in ranked)
         self._owner_renderings = PackedLists([which for _, which in pairs] for pairs in ranked)
         # each pattern's best owner, read at C speed by ``find`` (one per match)
@@ -177,8 +182,16 @@ class EnglishMatcher:
 
     def find(self, text: str) -> list[EnglishMatch]:
         """Every rendering in the text, each credited to its best-status owner."""
-        terms, best_terms, best_renderings = self._terms, self._best_terms, self._best_renderings
-        return [EnglishMatch(start, end, text[start:end], term := terms[best_terms[pid]],
+        read, best_terms, best_renderings = self._terms.__getitem__, self._best_terms, self._best_renderings
+        terms: dict[int, Term] = {}  # each entry decoded once however many matches name it
+
+        def term_of(number: int) -> Term:
+            term = terms.get(number)
+            if term is None:
+                term = terms[number] = read(number)
+            return term
+
+        return [EnglishMatch(start, end, text[start:end], term := term_of(best_terms[pid]),
                              term.renderings[best_renderings[pid]])
                 for pid, start, end in self.scan(text)]
 

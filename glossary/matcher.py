@@ -15,6 +15,7 @@ conflicts, that is the automaton's leftmost-longest scan.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from itertools import compress, repeat
@@ -24,6 +25,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from .cover import maximal_cover
+from .entries import PackedTerms
 from .gcpause import collector_paused
 from .pinyin import is_hanzi
 from .folding import BULK_FROM, FOLD, bmp_table, fold_bulk, fold_for_matching, learn, unquoted
@@ -33,6 +35,7 @@ __all__ = ["Match", "Matcher", "Spans", "Columns", "written_kind"]
 
 #: Which form a pattern should belong to when two forms fold alike (the first listed wins).
 _KIND_PRIORITY = {kind: rank for rank, kind in enumerate(FormKind)}
+_KINDS = tuple(FormKind)
 
 #: A single line break between two non-space characters (text extracted from PDF).
 _SINGLE_BREAK = re.compile(r"(?<=\S)\r?\n(?=\S)")
@@ -64,7 +67,7 @@ class Match(tuple):  # type: ignore[type-arg]
 
     @property
     def term(self) -> Term:
-        return self[3].terms[self[0]]  # type: ignore[no-any-return]
+        return self[3].terms[self[0]]  # type: ignore[no-any-return]  # decoded once per entry and find
 
     @property
     def form(self) -> FormKind:
@@ -108,6 +111,27 @@ class Match(tuple):  # type: ignore[type-arg]
                 "term": self.term.id}
 
 
+class _TermsOfPatterns(dict):  # type: ignore[type-arg]
+    """Terms by pattern id, decoded when first read and kept for one ``find`` call's matches: a
+    big text's hundreds of thousands of matches decode each entry they name once (and two
+    patterns of one entry give the same ``Term``)."""
+
+    __slots__ = ("matcher", "by_owner")
+
+    def __init__(self, matcher: Any) -> None:
+        super().__init__()
+        self.matcher = matcher
+        self.by_owner: dict[int, Term] = {}
+
+    def __missing__(self, pid: int) -> Term:
+        owner = self.matcher.owner(pid)
+        term = self.by_owner.get(owner)
+        if term is None:
+            term = self.by_owner[owner] = self.matcher.term(pid)
+        self[pid] = term
+        return term
+
+
 class _Reading:
     """What the matches of one ``find`` call read their text, form and term from."""
 
@@ -119,7 +143,8 @@ class _Reading:
         self.odd = odd
         # the matcher's columns, one attribute away for Match's properties
         columns = matcher.columns()
-        self.terms, self.patterns, self.kinds = columns.terms, columns.patterns, columns.pattern_kinds
+        self.patterns, self.kinds = columns.patterns, columns.pattern_kinds
+        self.terms = _TermsOfPatterns(matcher)
 
 
 class Matcher:
@@ -132,58 +157,72 @@ class Matcher:
     [(2, 7, 'traditional')]
     """
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+    def __init__(self, terms: Iterable[Term], numbers: Iterable[int] | None = None,
+                 decoded: Sequence[Term] | None = None) -> None:
+        """``terms``: the entries; a ``PackedTerms`` (the annotation snapshot's) stays packed, and
+        the matcher keeps entry numbers into it, decoding an entry when a match reads it.
+        ``numbers``: only these entries of ``terms`` (a domain's); ``decoded``: ``terms``
+        already decoded, in the same order (the rows just read), to build from."""
+        #: the entries patterns belong to, by number
+        self._entries: Sequence[Term] = terms if isinstance(terms, PackedTerms) else list(terms)
+        chosen = range(len(self._entries)) if numbers is None else numbers
+        source = decoded if decoded is not None else (
+            self._entries if not isinstance(self._entries, PackedTerms) else _Decoding(self._entries))
         with collector_paused():  # ~1M small containers; a full collection per 700 is slow
-            self._build(terms)
+            self._build((number, source[number]) for number in chosen)
 
-    def _build(self, terms: Iterable[Term]) -> None:
+    def _build(self, terms: Iterable[tuple[int, Term]]) -> None:
         # Term.forms() spelled out: it is called for every term of a 100k-term glossary
-        every = [(term, [(term.simplified, FormKind.SIMPLIFIED), (term.traditional, FormKind.TRADITIONAL)]
-                  + [(form.text, form.kind) for form in term.variants]) for term in terms]
-        learn(set(map(ord, "".join(text for _, forms in every for text, _ in forms))))
-        owners: dict[str, tuple[int, Term, FormKind]] = {}
+        every = [(number, term, [(term.simplified, FormKind.SIMPLIFIED), (term.traditional, FormKind.TRADITIONAL)]
+                  + [(form.text, form.kind) for form in term.variants]) for number, term in terms]
+        learn(set(map(ord, "".join(text for _, _, forms in every for text, _ in forms))))
+        owners: dict[str, tuple[int, Term, FormKind, int]] = {}
         forms: dict[str, dict[str, FormKind]] = {}
         priority = _KIND_PRIORITY
-        for term, written in every:
+        for number, term, written in every:
             for text, kind in written:
                 if not text:
                     continue
                 pattern = text.translate(FOLD)
                 current = owners.get(pattern)
                 if current is None:
-                    owners[pattern] = (priority[kind], term, kind)
+                    owners[pattern] = (priority[kind], term, kind, number)
                     forms[pattern] = {text: kind}
                 elif current[1] is term:
                     forms[pattern].setdefault(text, kind)
                 elif current[1].id != term.id and priority[kind] < current[0]:
-                    owners[pattern] = (priority[kind], term, kind)
+                    owners[pattern] = (priority[kind], term, kind, number)
                     forms[pattern] = {text: kind}
         # A headword that quotes its inner term (“一带一路”国际合作高峰论坛) matches it quoted the
         # other way (‘’) or not at all, unless another entry is written that way.
-        for pattern, (rank, term, kind) in list(owners.items()):
+        for pattern, owner in list(owners.items()):
             if '"' in pattern or "'" in pattern:
                 for alternate in (unquoted(pattern), pattern.replace('"', "'"), pattern.replace("'", '"')):
                     if alternate not in owners:
-                        owners[alternate] = (rank, term, kind)
+                        owners[alternate] = owner
                         forms[alternate] = forms[pattern]
         for pattern in [p for p in owners if not p.strip()]:
             del owners[pattern], forms[pattern]
         self.patterns: list[str] = list(owners)
         # Columns indexed by pattern id: what a match or a renderer reads for its pattern.
         owned = [owners[pattern] for pattern in self.patterns]
-        self._terms: list[Term] = [entry[1] for entry in owned]
+        #: the entry each pattern belongs to, by number into ``_entries`` (no Term held: see
+        #: glossary.entries)
+        self._numbers = array("i", [entry[3] for entry in owned])
         self._kinds: list[FormKind] = [entry[2] for entry in owned]
-        #: the written forms of each pattern; a pattern written only as itself keeps just that form's
-        #: kind (no dict for most of a 117k-entry glossary's ~240k patterns: 22 MB)
-        self._forms: list[dict[str, FormKind] | FormKind] = [
-            written[pattern] if len(written) == 1 and pattern in written else written
-            for pattern, written in ((pattern, forms[pattern]) for pattern in self.patterns)]
+        #: the written forms of each pattern, for the patterns written otherwise than as themselves
+        #: alone (one written as itself has just its own kind, ``_kinds``: no dict for most of a
+        #: 117k-entry glossary's ~240k patterns)
+        self._forms: dict[int, dict[str, FormKind]] = {
+            pid: written for pid, (pattern, written) in enumerate((p, forms[p]) for p in self.patterns)
+            if not (len(written) == 1 and pattern in written)}
         #: the form of a match that reads exactly its pattern
         self._pattern_kinds: list[FormKind] = [written_kind(pattern, forms[pattern], entry[2])
                                                for pattern, entry in zip(self.patterns, owned)]
-        #: the variant a pattern is, for patterns of abbreviations, short forms and variants
-        self._variants: list[Form | None] = [_variant(entry[1], forms[pattern], entry[2])
-                                             for pattern, entry in zip(self.patterns, owned)]
+        #: the variant a pattern is, for patterns of abbreviations, short forms and variants: its
+        #: place in its term's ``variants`` (-1: a headword)
+        self._variants = array("b" if max((len(entry[1].variants) for entry in owned), default=0) < 127 else "i",
+                               [_variant(entry[1], forms[pattern], entry[2]) for pattern, entry in zip(self.patterns, owned)])
         self._bulk_table: Any = None  # built on the first long text, see _fold
         self._gaps: _GapTables | None = None  # built on the first match: see _cover
         self._gap_codes: Any = None  # built on the first long text: see _gap_ends
@@ -215,27 +254,52 @@ class Matcher:
         return self
 
     def term(self, pattern_id: int) -> Term:
-        """The term a pattern (by index) belongs to."""
-        return self._terms[pattern_id]
+        """The term a pattern (by index) belongs to (decoded, if the entries are packed: a caller
+        reading many should keep what it read, as ``find``'s matches do)."""
+        return self._entries[self._numbers[pattern_id]]
+
+    def owner(self, pattern_id: int) -> int:
+        """The number of the entry a pattern belongs to: two patterns of one entry have the same."""
+        return self._numbers[pattern_id]
+
+    def term_id(self, pattern_id: int) -> str:
+        """The id of the term a pattern belongs to (read without decoding it)."""
+        entries = self._entries
+        if isinstance(entries, PackedTerms):
+            return entries.id_at(self._numbers[pattern_id])
+        return entries[self._numbers[pattern_id]].id
+
+    @property
+    def owners(self) -> int:
+        """How many numbers ``owner`` may give (0 to this, exclusive)."""
+        return len(self._entries)
 
     def variant(self, pattern_id: int) -> Form | None:
         """The variant, abbreviation or short form a pattern is; None for a headword (either
         script). Its pinyin, not the headword's, is what a match of it reads."""
-        return self._variants[pattern_id]
+        place = self._variants[pattern_id]
+        return None if place < 0 else self.term(pattern_id).variants[place]
 
     def columns(self) -> Columns:
         """What each pattern (by index) stands for, as columns (see ``Columns``)."""
-        return Columns(self._terms, self.patterns, self._pattern_kinds, self._variants, self._kinds)
+        return Columns(_ByPattern(self.term, len(self)), self.patterns, self._pattern_kinds,
+                       _ByPattern(self.variant, len(self)), self._kinds)
 
     def pattern_ids(self, term_ids: Collection[str]) -> set[int]:
         """The patterns of these entries (an overlay leaves them out: see glossary.overlay)."""
-        owners: dict[str, list[int]] | None = self.memo.get("pattern ids")
+        owners: dict[int, list[int]] | None = self.memo.get("pattern ids")
         if owners is None:
             owners = {}
-            for pid, term in enumerate(self._terms):
-                owners.setdefault(term.id, []).append(pid)
+            for pid, number in enumerate(self._numbers):
+                owners.setdefault(number, []).append(pid)
             self.memo["pattern ids"] = owners
-        return {pid for term_id in term_ids for pid in owners.get(term_id, ())}
+        entries = self._entries
+        if isinstance(entries, PackedTerms):
+            numbers = [entries.number(term_id) for term_id in term_ids]
+        else:
+            wanted = set(term_ids)
+            numbers = [number for number, term in enumerate(entries) if term.id in wanted]
+        return {pid for number in numbers for pid in owners.get(number, ())}
 
     def _scan(self, text: str, across_newlines: bool) -> tuple[list[tuple[int, int, int]], list[int] | None]:
         """The raw matches, and the positions folding changed (None: not worked out, or lines
@@ -466,9 +530,43 @@ class Matcher:
     def form_of(self, pid: int, written: str, across_newlines: bool = False) -> FormKind:
         """Which form of its term a match of pattern ``pid`` written as ``written`` is."""
         bare = _SINGLE_BREAK.sub("", written) if across_newlines else written
-        forms = self._forms[pid]
-        return written_kind(bare, {self.patterns[pid]: forms} if isinstance(forms, FormKind) else forms,
+        forms = self._forms.get(pid)
+        return written_kind(bare, {self.patterns[pid]: self._kinds[pid]} if forms is None else forms,
                             self._kinds[pid])
+
+
+class _ByPattern(Sequence[Any]):
+    """A column read through a method per pattern id (a term decoded, a variant found in it)."""
+
+    __slots__ = ("_read", "_size")
+
+    def __init__(self, read: Any, size: int) -> None:
+        self._read, self._size = read, size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, pid: Any) -> Any:
+        if isinstance(pid, slice):
+            return [self._read(i) for i in range(*pid.indices(self._size))]
+        if not -self._size <= pid < self._size:
+            raise IndexError("pattern id out of range")
+        return self._read(pid % self._size)
+
+
+class _Decoding(Sequence[Term]):
+    """Packed entries read for a build: decoded without filling their cache."""
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, entries: PackedTerms) -> None:
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, number: Any) -> Any:
+        return self._entries.decode(number)
 
 
 class Columns(NamedTuple):
@@ -530,11 +628,12 @@ class _GapTables(NamedTuple):
     patterns: frozenset[str]
 
 
-def _variant(term: Term, written: dict[str, FormKind], kind: FormKind) -> Form | None:
-    """The term's Form behind a pattern of kind ``kind`` written as ``written``'s keys."""
+def _variant(term: Term, written: dict[str, FormKind], kind: FormKind) -> int:
+    """Where in the term's variants the Form is behind a pattern of kind ``kind`` written as
+    ``written``'s keys; -1 for none."""
     if kind in (FormKind.SIMPLIFIED, FormKind.TRADITIONAL):
-        return None
-    return next((form for form in term.variants if form.text in written), None)
+        return -1
+    return next((place for place, form in enumerate(term.variants) if form.text in written), -1)
 
 
 def written_kind(written: str, forms: dict[str, FormKind], kind: FormKind) -> FormKind:

@@ -21,7 +21,7 @@ from typing import Any
 from .cover import maximal_cover
 from .english import EnglishMatch, EnglishMatcher, OwnerLists, fold_english, select_words
 from .gcpause import collector_paused
-from .matcher import Columns, Match, Matcher, Spans, _Reading
+from .matcher import Columns, Match, Matcher, Spans, _ByPattern, _Reading
 from .terms import Form, FormKind, Rendering, Term
 
 __all__ = ["PatchedMatcher", "PatchedEnglish"]
@@ -50,8 +50,8 @@ class PatchedMatcher:
     @cached_property
     def _columns(self) -> Columns:
         base, over = self.base.columns(), self.overlay.columns()
-        return Columns([*base.terms, *over.terms], [*base.patterns, *over.patterns],
-                       [*base.pattern_kinds, *over.pattern_kinds], [*base.variants, *over.variants],
+        return Columns(_ByPattern(self.term, len(self)), [*base.patterns, *over.patterns],
+                       [*base.pattern_kinds, *over.pattern_kinds], _ByPattern(self.variant, len(self)),
                        [*base.kinds, *over.kinds])
 
     def columns(self) -> Columns:
@@ -62,10 +62,26 @@ class PatchedMatcher:
         return self._columns.patterns
 
     def term(self, pattern_id: int) -> Term:
-        return self._columns.terms[pattern_id]
+        if pattern_id < self._offset:
+            return self.base.term(pattern_id)
+        return self.overlay.term(pattern_id - self._offset)
+
+    def owner(self, pattern_id: int) -> int:
+        """The entry a pattern belongs to, as a number (see ``Matcher.owner``): the overlay's
+        come after the base's."""
+        if pattern_id < self._offset:
+            return self.base.owner(pattern_id)
+        return self.base.owners + self.overlay.owner(pattern_id - self._offset)
+
+    def term_id(self, pattern_id: int) -> str:
+        if pattern_id < self._offset:
+            return self.base.term_id(pattern_id)
+        return self.overlay.term_id(pattern_id - self._offset)
 
     def variant(self, pattern_id: int) -> Form | None:
-        return self._columns.variants[pattern_id]
+        if pattern_id < self._offset:
+            return self.base.variant(pattern_id)
+        return self.overlay.variant(pattern_id - self._offset)
 
     def form_of(self, pid: int, written: str, across_newlines: bool = False) -> FormKind:
         if pid < self._offset:

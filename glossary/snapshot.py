@@ -11,6 +11,9 @@ a single write; when the overlay has grown past ``overlay_limit`` entries, or af
 everything (a big import), a new base is built in a background thread and swapped in, and
 requests go on with the last snapshot meanwhile (old content or new, never a mix). The cyclic
 garbage collector's work for a new base (``gc.freeze``) happens in that thread too.
+
+The base's entries are held packed (glossary.entries: one blob, an entry decoded when read),
+and its matchers refer to them by number: a server's workers share them without copying.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from .engine import consistent_read
 from .english import EnglishMatcher
+from .entries import PackedTerms
 from .gcpause import collector_paused
 from .matcher import Matcher
 from .overlay import PatchedEnglish, PatchedMatcher
@@ -38,10 +44,95 @@ log = logging.getLogger(__name__)
 _ABSENT = object()
 
 
+class _ById(Mapping[str, Term]):
+    """Packed entries by id (decoded when read)."""
+
+    def __init__(self, entries: PackedTerms) -> None:
+        self._entries = entries
+
+    def __getitem__(self, term_id: str) -> Term:
+        number = self._entries.number(term_id)
+        if number < 0:
+            raise KeyError(term_id)
+        return self._entries[number]
+
+    def __contains__(self, term_id: object) -> bool:
+        return isinstance(term_id, str) and self._entries.number(term_id) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._entries.id_at, range(len(self._entries)))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class _Ordered(Sequence[Term]):
+    """Every entry sorted by id: a base's packed ones where they have not changed, the changed
+    ones (``extra``) where they have. ``slots[i]`` is a number into the base, or ``~k`` for
+    ``extra[k]``."""
+
+    def __init__(self, base: PackedTerms, slots: array[int], extra: list[Term | None]) -> None:
+        self.base, self.slots, self.extra = base, slots, extra
+
+    @classmethod
+    def of(cls, ordered: Sequence[Term]) -> _Ordered:
+        if isinstance(ordered, _Ordered):
+            return cls(ordered.base, array("i", ordered.slots), list(ordered.extra))
+        assert isinstance(ordered, PackedTerms)
+        return cls(ordered, array("i", range(len(ordered))), [])
+
+    def __len__(self) -> int:
+        return len(self.slots)
+
+    @overload
+    def __getitem__(self, index: int) -> Term: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Term]: ...
+
+    def __getitem__(self, index: int | slice) -> Term | list[Term]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        slot = self.slots[index]
+        return self.base[slot] if slot >= 0 else self.extra[~slot]  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[Term]:
+        base, extra = self.base, self.extra
+        return (base.decode(slot) if slot >= 0 else extra[~slot] for slot in self.slots)  # type: ignore[misc]
+
+    def id_at(self, index: int) -> str:
+        slot = self.slots[index]
+        return self.base.id_at(slot) if slot >= 0 else self.extra[~slot].id  # type: ignore[union-attr]
+
+    def ids(self) -> Iterator[str]:
+        return map(self.id_at, range(len(self.slots)))
+
+    def put(self, term_id: str, term: Term | None) -> None:
+        """Lay a changed entry (None: withdrawn) over its place."""
+        at = bisect.bisect_left(range(len(self.slots)), term_id, key=self.id_at)
+        present = at < len(self.slots) and self.id_at(at) == term_id
+        if present and self.slots[at] < 0:
+            self.extra[~self.slots[at]] = term  # this copy's own list: the old snapshot keeps its own
+            if term is None:
+                del self.slots[at]
+        elif term is None:
+            if present:
+                del self.slots[at]
+        else:
+            self.extra.append(term)
+            self.slots[at:at + 1 if present else at] = array("i", [~(len(self.extra) - 1)])
+
+
+def _ids(ordered: Sequence[Term]) -> Iterator[str]:
+    if isinstance(ordered, (_Ordered, PackedTerms)):
+        return ordered.ids() if isinstance(ordered, _Ordered) else map(ordered.id_at, range(len(ordered)))
+    return (term.id for term in ordered)
+
+
 class _Entries(Mapping[str, Term]):
     """Entries by id: the base's, with the changed ones laid over (None: withdrawn)."""
 
-    def __init__(self, base: Mapping[str, Term], changed: Mapping[str, Term | None], ordered: list[Term]) -> None:
+    def __init__(self, base: Mapping[str, Term], changed: Mapping[str, Term | None], ordered: Sequence[Term]) -> None:
         self._base, self._changed, self.ordered = base, changed, ordered
 
     def __getitem__(self, term_id: str) -> Term:
@@ -52,8 +143,14 @@ class _Entries(Mapping[str, Term]):
             raise KeyError(term_id)
         return found  # type: ignore[return-value]
 
+    def __contains__(self, term_id: object) -> bool:
+        found = self._changed.get(term_id, _ABSENT)  # type: ignore[call-overload]
+        if found is _ABSENT:
+            return term_id in self._base
+        return found is not None
+
     def __iter__(self) -> Iterator[str]:
-        return (term.id for term in self.ordered)
+        return _ids(self.ordered)
 
     def __len__(self) -> int:
         return len(self.ordered)
@@ -61,32 +158,43 @@ class _Entries(Mapping[str, Term]):
 
 @dataclass
 class _Base:
-    """The entries a base matcher was built from, and its matchers (made once, when first asked)."""
+    """The entries a base matcher was built from (packed), and its matchers (made once, when
+    first asked; they refer to the entries by number)."""
 
     revision: int
-    terms: dict[str, Term]
-    ordered: list[Term]
+    entries: PackedTerms
+    #: The entries as read, while the base's first matcher is built from them (then None).
+    decoded: list[Term] | None = None
     matchers: dict[Domain | None, Matcher] = field(default_factory=dict)
     english: dict[Domain | None, EnglishMatcher] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def __post_init__(self) -> None:
+        self.terms: Mapping[str, Term] = _ById(self.entries)
+
+    @property
+    def ordered(self) -> Sequence[Term]:
+        return self.entries
+
     def matcher(self, domain: Domain | None) -> Matcher:
         with self.lock:
             if domain not in self.matchers:
-                self.matchers[domain] = Matcher(t for t in self.ordered if domain is None or t.domain is domain)
+                self.matchers[domain] = Matcher(self.entries, None if domain is None else self.entries.numbers(domain),
+                                                self.decoded)
             return self.matchers[domain]
 
     def english_matcher(self, domain: Domain | None) -> EnglishMatcher:
         with self.lock:
             if domain not in self.english:
-                self.english[domain] = EnglishMatcher(t for t in self.ordered if domain is None or t.domain is domain)
+                self.english[domain] = EnglishMatcher(
+                    self.entries, None if domain is None else self.entries.numbers(domain))
             return self.english[domain]
 
 
 class Snapshot:
     """The glossary at one store revision: its entries and matchers, read together."""
 
-    def __init__(self, revision: int, base: _Base, changed: dict[str, Term | None], ordered: list[Term]) -> None:
+    def __init__(self, revision: int, base: _Base, changed: dict[str, Term | None], ordered: Sequence[Term]) -> None:
         self.revision = revision
         self.base = base
         #: Entries changed (or withdrawn: None) since the base was built, as they are now.
@@ -97,9 +205,22 @@ class Snapshot:
         self._english: dict[Domain | None, EnglishMatcher | PatchedEnglish] = {}
 
     @property
-    def ordered(self) -> list[Term]:
-        """Every entry, sorted by id."""
+    def ordered(self) -> Sequence[Term]:
+        """Every entry, sorted by id (decoded when read)."""
         return self.terms.ordered  # type: ignore[attr-defined,no-any-return]
+
+    def entries(self, domain: Domain | None = None) -> list[Term]:
+        """Every entry (of one domain, if given), sorted by id: only those of the domain decoded."""
+        ordered = self.ordered
+        if domain is None:
+            return list(ordered)
+        if isinstance(ordered, PackedTerms):
+            return [ordered.decode(number) for number in ordered.numbers(domain)]
+        if isinstance(ordered, _Ordered):
+            base, extra = ordered.base, ordered.extra
+            return [base.decode(slot) if slot >= 0 else extra[~slot] for slot in ordered.slots  # type: ignore[misc]
+                    if (base.domain_of(slot) if slot >= 0 else extra[~slot].domain) is domain]  # type: ignore[union-attr]
+        return [term for term in ordered if term.domain is domain]
 
     def matcher(self, domain: Domain | None = None) -> Matcher | PatchedMatcher:
         """The Chinese matcher over this snapshot's entries (of one domain, if given)."""
@@ -175,12 +296,16 @@ class AnnotationService:
     def _full(self) -> Snapshot:
         """A snapshot with a new base over every entry, read in one transaction."""
         started = time.perf_counter()
-        revision, terms = self.repository.all_terms()
-        return self._on_new_base(_Base(revision, {t.id: t for t in terms}, terms), started)
+        return self._on_new_base(started)
 
-    def _on_new_base(self, base: _Base, started: float) -> Snapshot:
+    def _on_new_base(self, started: float) -> Snapshot:
+        """A snapshot with a new base over every entry as the store has them now."""
+        revision, terms = self.repository.all_terms()
         with collector_paused():
+            base = _Base(revision, PackedTerms(terms), terms)
             base.matcher(None)  # the default matcher is built with the base; others when asked
+            base.decoded = None
+        del terms  # the entries are kept packed only, from here on
         self.builds += 1
         # one line per build: a server builds once, before its workers fork, and a worker only
         # after a change of everything (tests count these lines)
@@ -207,15 +332,10 @@ class AnnotationService:
             self._rebuild_in_background()
             return current
         patched = dict(current.changed)
-        ordered = list(current.ordered)
+        ordered = _Ordered.of(current.ordered)
         for term_id in sorted(changed):
             term = fresh.get(term_id)
-            at = bisect.bisect_left(ordered, term_id, key=lambda t: t.id)
-            present = at < len(ordered) and ordered[at].id == term_id
-            if term is None and present:
-                del ordered[at]
-            elif term is not None:
-                ordered[at:at + 1 if present else at] = [term]
+            ordered.put(term_id, term)
             patched[term_id] = term
         snapshot = Snapshot(revision, current.base, patched, ordered)
         if len(patched) > self.overlay_limit:
@@ -230,8 +350,7 @@ class AnnotationService:
         def rebuild() -> None:
             try:
                 started = time.perf_counter()
-                revision, terms = self.repository.all_terms()
-                fresh = self._on_new_base(_Base(revision, {t.id: t for t in terms}, terms), started)
+                fresh = self._on_new_base(started)
                 with self._lock:
                     current = self._snapshot
                     if current is None or current.revision <= fresh.revision:

@@ -89,11 +89,7 @@ class Glossary:
 
     def terms(self, domain: Domain | str | None = None) -> list[Term]:
         """Every entry, sorted by id, optionally of one domain (from the current snapshot)."""
-        everything = self.annotation.snapshot().ordered
-        if domain is None:
-            return list(everything)
-        wanted = Domain(domain)
-        return [t for t in everything if t.domain is wanted]
+        return self.annotation.snapshot().entries(None if domain is None else Domain(domain))
 
     def select(self, domain: Domain | str | None = None, status: Status | str | None = None) -> list[Term]:
         """Entries of a domain and/or having a rendering of a status (for filtered exports)."""
