@@ -13,7 +13,7 @@ match in CC-CEDICT. The README gives the comparison with longest match alone tha
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from html import escape
 from typing import Any
 
@@ -37,7 +37,7 @@ class Segmenter(str, enum.Enum):
     LONGEST = "longest"
 
 
-def _longest(text: str, words: dict[str, Any], offset: int = 0) -> Iterator[tuple[int, int]]:
+def _longest(text: str, words: Container[str], offset: int = 0) -> Iterator[tuple[int, int]]:
     """(start, end) of the CC-CEDICT words in ``text`` by forward longest match; characters no
     word covers are left out."""
     position, size = 0, len(text)
@@ -54,7 +54,7 @@ def _longest(text: str, words: dict[str, Any], offset: int = 0) -> Iterator[tupl
             position += 1
 
 
-def segment(text: str, words: dict[str, Any], segmenter: Segmenter = Segmenter.JIEBA) -> list[tuple[int, int]]:
+def segment(text: str, words: Container[str], segmenter: Segmenter = Segmenter.JIEBA) -> list[tuple[int, int]]:
     """(start, end) of each word of ``text`` that CC-CEDICT glosses, in order.
 
     >>> from glossary.dictionary_index import index
@@ -104,10 +104,8 @@ class WordGlosser:
 
     def reading(self, word: str) -> tuple[str, tuple[str, ...]]:
         """The pinyin (in the style) and glosses of a word's first CC-CEDICT entry."""
-        number = self.index.words[word]
-        numbered = self.index.numbered[number]
-        pinyin = dictionary.styled(numbered, self.style) or numbered
-        return pinyin, tuple(self.index.glosses[number].split("/"))
+        entry = self.index.entry(self.index.words[word])
+        return dictionary.styled(entry.numbered, self.style) or entry.numbered, entry.glosses
 
     def _once(self, kind: str, word: str, make: Callable[[str], Any]) -> Any:
         key = (kind, word)

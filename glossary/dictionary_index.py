@@ -20,24 +20,26 @@ from __future__ import annotations
 
 import heapq
 import logging
-import marshal
 import os
 import threading
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from json.encoder import encode_basestring as _json_string  # as json.dumps(ensure_ascii=False)
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, Protocol, TypeVar, overload
 
 from . import config, dictionary
+from .packed import Image, ImageWriter, KeyTable, ListTable, StringColumn
 from .pinyin import PinyinStyle, key_letters
 from .search import KEY_MAX, STOPWORDS, Query, QueryKind, normalize_english, read_query, stem
 from .terms import Hit
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 __all__ = ["SOURCE_ID", "DictionaryResult", "DictionaryIndex", "index", "fallback", "attribution"]
 
@@ -145,52 +147,14 @@ def _gloss_key(gloss: str) -> str:
     return key[3:] if key.startswith("to ") else key
 
 
-class _Sorted:
-    """Keys in order with the entry each belongs to, scanned by prefix."""
-
-    def __init__(self, keys: list[str], ids: array[int]) -> None:
-        self.keys, self.ids = keys, ids
-
-    @classmethod
-    def of(cls, pairs: list[tuple[str, int]], ranks: Sequence[int]) -> _Sorted:
-        """From (key, entry) pairs: in key order, and the entries of one key best first."""
-        pairs.sort(key=lambda pair: (pair[0], ranks[pair[1]], pair[1]))
-        return cls([key for key, _ in pairs], array("i", [number for _, number in pairs]))
-
-    @classmethod
-    def load(cls, state: tuple[list[str], bytes]) -> _Sorted:
-        return cls(state[0], _ints(state[1]))
-
-    def dump(self) -> tuple[list[str], bytes]:
-        return self.keys, self.ids.tobytes()
-
-    def scan(self, prefix: str, most: int) -> Iterable[tuple[str, int]]:
-        """Up to ``most`` (key, entry) pairs whose key starts with ``prefix``, in key order."""
-        start = bisect_left(self.keys, prefix)
-        end = min(start + most, len(self.keys))
-        keys, ids = self.keys, self.ids
-        upper = prefix + KEY_MAX
-        for position in range(start, end):
-            if keys[position] >= upper:
-                return
-            yield keys[position], ids[position]
-
-
 #: The version of the index layout: a cached index of another version is built again.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 #: A hanzi prefix that more than half this many headwords start with (一, 中, 城, 国家 …: some
 #: 1,900 of them) has its best this many entries listed when the index is built, so that a
 #: search for it reads the first few of that list instead of ranking dozens or hundreds of
 #: words; a shorter range is ranked whole.
 PREFIX_LISTED = 48
-
-
-def _ints(data: bytes) -> array[int]:
-    ids = array("i")
-    ids.frombytes(data)
-    return ids
-
 
 _RARE_GLOSS = ("variant of", "old variant of", "archaic variant of", "Japanese variant of", "erhua variant of",
                "used in ", "surname ")
@@ -206,13 +170,24 @@ def _rank(entry: dictionary.Entry) -> int:
     return 0
 
 
-def _build(entries: Iterable[dictionary.Entry]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The index's columns and search keys from the dictionary's entries (a few seconds: done
-    once, then cached)."""
-    simplified: list[str] = []
-    traditional: list[str] = []
-    numbered: list[str] = []
-    glosses: list[str] = []
+def _record(entry: dictionary.Entry) -> str:
+    """An entry as the index keeps it, its fields in one string (one slice reads them all):
+    simplified, traditional, numbered pinyin and the glosses "/"-joined as in the file."""
+    fields = (entry.simplified, entry.traditional, entry.numbered, "/".join(entry.glosses))
+    if any("\t" in field for field in fields):
+        raise ValueError(f"a CC-CEDICT entry with a tab: {entry}")
+    return "\t".join(fields)
+
+
+def _tag() -> str:
+    """What an index image says it is: a cached file of another release or layout is built again."""
+    return f"cc-cedict {dictionary.release()} index v{INDEX_VERSION}"
+
+
+def _build(entries: Iterable[dictionary.Entry]) -> bytes:
+    """The index as an image (``glossary.packed``) from the dictionary's entries (a few
+    seconds: done once, then kept in ``cache_file()``)."""
+    records: list[str] = []
     ranks: list[int] = []
     words: dict[str, list[int]] = {}
     toneless: list[tuple[str, int]] = []
@@ -222,10 +197,7 @@ def _build(entries: Iterable[dictionary.Entry]) -> tuple[dict[str, Any], dict[st
     postings: dict[str, list[tuple[int, int]]] = {}
     stems: dict[str, str] = {}
     for number, entry in enumerate(entries):
-        simplified.append(entry.simplified)
-        traditional.append(entry.traditional)
-        numbered.append(entry.numbered)
-        glosses.append("/".join(entry.glosses))
+        records.append(_record(entry))
         ranks.append(_rank(entry))
         words.setdefault(entry.simplified, []).append(number)
         if entry.traditional != entry.simplified:
@@ -248,123 +220,220 @@ def _build(entries: Iterable[dictionary.Entry]) -> tuple[dict[str, Any], dict[st
                 if stemmed not in seen:
                     seen.add(stemmed)
                     postings.setdefault(stemmed, []).append((len(key), number))
-    order = ranks.__getitem__
+    best_first = lambda n: (ranks[n], n)  # noqa: E731 - the order of a word's entries
     headwords = sorted(words)
-    columns = {
-        "simplified": simplified, "traditional": traditional, "numbered": numbered, "glosses": glosses,
-        "words": {w: min(ids, key=order) for w, ids in words.items()},
-        "more": {w: tuple(sorted(ids, key=order)) for w, ids in words.items() if len(ids) > 1},
-        "rank": array("i", ranks).tobytes()}
-    return columns, {
-        "headwords": headwords,
-        "listed": _listed(headwords, words, ranks),
-        "toneless": _Sorted.of(toneless, ranks).dump(), "spelled": _Sorted.of(spelled, ranks).dump(),
-        "toned": _Sorted.of(toned, ranks).dump(),
-        "exact": {key: tuple(sorted(set(ids), key=lambda n: (ranks[n], n))) for key, ids in exact.items()},
-        # each word's entries best first, as search ranks them: common senses, then shorter glosses
-        "postings": {word: array("i", [n for _, _, n in sorted((ranks[n], length, n) for length, n in found)]).tobytes()
-                     for word, found in postings.items()},
-    }
+    image = ImageWriter()
+    StringColumn.pack(image, "entries", records)
+    image.add("rank", array("B", ranks).tobytes())
+    KeyTable.pack(image, "headwords", headwords, hashed=True)
+    ListTable.pack(image, "headwords.entries", (sorted(words[word], key=best_first) for word in headwords))
+    listed = _listed(headwords, words, ranks)
+    KeyTable.pack(image, "listed", sorted(listed), hashed=True)
+    ListTable.pack(image, "listed.pairs", (listed[prefix] for prefix in sorted(listed)))
+    for name, pairs in (("toneless", toneless), ("spelled", spelled), ("toned", toned)):
+        # in key order, and the entries of one key best first
+        pairs.sort(key=lambda pair: (pair[0], ranks[pair[1]], pair[1]))
+        if not all(key.isascii() for key, _ in pairs):  # a key's length in bytes is its length
+            raise ValueError(f"a {name} pinyin key that is not ASCII")
+        KeyTable.pack(image, name, [key for key, _ in pairs])
+        image.add(f"{name}.ids", array("i", [number for _, number in pairs]).tobytes())
+    glosses = sorted(exact)
+    KeyTable.pack(image, "exact", glosses, hashed=True)
+    ListTable.pack(image, "exact.entries", (sorted(set(exact[key]), key=best_first) for key in glosses))
+    stemmed_words = sorted(postings)
+    KeyTable.pack(image, "postings", stemmed_words, hashed=True)
+    # each word's entries best first, as search ranks them: common senses, then shorter glosses
+    ListTable.pack(image, "postings.entries", ([n for _, _, n in sorted((ranks[n], length, n) for length, n in postings[word])]
+                                               for word in stemmed_words))
+    return image.finish(_tag())
 
 
-def _prefix_range(headwords: Sequence[str], prefix: str) -> range:
-    """The positions of the (sorted) headwords that start with ``prefix``."""
-    start = bisect_left(headwords, prefix)
-    return range(start, bisect_left(headwords, prefix + KEY_MAX, start))
-
-
-def _ranked(headwords: Sequence[str], positions: Iterable[int], entries_of: Any,
-            ranks: Sequence[int]) -> list[tuple[int, int]]:
-    """(entry, headword position) of the headwords at ``positions``, best first as a prefix
-    search ranks them (common senses, then shorter words), each entry once."""
+def _ranked(found: Iterable[tuple[int, int, Iterable[int]]], ranks: Sequence[int]) -> list[tuple[int, int]]:
+    """(entry, headword position) of the headwords ``found`` as (position, length, entries),
+    best first as a prefix search ranks them (common senses, then shorter words), each entry once."""
     best: dict[int, tuple[int, int, int, int]] = {}
-    for position in positions:
-        length = len(headwords[position])
-        for number in entries_of(headwords[position]):
+    for position, length, numbers in found:
+        for number in numbers:
             rank = (ranks[number], length, number, position)
             if number not in best or rank < best[number]:
                 best[number] = rank
     return [(number, position) for _, _, number, position in sorted(best.values())]
 
 
-def _listed(headwords: list[str], words: dict[str, list[int]], ranks: list[int]) -> dict[str, bytes]:
+def _listed(headwords: list[str], words: dict[str, list[int]], ranks: list[int]) -> dict[str, list[int]]:
     """For each prefix more than ``PREFIX_LISTED // 2`` headwords start with: its best
-    ``PREFIX_LISTED`` (entry, headword position) pairs, as packed ints."""
+    ``PREFIX_LISTED`` (entry, headword position) pairs, flat."""
     counts: dict[str, int] = {}
     for word in headwords:
         for length in range(1, len(word) + 1):
             counts[word[:length]] = counts.get(word[:length], 0) + 1
-    entries_of = words.__getitem__
     listed = {}
     for prefix, count in counts.items():
         if count > PREFIX_LISTED // 2:
-            best = _ranked(headwords, _prefix_range(headwords, prefix), entries_of, ranks)[:PREFIX_LISTED]
-            listed[prefix] = array("i", [n for pair in best for n in pair]).tobytes()
+            start = bisect_left(headwords, prefix)
+            positions = range(start, bisect_left(headwords, prefix + KEY_MAX, start))
+            best = _ranked(((p, len(headwords[p]), words[headwords[p]]) for p in positions), ranks)[:PREFIX_LISTED]
+            listed[prefix] = [n for pair in best for n in pair]
     return listed
 
 
-class _Keys:
-    """The search keys: pinyin in sorted lists, English glosses and words."""
+def _take(items: Iterable[_T], limit: int) -> list[_T]:
+    """``list(items)[:limit]``, reading no more of ``items`` than it keeps."""
+    return list(islice(items, limit)) if limit >= 0 else list(items)[:limit]
 
-    def __init__(self, state: dict[str, Any]) -> None:
-        self.headwords: list[str] = state["headwords"]
+
+class _Entries(StringColumn):
+    """The entries, one record each: simplified, traditional, numbered pinyin, glosses."""
+
+    __slots__ = ()
+
+    def fields(self, number: int) -> list[str]:
+        """An entry's simplified and traditional headwords, numbered pinyin ("ming4 yun4") and
+        glosses ("/"-joined, as in the file)."""
+        return self[number].split("\t")
+
+    def simplified(self, number: int) -> str:
+        buffer, start = self._buffer, self._starts[number]
+        return buffer[start:buffer.find(b"\t", start)].decode()
+
+
+class _Field(Sequence[str]):
+    """One field of every entry, by entry number (``index.simplified[n]``)."""
+
+    __slots__ = ("_entries", "_field")
+
+    def __init__(self, entries: _Entries, field: int) -> None:
+        self._entries, self._field = entries, field
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, number: int) -> str: ...
+
+    @overload
+    def __getitem__(self, number: slice) -> list[str]: ...
+
+    def __getitem__(self, number: int | slice) -> str | list[str]:
+        if isinstance(number, slice):
+            return [self[n] for n in range(*number.indices(len(self)))]
+        if number < 0:
+            number += len(self)
+        return self._entries.fields(number)[self._field]
+
+
+class Headwords(Mapping[str, int]):
+    """Headword (either script) -> its best entry, read from the sorted headwords' table."""
+
+    __slots__ = ("_table", "_entries")
+
+    def __init__(self, table: KeyTable, entries: ListTable) -> None:
+        self._table, self._entries = table, entries
+
+    def __getitem__(self, word: str) -> int:
+        at = self._table.find(word) if isinstance(word, str) else -1
+        if at < 0:
+            raise KeyError(word)
+        return self._entries.first(at)
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._table.find(word) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+class _Sorted:
+    """Pinyin keys in order with the entry each belongs to, scanned by prefix."""
+
+    __slots__ = ("keys", "ids")
+
+    def __init__(self, image: Image, name: str) -> None:
+        self.keys = KeyTable(image, name)
+        self.ids = image.ints(f"{name}.ids", "i")
+        if len(self.ids) != len(self.keys):
+            raise ValueError(f"the image's {name!r} ids do not hold together")
+
+    def scan(self, prefix: str, most: int) -> Iterator[tuple[bool, int, int]]:
+        """Up to ``most`` (exact, length, entry) of the keys that start with ``prefix``, in key
+        order: whether the key is the prefix, its length and its entry."""
+        data = prefix.encode("utf-8", "surrogatepass")
+        ids, size = self.ids, len(data)
+        for position, length in self.keys.between(data, (prefix + KEY_MAX).encode("utf-8", "surrogatepass"), most):
+            yield length == size, length, ids[position]
+
+
+class _Keys:
+    """The search keys: headwords and pinyin in sorted tables, English glosses and words."""
+
+    def __init__(self, image: Image, headwords: KeyTable, entries: ListTable) -> None:
+        self.headwords, self.entries = headwords, entries
         #: prefix -> its best (entry, headword position) pairs, flat: see ``PREFIX_LISTED``
-        self.listed = {prefix: _ints(data) for prefix, data in state["listed"].items()}
-        self.toneless, self.spelled, self.toned = (_Sorted.load(state[name]) for name in ("toneless", "spelled", "toned"))
-        self.exact: dict[str, tuple[int, ...]] = state["exact"]
-        self.postings = {word: _ints(data) for word, data in state["postings"].items()}
+        self.listed, self.listed_pairs = KeyTable(image, "listed", directory=False), ListTable(image, "listed.pairs")
+        self.toneless, self.spelled, self.toned = (_Sorted(image, name) for name in ("toneless", "spelled", "toned"))
+        self.exact, self.exact_entries = KeyTable(image, "exact", directory=False), ListTable(image, "exact.entries")
+        self.postings = KeyTable(image, "postings", directory=False)
+        self.posting_entries = ListTable(image, "postings.entries")
+
+    def listed_of(self, prefix: str) -> memoryview | None:
+        at = self.listed.find(prefix)
+        return self.listed_pairs[at] if at >= 0 else None
+
+    def exact_of(self, key: str) -> Sequence[int]:
+        at = self.exact.find(key)
+        return self.exact_entries[at] if at >= 0 else ()
+
+    def posting(self, word: str) -> Sequence[int]:
+        at = self.postings.find(word)
+        return self.posting_entries[at] if at >= 0 else ()
 
 
 class DictionaryIndex:
-    """CC-CEDICT in memory: the entries in columns and by headword (what annotation needs), and
-    the search keys (``keys()``, loaded on the first search)."""
+    """CC-CEDICT as packed tables read in place from an image (``glossary.packed``): a file the
+    process maps (``index()``) or, where none can be kept, bytes in memory. The entries and the
+    headword table (what annotation needs) are opened at once, the search keys on the first search."""
 
-    def __init__(self, state: dict[str, Any], keys: dict[str, Any] | Path) -> None:
-        self.simplified: list[str] = state["simplified"]
-        self.traditional: list[str] = state["traditional"]
-        self.numbered: list[str] = state["numbered"]
-        self.glosses: list[str] = state["glosses"]  # "/"-joined, as in the file
-        #: headword (either script) -> its best entry; ``entries(word)`` gives them all, best first
-        self.words: dict[str, int] = state["words"]
-        self._more: dict[str, tuple[int, ...]] = state["more"]
-        self.rank = _ints(state["rank"])
-        self._keys_from = keys
+    def __init__(self, image: Image) -> None:
+        self.image = image
+        self._entries = _Entries(image, "entries")
+        self.simplified, self.traditional, self.numbered, self.glosses = (_Field(self._entries, n) for n in range(4))
+        self.rank = image.ints("rank", "B")
+        self._headwords = KeyTable(image, "headwords")
+        self._headword_entries = ListTable(image, "headwords.entries")
+        if not len(self.rank) == len(self._entries) or len(self._headword_entries) != len(self._headwords):
+            raise ValueError("the image's entries do not hold together")
+        #: headword (either script) -> its best entry; ``entries_of(word)`` gives them all, best first
+        self.words = Headwords(self._headwords, self._headword_entries)
         self._keys: _Keys | None = None
         self._keys_lock = threading.Lock()
 
     @classmethod
     def build(cls, entries: Iterable[dictionary.Entry]) -> DictionaryIndex:
-        columns, keys = _build(entries)
-        return cls(columns, keys)
+        """An index in memory (nothing written)."""
+        return cls(Image(_build(entries), _tag(), checked=True))
 
     def entries_of(self, word: str) -> tuple[int, ...]:
         """Every entry of a headword (either script), best first; () when it has none."""
-        more = self._more.get(word)
-        if more is not None:
-            return more
-        best = self.words.get(word)
-        return () if best is None else (best,)
+        at = self._headwords.find(word)
+        return () if at < 0 else tuple(self._headword_entries[at])
 
     def keys(self) -> _Keys:
-        """The search keys, loaded (or built) on first use."""
+        """The search keys, opened on first use."""
         if self._keys is None:
             with self._keys_lock:
                 if self._keys is None:
-                    source = self._keys_from
-                    if isinstance(source, Path):
-                        state = _read(source)
-                        if state is None:  # gone or broken: build everything again
-                            state = _build(dictionary.read_entries())[1]
-                        source = state
-                    self._keys = _Keys(source)
+                    self._keys = _Keys(self.image, self._headwords, self._headword_entries)
         return self._keys
 
     def __len__(self) -> int:
-        return len(self.simplified)
+        return len(self._entries)
 
     def entry(self, number: int) -> dictionary.Entry:
-        return dictionary.Entry(self.traditional[number], self.simplified[number], self.numbered[number],
-                                tuple(self.glosses[number].split("/")))
+        simplified, traditional, numbered, glosses = self._entries.fields(number)
+        return dictionary.Entry(traditional, simplified, numbered, tuple(glosses.split("/")))
 
     # --- search -----------------------------------------------------------------------------
 
@@ -399,16 +468,15 @@ class DictionaryIndex:
             if reading.loose:
                 scans += [(keys.spelled, key) for key in reading.spelled] or [(keys.toneless, reading.letters)]
             for table, key in scans:
-                for matched, number in table.scan(key, most):
-                    exact = matched == key
-                    add(number, 0 if exact else 1, len(matched), "pinyin", "exact" if exact else "prefix")
+                for exact, length, number in table.scan(key, most):
+                    add(number, 0 if exact else 1, length, "pinyin", "exact" if exact else "prefix")
         if QueryKind.ENGLISH in parsed.kinds and parsed.english:
             key = _gloss_key(parsed.english)
-            for number in self._first(keys.exact.get(key, ()), limit, exclude):
+            for number in self._first(keys.exact_of(key), limit, exclude):
                 add(number, 0, 0, "english", "exact")
             if parsed.words:
                 # the rarest word's entries (best first), kept if they have the others
-                lists = sorted((keys.postings.get(word, array("i")) for word in parsed.words), key=len)
+                lists = sorted((keys.posting(word) for word in parsed.words), key=len)
                 rarest: Iterable[int] = lists[0]
                 if len(lists) > 1:  # the entries that have every word: the rarest's, narrowed list by list
                     common = set(rarest)
@@ -418,20 +486,21 @@ class DictionaryIndex:
                 for order, number in enumerate(self._first(rarest, limit, exclude)):
                     add(number, 2, order, "english", "words")
         if exclude:  # headwords the caller shows already: left out before any result is made
-            simplified = self.simplified
-            found = {number: value for number, value in found.items() if simplified[number] not in exclude}
+            simplified = self._entries.simplified
+            found = {number: value for number, value in found.items() if simplified(number) not in exclude}
         best = heapq.nsmallest(limit, found.items(), key=lambda item: (item[1][0], item[0]))
         # an English match shows the gloss holding the query's last word (lowercased, as a stem)
         last = parsed.words[-1] if parsed.words else parsed.english
         needle = last[:-1] if last.endswith("y") else last
         results = []
+        fields = self._entries.fields
         for number, (_rank, field, kind, text) in best:
-            glosses = tuple(self.glosses[number].split("/"))
+            simplified_, traditional, numbered, joined = fields(number)
+            glosses = tuple(joined.split("/"))
             if not text:
-                text = (self.pinyin_of(number) if field == "pinyin" else
+                text = ((dictionary.marks(numbered) or numbered) if field == "pinyin" else
                         next((gloss for gloss in glosses if needle in gloss.lower()), glosses[0]))
-            results.append(DictionaryResult(self.simplified[number], self.traditional[number],
-                                            self.numbered[number], glosses, Hit(field, kind, text)))
+            results.append(DictionaryResult(simplified_, traditional, numbered, glosses, Hit(field, kind, text)))
         return results
 
     def _first(self, numbers: Iterable[int], limit: int, exclude: Collection[str]) -> Iterator[int]:
@@ -439,9 +508,9 @@ class DictionaryIndex:
         ``exclude``: enough for the ``limit`` best of a search, whatever else it finds."""
         if limit <= 0:
             return
-        simplified = self.simplified
+        simplified = self._entries.simplified
         for number in numbers:
-            if simplified[number] not in exclude:
+            if not exclude or simplified(number) not in exclude:
                 yield number
                 limit -= 1
                 if not limit:
@@ -452,72 +521,83 @@ class DictionaryIndex:
         ``prefix``, leaving out ``exclude``: from the list made at build time when the prefix
         has one and it holds enough, else by ranking every headword with the prefix."""
         keys = self.keys()
-        pairs = keys.listed.get(prefix)
+        simplified = self._entries.simplified
+        pairs = keys.listed_of(prefix)
         if pairs is not None:
-            chosen = [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)
-                      if self.simplified[pairs[i]] not in exclude][:limit]
+            chosen = _take(((pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)
+                            if not exclude or simplified(pairs[i]) not in exclude), limit)
             if len(chosen) == limit:
                 return chosen
-        ranked = _ranked(keys.headwords, _prefix_range(keys.headwords, prefix), self.entries_of, self.rank)
-        return [(number, position) for number, position in ranked if self.simplified[number] not in exclude][:limit]
+        headwords, entries = keys.headwords, keys.entries
+        start = headwords.bisect(prefix.encode("utf-8", "surrogatepass"))
+        positions = range(start, max(start, headwords.bisect((prefix + KEY_MAX).encode("utf-8", "surrogatepass"))))
+        ranked = _ranked(((p, len(headwords[p]), entries[p]) for p in positions), self.rank)
+        return _take(((number, position) for number, position in ranked
+                      if not exclude or simplified(number) not in exclude), limit)
 
     def pinyin_of(self, number: int) -> str:
-        return dictionary.marks(self.numbered[number]) or self.numbered[number]
+        numbered = self._entries.fields(number)[2]
+        return dictionary.marks(numbered) or numbered
+
 
 _lock = threading.Lock()
 _index: list[DictionaryIndex] = []
 
 
-def cache_files() -> tuple[Path, Path]:
-    """Where the built index is kept between processes, beside the default store: the columns
-    (what annotation needs) and the search keys."""
-    stem_ = config.home() / f"cc-cedict-{dictionary.release()}-v{INDEX_VERSION}"
-    return stem_.with_suffix(".words.marshal"), stem_.with_suffix(".keys.marshal")
+def cache_file() -> Path:
+    """Where the built index is kept between processes, beside the default store: one image a
+    process maps (see ``glossary.packed.Image``)."""
+    return config.home() / f"cc-cedict-{dictionary.release()}-v{INDEX_VERSION}.index"
 
 
 def index() -> DictionaryIndex:
-    """The process's dictionary index (thread-safe), made on first use: loaded from
-    ``cache_files()`` when a process has built it before, built and saved there otherwise."""
+    """The process's dictionary index (thread-safe), made on first use: mapped from
+    ``cache_file()`` when a process has built it before, built and kept there otherwise."""
     if not _index:
         with _lock:
             if not _index:
-                _index.append(_load_or_build(*cache_files()))
+                _index.append(_load_or_build(cache_file()))
     return _index[0]
 
 
-def _read(path: Path) -> dict[str, Any] | None:
+def _open(path: Path) -> DictionaryIndex | None:
+    """The index kept in ``path``, mapped; None when there is none, or one not to trust
+    (another layout or release, truncated, corrupt: it is built again)."""
     try:
-        with path.open("rb") as handle:
-            state = marshal.load(handle)
-        return state if isinstance(state, dict) else None
-    except (OSError, ValueError, EOFError, TypeError) as error:
-        if path.exists():
-            log.warning("rebuilding the CC-CEDICT index: %s is unreadable (%s)", path, error)
+        return DictionaryIndex(Image.open(path, _tag()))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        log.warning("rebuilding the CC-CEDICT index: %s is unusable (%s)", path, error)
         return None
 
 
-def _write(path: Path, state: dict[str, Any]) -> None:
-    try:  # a read-only home just means building again next time
+def _write(path: Path, data: bytes) -> bool:
+    """Keeps an image in ``path``, written whole under another name and then renamed (a reader
+    sees the old file or the new one, never part of one); False when it cannot."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with partial.open("wb") as handle:
-            marshal.dump(state, handle)
+            handle.write(data)
         os.replace(partial, path)
-    except OSError as error:
-        log.warning("could not keep the CC-CEDICT index in %s: %s", path, error)
+        return True
+    except OSError as error:  # a read-only home: the index is held in memory instead
+        log.warning("could not keep the CC-CEDICT index in %s (%s); holding it in memory", path, error)
+        partial.unlink(missing_ok=True)
+        return False
 
 
-def _load_or_build(words: Path, keys: Path) -> DictionaryIndex:
-    columns = _read(words) if keys.exists() else None
-    if columns is not None:
-        try:
-            return DictionaryIndex(columns, keys)
-        except (KeyError, TypeError) as error:
-            log.warning("rebuilding the CC-CEDICT index: %s is not this version's (%s)", words, error)
-    built_columns, built_keys = _build(dictionary.read_entries())
-    _write(keys, built_keys)
-    _write(words, built_columns)
-    return DictionaryIndex(built_columns, built_keys)
+def _load_or_build(path: Path) -> DictionaryIndex:
+    found = _open(path)
+    if found is not None:
+        return found
+    data = _build(dictionary.read_entries())
+    if _write(path, data):
+        found = _open(path)
+        if found is not None:
+            return found
+    return DictionaryIndex(Image(data, _tag(), checked=True))
 
 
 def fallback(query: str, curated: Sequence[_Summary], limit: int = 10) -> list[DictionaryResult]:
