@@ -156,6 +156,10 @@ INDEX_VERSION = 5
 #: words; a shorter range is ranked whole.
 PREFIX_LISTED = 48
 
+#: How many entries search results showed last are kept read (a few MB at most; see
+#: ``DictionaryIndex._shown``).
+SHOWN_KEPT = 4096
+
 _RARE_GLOSS = ("variant of", "old variant of", "archaic variant of", "Japanese variant of", "erhua variant of",
                "used in ", "surname ")
 
@@ -226,6 +230,9 @@ def _build(entries: Iterable[dictionary.Entry]) -> bytes:
     StringColumn.pack(image, "entries", records)
     image.add("rank", array("B", ranks).tobytes())
     KeyTable.pack(image, "headwords", headwords, hashed=True)
+    if max(map(len, headwords), default=0) > 255:
+        raise ValueError("a CC-CEDICT headword of more than 255 characters")
+    image.add("headwords.lengths", array("B", map(len, headwords)).tobytes())
     ListTable.pack(image, "headwords.entries", (sorted(words[word], key=best_first) for word in headwords))
     listed = _listed(headwords, words, ranks)
     KeyTable.pack(image, "listed", sorted(listed), hashed=True)
@@ -357,13 +364,12 @@ class _Sorted:
         if len(self.ids) != len(self.keys):
             raise ValueError(f"the image's {name!r} ids do not hold together")
 
-    def scan(self, prefix: str, most: int) -> Iterator[tuple[bool, int, int]]:
-        """Up to ``most`` (exact, length, entry) of the keys that start with ``prefix``, in key
-        order: whether the key is the prefix, its length and its entry."""
-        data = prefix.encode("utf-8", "surrogatepass")
-        ids, size = self.ids, len(data)
-        for position, length in self.keys.between(data, (prefix + KEY_MAX).encode("utf-8", "surrogatepass"), most):
-            yield length == size, length, ids[position]
+    def scan(self, prefix: str, most: int) -> list[tuple[int, int]]:
+        """Up to ``most`` (key position, key length) of the keys that start with ``prefix``, in
+        key order (``ids[position]`` is the key's entry; the keys are ASCII: the length in bytes
+        is the length)."""
+        return self.keys.between(prefix.encode("utf-8", "surrogatepass"),
+                                 (prefix + KEY_MAX).encode("utf-8", "surrogatepass"), most)
 
 
 class _Keys:
@@ -371,6 +377,10 @@ class _Keys:
 
     def __init__(self, image: Image, headwords: KeyTable, entries: ListTable) -> None:
         self.headwords, self.entries = headwords, entries
+        #: each headword's length in characters
+        self.lengths = image.ints("headwords.lengths", "B")
+        if len(self.lengths) != len(headwords):
+            raise ValueError("the image's headword lengths do not hold together")
         #: prefix -> its best (entry, headword position) pairs, flat: see ``PREFIX_LISTED``
         self.listed, self.listed_pairs = KeyTable(image, "listed", directory=False), ListTable(image, "listed.pairs")
         self.toneless, self.spelled, self.toned = (_Sorted(image, name) for name in ("toneless", "spelled", "toned"))
@@ -393,8 +403,9 @@ class _Keys:
 
 class DictionaryIndex:
     """CC-CEDICT as packed tables read in place from an image (``glossary.packed``): a file the
-    process maps (``index()``) or, where none can be kept, bytes in memory. The entries and the
-    headword table (what annotation needs) are opened at once, the search keys on the first search."""
+    process maps (``index()``) or, where none can be kept, bytes in memory. Opening it reads only
+    what says where each table lies (and a small directory of each sorted table's keys);
+    ``ValueError`` when the image does not hold together."""
 
     def __init__(self, image: Image) -> None:
         self.image = image
@@ -407,8 +418,15 @@ class DictionaryIndex:
             raise ValueError("the image's entries do not hold together")
         #: headword (either script) -> its best entry; ``entries_of(word)`` gives them all, best first
         self.words = Headwords(self._headwords, self._headword_entries)
-        self._keys: _Keys | None = None
-        self._keys_lock = threading.Lock()
+        self._keys = _Keys(image, self._headwords, self._headword_entries)
+        #: the entries searches showed last, read from their records: a search shows ten, and
+        #: common words come again and again (the same strings also keep their hashes for
+        #: ``_entry_json``'s cache)
+        self._shown = lru_cache(maxsize=SHOWN_KEPT)(self._read)
+
+    def _read(self, number: int) -> tuple[str, str, str, tuple[str, ...]]:
+        simplified, traditional, numbered, glosses = self._entries.fields(number)
+        return simplified, traditional, numbered, tuple(glosses.split("/"))
 
     @classmethod
     def build(cls, entries: Iterable[dictionary.Entry]) -> DictionaryIndex:
@@ -421,11 +439,7 @@ class DictionaryIndex:
         return () if at < 0 else tuple(self._headword_entries[at])
 
     def keys(self) -> _Keys:
-        """The search keys, opened on first use."""
-        if self._keys is None:
-            with self._keys_lock:
-                if self._keys is None:
-                    self._keys = _Keys(self.image, self._headwords, self._headword_entries)
+        """The search keys."""
         return self._keys
 
     def __len__(self) -> int:
@@ -445,34 +459,38 @@ class DictionaryIndex:
         ['命运']
         """
         parsed = read_query(query) if isinstance(query, str) else query
-        found: dict[int, tuple[tuple[int, int, int], str, str, str]] = {}  # entry -> (rank, field, kind, text)
+        # entry -> (rank, field, kind, text); for a hanzi prefix, the text is the headword's position
+        found: dict[int, tuple[tuple[int, int, int], str, str, str | int]] = {}
         most = limit + len(exclude)  # pinyin keys read in key order: enough for `limit` exact matches
-        keys = self.keys()
+        keys = self._keys
         ranks = self.rank
+        shown = {word.encode("utf-8", "surrogatepass") for word in exclude}  # compared with the records' UTF-8
 
-        def add(number: int, klass: int, length: int, field: str, kind: str, text: str = "") -> None:
+        def add(number: int, klass: int, length: int, field: str, kind: str, text: str | int = "") -> None:
             rank = (klass, ranks[number], length)
             if number not in found or rank < found[number][0]:
                 found[number] = (rank, field, kind, text)
 
         if parsed.hanzi:
             for key in dict.fromkeys((parsed.hanzi, "".join(parsed.text.split()))):
-                for number in self.entries_of(key):
+                exact_entries, prefixed = self._hanzi(key, limit, shown)
+                for number in exact_entries:
                     add(number, 0, len(key), "hanzi", "exact", key)
-                for number, position in self._prefixed(key, limit, exclude):
-                    word = keys.headwords[position]
-                    add(number, 1, len(word), "hanzi", "prefix", word)
+                for number, position, length in prefixed:
+                    add(number, 1, length, "hanzi", "prefix", position)
         if QueryKind.PINYIN in parsed.kinds and parsed.pinyin is not None:
             reading = parsed.pinyin
             scans: list[tuple[_Sorted, str]] = [(keys.toned, key) for key in reading.toned]
             if reading.loose:
                 scans += [(keys.spelled, key) for key in reading.spelled] or [(keys.toneless, reading.letters)]
             for table, key in scans:
-                for exact, length, number in table.scan(key, most):
-                    add(number, 0 if exact else 1, length, "pinyin", "exact" if exact else "prefix")
+                ids, size = table.ids, len(key)
+                for position, length in table.scan(key, most):
+                    exact = length == size  # the key starts with the query: the same if as long
+                    add(ids[position], 0 if exact else 1, length, "pinyin", "exact" if exact else "prefix")
         if QueryKind.ENGLISH in parsed.kinds and parsed.english:
             key = _gloss_key(parsed.english)
-            for number in self._first(keys.exact_of(key), limit, exclude):
+            for number in self._first(keys.exact_of(key), limit, shown):
                 add(number, 0, 0, "english", "exact")
             if parsed.words:
                 # the rarest word's entries (best first), kept if they have the others
@@ -483,57 +501,76 @@ class DictionaryIndex:
                     for other in lists[1:]:
                         common.intersection_update(other)  # C-level, no set made of a long list
                     rarest = (number for number in rarest if number in common)
-                for order, number in enumerate(self._first(rarest, limit, exclude)):
+                for order, number in enumerate(self._first(rarest, limit, shown)):
                     add(number, 2, order, "english", "words")
-        if exclude:  # headwords the caller shows already: left out before any result is made
-            simplified = self._entries.simplified
-            found = {number: value for number, value in found.items() if simplified(number) not in exclude}
+        buffer, starts = self._entries.parts()
+        if shown:  # headwords the caller shows already: left out before any result is made
+            tab = buffer.find
+            found = {number: value for number, value in found.items()
+                     if buffer[starts[number]:tab(b"\t", starts[number])] not in shown}
         best = heapq.nsmallest(limit, found.items(), key=lambda item: (item[1][0], item[0]))
         # an English match shows the gloss holding the query's last word (lowercased, as a stem)
         last = parsed.words[-1] if parsed.words else parsed.english
         needle = last[:-1] if last.endswith("y") else last
         results = []
-        fields = self._entries.fields
+        words, word_starts = keys.headwords.parts()
+        shown_entry = self._shown
         for number, (_rank, field, kind, text) in best:
-            simplified_, traditional, numbered, joined = fields(number)
-            glosses = tuple(joined.split("/"))
-            if not text:
+            simplified, traditional, numbered, glosses = shown_entry(number)
+            if isinstance(text, int):  # a headword's position
+                text = words[word_starts[text]:word_starts[text + 1] - 1].decode()
+            elif not text:
                 text = ((dictionary.marks(numbered) or numbered) if field == "pinyin" else
                         next((gloss for gloss in glosses if needle in gloss.lower()), glosses[0]))
-            results.append(DictionaryResult(simplified_, traditional, numbered, glosses, Hit(field, kind, text)))
+            results.append(DictionaryResult(simplified, traditional, numbered, glosses, Hit(field, kind, text)))
         return results
 
-    def _first(self, numbers: Iterable[int], limit: int, exclude: Collection[str]) -> Iterator[int]:
-        """The first ``limit`` of ``numbers`` (entries best first) whose headword is not in
-        ``exclude``: enough for the ``limit`` best of a search, whatever else it finds."""
+    def _first(self, numbers: Iterable[int], limit: int, shown: Collection[bytes]) -> Iterator[int]:
+        """The first ``limit`` of ``numbers`` (entries best first) whose headword is not
+        ``shown`` (UTF-8): enough for the ``limit`` best of a search, whatever else it finds."""
         if limit <= 0:
             return
-        simplified = self._entries.simplified
+        buffer, starts = self._entries.parts()
+        tab = buffer.find
         for number in numbers:
-            if not exclude or simplified(number) not in exclude:
+            if not shown or buffer[starts[number]:tab(b"\t", starts[number])] not in shown:
                 yield number
                 limit -= 1
                 if not limit:
                     return
 
-    def _prefixed(self, prefix: str, limit: int, exclude: Collection[str]) -> list[tuple[int, int]]:
-        """The best ``limit`` (entry, headword position) pairs of the headwords starting with
-        ``prefix``, leaving out ``exclude``: from the list made at build time when the prefix
-        has one and it holds enough, else by ranking every headword with the prefix."""
-        keys = self.keys()
-        simplified = self._entries.simplified
-        pairs = keys.listed_of(prefix)
-        if pairs is not None:
-            chosen = _take(((pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)
-                            if not exclude or simplified(pairs[i]) not in exclude), limit)
+    def _hanzi(self, key: str, limit: int, shown: Collection[bytes]) -> tuple[Sequence[int], list[tuple[int, int, int]]]:
+        """The entries of the headword ``key`` (best first), and the best ``limit`` (entry,
+        headword position, headword length) of the headwords starting with it, leaving out
+        the entries of the headwords ``shown`` (UTF-8): from the list made at build time when the prefix has one and it holds
+        enough, else by ranking every headword with the prefix. (A prefix without a list starts
+        few headwords: one bisection finds them, and the headword itself, if there is one, first.)"""
+        keys = self._keys
+        headwords, entries, lengths = keys.headwords, keys.entries, keys.lengths
+        buffer, starts = self._entries.parts()
+        tab = buffer.find
+        upper = (key + KEY_MAX).encode("utf-8", "surrogatepass")
+        pairs = keys.listed_of(key)
+        if pairs is None:
+            data = key.encode("utf-8", "surrogatepass")
+            start = headwords.bisect(data)
+            few = headwords.scan(start, upper, PREFIX_LISTED)
+            exact: Sequence[int] = entries[start] if few and few[0][1] == len(data) else ()
+            positions: Iterable[int] = ((position for position, _ in few) if len(few) < PREFIX_LISTED else
+                                        range(start, max(start, headwords.bisect(upper))))
+        else:
+            exact = self.entries_of(key)
+            chosen = _take(((pairs[i], pairs[i + 1], lengths[pairs[i + 1]]) for i in range(0, len(pairs), 2)
+                            if not shown or buffer[starts[pairs[i]]:tab(b"\t", starts[pairs[i]])] not in shown),
+                           limit)
             if len(chosen) == limit:
-                return chosen
-        headwords, entries = keys.headwords, keys.entries
-        start = headwords.bisect(prefix.encode("utf-8", "surrogatepass"))
-        positions = range(start, max(start, headwords.bisect((prefix + KEY_MAX).encode("utf-8", "surrogatepass"))))
-        ranked = _ranked(((p, len(headwords[p]), entries[p]) for p in positions), self.rank)
-        return _take(((number, position) for number, position in ranked
-                      if not exclude or simplified(number) not in exclude), limit)
+                return exact, chosen
+            start = headwords.bisect(key.encode("utf-8", "surrogatepass"))
+            positions = range(start, max(start, headwords.bisect(upper)))
+        ranked = _ranked(((p, lengths[p], entries[p]) for p in positions), self.rank)
+        return exact, _take(((number, position, lengths[position]) for number, position in ranked
+                             if not shown or buffer[starts[number]:tab(b"\t", starts[number])] not in shown),
+                            limit)
 
     def pinyin_of(self, number: int) -> str:
         numbered = self._entries.fields(number)[2]

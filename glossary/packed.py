@@ -310,6 +310,11 @@ class StringColumn:
     def __iter__(self) -> Iterator[str]:
         return (self[number] for number in range(self._count))
 
+    def parts(self) -> tuple[bytes | mmap.mmap, memoryview[int]]:
+        """The buffer and the strings' starts, for loops that read many: string ``n`` is
+        ``buffer[starts[n]:starts[n + 1] - 1]``."""
+        return self._buffer, self._starts
+
     def raw(self, number: int) -> bytes:
         """A string's UTF-8 (no NUL)."""
         return self._buffer[self._starts[number]:self._starts[number + 1] - 1]
@@ -321,9 +326,7 @@ class KeyTable(StringColumn):
     ``bisect`` answers as ``bisect.bisect_left`` over the list of them would.
 
     Finding a prefix bisects a directory of every ``_STEP``-th key (a list, at C speed), then
-    one step of the buffer. Keys end in a NUL, which sorts before every other byte: a key
-    compared by the slice of the length of the sought bytes compares as the whole key would,
-    so each step reads one position. A hashed table also holds an open-addressing table of the
+    the block's keys, split out of the buffer in one slice (each key ends in a NUL). A hashed table also holds an open-addressing table of the
     keys' CRC-32 (``name.slots``: a key's number + 1, 0 for none): ``find`` reads a slot or two
     and compares one slice.
     """
@@ -348,9 +351,11 @@ class KeyTable(StringColumn):
                     slot = (slot + 1) & mask
                 slots[slot] = number + 1
             writer.add(f"{name}.slots", slots.tobytes())
+        writer.add(f"{name}.directory", b"\0".join(encoded[::_STEP]))
         return encoded
 
     def __init__(self, image: Image, name: str, directory: bool = True) -> None:
+        """``directory``: whether ``bisect`` is wanted (a table only ``find`` reads needs none)."""
         super().__init__(image, name)
         if image.has(f"{name}.slots"):
             self._slots: memoryview | None = image.ints(f"{name}.slots")
@@ -359,45 +364,50 @@ class KeyTable(StringColumn):
                 raise ValueError(f"the image's {name!r} slots do not hold together")
         else:
             self._slots, self._mask = None, 0
-        #: every _STEP-th key, to bisect at C speed (made when the table is opened)
-        self._directory = [self.raw(number) for number in range(0, self._count, _STEP)] if directory else []
+        #: every _STEP-th key, to bisect at C speed (a list made when the table is opened, from
+        #: its own small section: opening reads no page of the keys)
+        self._directory: list[bytes] = []
+        if directory and self._count:
+            offset, length = image.span(f"{name}.directory")
+            self._directory = self._buffer[offset:offset + length].split(b"\0")
+            if len(self._directory) != (self._count + _STEP - 1) // _STEP:
+                raise ValueError(f"the image's {name!r} directory does not hold together")
 
     def bisect(self, key: bytes) -> int:
-        """Where UTF-8 ``key`` would go among the keys (as ``bisect_left``)."""
-        if b"\0" in key:  # no key holds a NUL: what sorts before "a\0…" is what sorts before "a\1"
-            key = key[:key.index(b"\0")] + b"\1"
+        """Where UTF-8 ``key`` would go among the keys (as ``bisect_left``): the directory's
+        block, then the block's keys, split out of the buffer in one slice, both at C speed."""
         block = bisect_left(self._directory, key)  # directory[block - 1] < key <= directory[block]
         low = max(0, (block - 1) * _STEP + 1)
         high = min(self._count, block * _STEP)
-        buffer, starts, size = self._buffer, self._starts, len(key)
-        while low < high:
-            middle = (low + high) >> 1
-            start = starts[middle]
-            if buffer[start:start + size] < key:
-                low = middle + 1
-            else:
-                high = middle
-        return low
+        if low >= high:
+            return low
+        starts = self._starts
+        return low + bisect_left(self._buffer[starts[low]:starts[high] - 1].split(b"\0"), key)
 
     def between(self, low: bytes, high: bytes, most: int) -> list[tuple[int, int]]:
         """(position, length in bytes) of the first ``most`` keys ``low <= key < high``, in order."""
-        start = self.bisect(low)
+        return self.scan(self.bisect(low), high, most)
+
+    def scan(self, start: int, high: bytes, most: int) -> list[tuple[int, int]]:
+        """(position, length in bytes) of the first ``most`` keys from position ``start`` on
+        that sort before ``high``, in order (read a few at a time, then more)."""
         end = min(start + most, self._count)
-        if b"\0" in high:
-            end = min(end, self.bisect(high))
-            high = b"\xff"  # every key sorts before it: the bound is end
-        buffer, starts, size = self._buffer, self._starts, len(high)
-        found = []
-        for position in range(start, end):
-            begin = starts[position]
-            if buffer[begin:begin + size] >= high:
+        buffer, starts = self._buffer, self._starts
+        found: list[tuple[int, int]] = []
+        position, chunk = start, 8
+        while position < end:
+            after = min(end, position + chunk)
+            keys = buffer[starts[position]:starts[after] - 1].split(b"\0")
+            before = bisect_left(keys, high)
+            found += [(position + number, len(keys[number])) for number in range(before)]
+            if before < len(keys):
                 break
-            found.append((position, starts[position + 1] - begin - 1))
+            position, chunk = after, chunk * 4
         return found
 
     def find(self, key: str | bytes) -> int:
         """The number of a key of a hashed table; -1 when it is not there."""
-        data = key.encode() if isinstance(key, str) else key
+        data = key.encode("utf-8", "surrogatepass") if isinstance(key, str) else key
         slots, mask, buffer, starts = self._slots, self._mask, self._buffer, self._starts
         if slots is None:
             raise TypeError("find on a table without slots")
