@@ -602,7 +602,7 @@ def _open(path: Path) -> DictionaryIndex | None:
     (another layout or release, truncated, corrupt: it is built again)."""
     try:
         return DictionaryIndex(Image.open(path, _tag()))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # none kept (yet)
         return None
     except (OSError, ValueError) as error:
         log.warning("rebuilding the CC-CEDICT index: %s is unusable (%s)", path, error)
@@ -621,7 +621,10 @@ def _write(path: Path, data: bytes) -> bool:
         return True
     except OSError as error:  # a read-only home: the index is held in memory instead
         log.warning("could not keep the CC-CEDICT index in %s (%s); holding it in memory", path, error)
-        partial.unlink(missing_ok=True)
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
         return False
 
 
