@@ -13,7 +13,7 @@ match in CC-CEDICT. The README gives the comparison with longest match alone tha
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator, Mapping
 from html import escape
 from typing import Any
 
@@ -37,7 +37,29 @@ class Segmenter(str, enum.Enum):
     LONGEST = "longest"
 
 
-def _longest(text: str, words: dict[str, Any], offset: int = 0) -> Iterator[tuple[int, int]]:
+class _Known(dict[str, bool]):
+    """Whether each string is a CC-CEDICT headword, asked of ``words`` once per string: a text
+    repeats its words, and the index reads a headword from its mapped table (a microsecond or
+    so) where this answers from a dict. With the index's headwords, ``best`` keeps each word's
+    best entry too (one look-up for both)."""
+
+    def __init__(self, words: Container[str]) -> None:
+        super().__init__()
+        self.words = words
+        self.best: dict[str, int] = {}
+
+    def __missing__(self, word: str) -> bool:
+        if isinstance(self.words, Mapping):
+            number = self.words.get(word)
+            found = self[word] = number is not None
+            if number is not None:
+                self.best[word] = number
+        else:
+            found = self[word] = word in self.words
+        return found
+
+
+def _longest(text: str, words: _Known, offset: int = 0) -> Iterator[tuple[int, int]]:
     """(start, end) of the CC-CEDICT words in ``text`` by forward longest match; characters no
     word covers are left out."""
     position, size = 0, len(text)
@@ -46,7 +68,7 @@ def _longest(text: str, words: dict[str, Any], offset: int = 0) -> Iterator[tupl
             position += 1
             continue
         for end in range(min(size, position + LONGEST_WORD), position, -1):
-            if text[position:end] in words:
+            if words[text[position:end]]:
                 yield offset + position, offset + end
                 position = end
                 break
@@ -54,7 +76,7 @@ def _longest(text: str, words: dict[str, Any], offset: int = 0) -> Iterator[tupl
             position += 1
 
 
-def segment(text: str, words: dict[str, Any], segmenter: Segmenter = Segmenter.JIEBA) -> list[tuple[int, int]]:
+def segment(text: str, words: Container[str], segmenter: Segmenter = Segmenter.JIEBA) -> list[tuple[int, int]]:
     """(start, end) of each word of ``text`` that CC-CEDICT glosses, in order.
 
     >>> from glossary.dictionary_index import index
@@ -62,19 +84,20 @@ def segment(text: str, words: dict[str, Any], segmenter: Segmenter = Segmenter.J
     >>> [text[s:e] for s, e in segment(text, index().words)]
     ['我们', '要', '加强', '合作']
     """
+    known = words if isinstance(words, _Known) else _Known(words)
     if segmenter is Segmenter.LONGEST:
-        return list(_longest(text, words))
+        return list(_longest(text, known))
     import rjieba
 
     found: list[tuple[int, int]] = []
     position = 0
     for word in rjieba.cut(text, False):
         end = position + len(word)
-        if word in words:
+        if known[word]:
             if is_hanzi(word[0]):
                 found.append((position, end))
         elif any(map(is_hanzi, word)):
-            found += _longest(word, words, position)
+            found += _longest(word, known, position)
         position = end
     return found
 
@@ -87,11 +110,13 @@ class WordGlosser:
                  segmenter: Segmenter = Segmenter.JIEBA) -> None:
         self.index, self.style, self.first_only, self.segmenter = index, style, first_only, segmenter
         self._made: dict[tuple[str, str], Any] = {}
+        self._readings: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._known = _Known(index.words)  # what this glosser has asked the index
         self.seen: set[str] = set()  # words glossed already (first_only, Markdown footnotes)
         self.footnotes: list[str] = []
 
     def words(self, text: str) -> list[tuple[int, int]]:
-        found = segment(text, self.index.words, self.segmenter)
+        found = segment(text, self._known, self.segmenter)
         if not self.first_only:
             return found
         kept: list[tuple[int, int]] = []
@@ -103,11 +128,15 @@ class WordGlosser:
         return kept
 
     def reading(self, word: str) -> tuple[str, tuple[str, ...]]:
-        """The pinyin (in the style) and glosses of a word's first CC-CEDICT entry."""
-        number = self.index.words[word]
-        numbered = self.index.numbered[number]
-        pinyin = dictionary.styled(numbered, self.style) or numbered
-        return pinyin, tuple(self.index.glosses[number].split("/"))
+        """The pinyin (in the style) and glosses of a word's first CC-CEDICT entry (read once per
+        word and glosser)."""
+        made = self._readings.get(word)
+        if made is None:
+            number = self._known.best[word] if self._known[word] else self.index.words[word]  # KeyError: no entry
+            entry = self.index.entry(number)
+            made = self._readings[word] = (dictionary.styled(entry.numbered, self.style) or entry.numbered,
+                                           entry.glosses)
+        return made
 
     def _once(self, kind: str, word: str, make: Callable[[str], Any]) -> Any:
         key = (kind, word)

@@ -20,24 +20,26 @@ from __future__ import annotations
 
 import heapq
 import logging
-import marshal
 import os
 import threading
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from json.encoder import encode_basestring as _json_string  # as json.dumps(ensure_ascii=False)
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, Protocol, TypeVar, overload
 
 from . import config, dictionary
+from .packed import Image, ImageWriter, KeyTable, ListTable, StringColumn
 from .pinyin import PinyinStyle, key_letters
 from .search import KEY_MAX, STOPWORDS, Query, QueryKind, normalize_english, read_query, stem
 from .terms import Hit
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 __all__ = ["SOURCE_ID", "DictionaryResult", "DictionaryIndex", "index", "fallback", "attribution"]
 
@@ -145,39 +147,8 @@ def _gloss_key(gloss: str) -> str:
     return key[3:] if key.startswith("to ") else key
 
 
-class _Sorted:
-    """Keys in order with the entry each belongs to, scanned by prefix."""
-
-    def __init__(self, keys: list[str], ids: array[int]) -> None:
-        self.keys, self.ids = keys, ids
-
-    @classmethod
-    def of(cls, pairs: list[tuple[str, int]], ranks: Sequence[int]) -> _Sorted:
-        """From (key, entry) pairs: in key order, and the entries of one key best first."""
-        pairs.sort(key=lambda pair: (pair[0], ranks[pair[1]], pair[1]))
-        return cls([key for key, _ in pairs], array("i", [number for _, number in pairs]))
-
-    @classmethod
-    def load(cls, state: tuple[list[str], bytes]) -> _Sorted:
-        return cls(state[0], _ints(state[1]))
-
-    def dump(self) -> tuple[list[str], bytes]:
-        return self.keys, self.ids.tobytes()
-
-    def scan(self, prefix: str, most: int) -> Iterable[tuple[str, int]]:
-        """Up to ``most`` (key, entry) pairs whose key starts with ``prefix``, in key order."""
-        start = bisect_left(self.keys, prefix)
-        end = min(start + most, len(self.keys))
-        keys, ids = self.keys, self.ids
-        upper = prefix + KEY_MAX
-        for position in range(start, end):
-            if keys[position] >= upper:
-                return
-            yield keys[position], ids[position]
-
-
 #: The version of the index layout: a cached index of another version is built again.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 #: A hanzi prefix that more than half this many headwords start with (一, 中, 城, 国家 …: some
 #: 1,900 of them) has its best this many entries listed when the index is built, so that a
@@ -185,12 +156,9 @@ INDEX_VERSION = 4
 #: words; a shorter range is ranked whole.
 PREFIX_LISTED = 48
 
-
-def _ints(data: bytes) -> array[int]:
-    ids = array("i")
-    ids.frombytes(data)
-    return ids
-
+#: How many entries search results showed last are kept read (a few MB at most; see
+#: ``DictionaryIndex._shown``).
+SHOWN_KEPT = 4096
 
 _RARE_GLOSS = ("variant of", "old variant of", "archaic variant of", "Japanese variant of", "erhua variant of",
                "used in ", "surname ")
@@ -206,13 +174,24 @@ def _rank(entry: dictionary.Entry) -> int:
     return 0
 
 
-def _build(entries: Iterable[dictionary.Entry]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The index's columns and search keys from the dictionary's entries (a few seconds: done
-    once, then cached)."""
-    simplified: list[str] = []
-    traditional: list[str] = []
-    numbered: list[str] = []
-    glosses: list[str] = []
+def _record(entry: dictionary.Entry) -> str:
+    """An entry as the index keeps it, its fields in one string (one slice reads them all):
+    simplified, traditional, numbered pinyin and the glosses "/"-joined as in the file."""
+    fields = (entry.simplified, entry.traditional, entry.numbered, "/".join(entry.glosses))
+    if any("\t" in field for field in fields):
+        raise ValueError(f"a CC-CEDICT entry with a tab: {entry}")
+    return "\t".join(fields)
+
+
+def _tag() -> str:
+    """What an index image says it is: a cached file of another release or layout is built again."""
+    return f"cc-cedict {dictionary.release()} index v{INDEX_VERSION}"
+
+
+def _build(entries: Iterable[dictionary.Entry]) -> bytes:
+    """The index as an image (``glossary.packed``) from the dictionary's entries (a few
+    seconds: done once, then kept in ``cache_file()``)."""
+    records: list[str] = []
     ranks: list[int] = []
     words: dict[str, list[int]] = {}
     toneless: list[tuple[str, int]] = []
@@ -222,10 +201,7 @@ def _build(entries: Iterable[dictionary.Entry]) -> tuple[dict[str, Any], dict[st
     postings: dict[str, list[tuple[int, int]]] = {}
     stems: dict[str, str] = {}
     for number, entry in enumerate(entries):
-        simplified.append(entry.simplified)
-        traditional.append(entry.traditional)
-        numbered.append(entry.numbered)
-        glosses.append("/".join(entry.glosses))
+        records.append(_record(entry))
         ranks.append(_rank(entry))
         words.setdefault(entry.simplified, []).append(number)
         if entry.traditional != entry.simplified:
@@ -248,123 +224,230 @@ def _build(entries: Iterable[dictionary.Entry]) -> tuple[dict[str, Any], dict[st
                 if stemmed not in seen:
                     seen.add(stemmed)
                     postings.setdefault(stemmed, []).append((len(key), number))
-    order = ranks.__getitem__
+    best_first = lambda n: (ranks[n], n)  # noqa: E731 - the order of a word's entries
     headwords = sorted(words)
-    columns = {
-        "simplified": simplified, "traditional": traditional, "numbered": numbered, "glosses": glosses,
-        "words": {w: min(ids, key=order) for w, ids in words.items()},
-        "more": {w: tuple(sorted(ids, key=order)) for w, ids in words.items() if len(ids) > 1},
-        "rank": array("i", ranks).tobytes()}
-    return columns, {
-        "headwords": headwords,
-        "listed": _listed(headwords, words, ranks),
-        "toneless": _Sorted.of(toneless, ranks).dump(), "spelled": _Sorted.of(spelled, ranks).dump(),
-        "toned": _Sorted.of(toned, ranks).dump(),
-        "exact": {key: tuple(sorted(set(ids), key=lambda n: (ranks[n], n))) for key, ids in exact.items()},
-        # each word's entries best first, as search ranks them: common senses, then shorter glosses
-        "postings": {word: array("i", [n for _, _, n in sorted((ranks[n], length, n) for length, n in found)]).tobytes()
-                     for word, found in postings.items()},
-    }
+    image = ImageWriter()
+    StringColumn.pack(image, "entries", records)
+    image.add("rank", array("B", ranks).tobytes())
+    KeyTable.pack(image, "headwords", headwords, hashed=True)
+    if max(map(len, headwords), default=0) > 255:
+        raise ValueError("a CC-CEDICT headword of more than 255 characters")
+    image.add("headwords.lengths", array("B", map(len, headwords)).tobytes())
+    ListTable.pack(image, "headwords.entries", (sorted(words[word], key=best_first) for word in headwords))
+    listed = _listed(headwords, words, ranks)
+    KeyTable.pack(image, "listed", sorted(listed), hashed=True)
+    ListTable.pack(image, "listed.pairs", (listed[prefix] for prefix in sorted(listed)))
+    for name, pairs in (("toneless", toneless), ("spelled", spelled), ("toned", toned)):
+        # in key order, and the entries of one key best first
+        pairs.sort(key=lambda pair: (pair[0], ranks[pair[1]], pair[1]))
+        if not all(key.isascii() for key, _ in pairs):  # a key's length in bytes is its length
+            raise ValueError(f"a {name} pinyin key that is not ASCII")
+        KeyTable.pack(image, name, [key for key, _ in pairs])
+        image.add(f"{name}.ids", array("i", [number for _, number in pairs]).tobytes())
+    glosses = sorted(exact)
+    KeyTable.pack(image, "exact", glosses, hashed=True)
+    ListTable.pack(image, "exact.entries", (sorted(set(exact[key]), key=best_first) for key in glosses))
+    stemmed_words = sorted(postings)
+    KeyTable.pack(image, "postings", stemmed_words, hashed=True)
+    # each word's entries best first, as search ranks them: common senses, then shorter glosses
+    ListTable.pack(image, "postings.entries", ([n for _, _, n in sorted((ranks[n], length, n) for length, n in postings[word])]
+                                               for word in stemmed_words))
+    return image.finish(_tag())
 
 
-def _prefix_range(headwords: Sequence[str], prefix: str) -> range:
-    """The positions of the (sorted) headwords that start with ``prefix``."""
-    start = bisect_left(headwords, prefix)
-    return range(start, bisect_left(headwords, prefix + KEY_MAX, start))
-
-
-def _ranked(headwords: Sequence[str], positions: Iterable[int], entries_of: Any,
-            ranks: Sequence[int]) -> list[tuple[int, int]]:
-    """(entry, headword position) of the headwords at ``positions``, best first as a prefix
-    search ranks them (common senses, then shorter words), each entry once."""
+def _ranked(found: Iterable[tuple[int, int, Iterable[int]]], ranks: Sequence[int]) -> list[tuple[int, int]]:
+    """(entry, headword position) of the headwords ``found`` as (position, length, entries),
+    best first as a prefix search ranks them (common senses, then shorter words), each entry once."""
     best: dict[int, tuple[int, int, int, int]] = {}
-    for position in positions:
-        length = len(headwords[position])
-        for number in entries_of(headwords[position]):
+    for position, length, numbers in found:
+        for number in numbers:
             rank = (ranks[number], length, number, position)
             if number not in best or rank < best[number]:
                 best[number] = rank
     return [(number, position) for _, _, number, position in sorted(best.values())]
 
 
-def _listed(headwords: list[str], words: dict[str, list[int]], ranks: list[int]) -> dict[str, bytes]:
+def _listed(headwords: list[str], words: dict[str, list[int]], ranks: list[int]) -> dict[str, list[int]]:
     """For each prefix more than ``PREFIX_LISTED // 2`` headwords start with: its best
-    ``PREFIX_LISTED`` (entry, headword position) pairs, as packed ints."""
+    ``PREFIX_LISTED`` (entry, headword position) pairs, flat."""
     counts: dict[str, int] = {}
     for word in headwords:
         for length in range(1, len(word) + 1):
             counts[word[:length]] = counts.get(word[:length], 0) + 1
-    entries_of = words.__getitem__
     listed = {}
     for prefix, count in counts.items():
         if count > PREFIX_LISTED // 2:
-            best = _ranked(headwords, _prefix_range(headwords, prefix), entries_of, ranks)[:PREFIX_LISTED]
-            listed[prefix] = array("i", [n for pair in best for n in pair]).tobytes()
+            start = bisect_left(headwords, prefix)
+            positions = range(start, bisect_left(headwords, prefix + KEY_MAX, start))
+            best = _ranked(((p, len(headwords[p]), words[headwords[p]]) for p in positions), ranks)[:PREFIX_LISTED]
+            listed[prefix] = [n for pair in best for n in pair]
     return listed
 
 
-class _Keys:
-    """The search keys: pinyin in sorted lists, English glosses and words."""
+def _take(items: Iterable[_T], limit: int) -> list[_T]:
+    """``list(items)[:limit]``, reading no more of ``items`` than it keeps."""
+    return list(islice(items, limit)) if limit >= 0 else list(items)[:limit]
 
-    def __init__(self, state: dict[str, Any]) -> None:
-        self.headwords: list[str] = state["headwords"]
+
+class _Entries(StringColumn):
+    """The entries, one record each: simplified, traditional, numbered pinyin, glosses."""
+
+    __slots__ = ()
+
+    def fields(self, number: int) -> list[str]:
+        """An entry's simplified and traditional headwords, numbered pinyin ("ming4 yun4") and
+        glosses ("/"-joined, as in the file)."""
+        return self[number].split("\t")
+
+    def simplified(self, number: int) -> str:
+        buffer, start = self._buffer, self._starts[number]
+        return buffer[start:buffer.find(b"\t", start)].decode()
+
+
+class _Field(Sequence[str]):
+    """One field of every entry, by entry number (``index.simplified[n]``)."""
+
+    __slots__ = ("_entries", "_field")
+
+    def __init__(self, entries: _Entries, field: int) -> None:
+        self._entries, self._field = entries, field
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, number: int) -> str: ...
+
+    @overload
+    def __getitem__(self, number: slice) -> list[str]: ...
+
+    def __getitem__(self, number: int | slice) -> str | list[str]:
+        if isinstance(number, slice):
+            return [self[n] for n in range(*number.indices(len(self)))]
+        if number < 0:
+            number += len(self)
+        return self._entries.fields(number)[self._field]
+
+
+class Headwords(Mapping[str, int]):
+    """Headword (either script) -> its best entry, read from the sorted headwords' table."""
+
+    __slots__ = ("_table", "_entries")
+
+    def __init__(self, table: KeyTable, entries: ListTable) -> None:
+        self._table, self._entries = table, entries
+
+    def __getitem__(self, word: str) -> int:
+        at = self._table.find(word) if isinstance(word, str) else -1
+        if at < 0:
+            raise KeyError(word)
+        return self._entries.first(at)
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._table.find(word) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+class _Sorted:
+    """Pinyin keys in order with the entry each belongs to, scanned by prefix."""
+
+    __slots__ = ("keys", "ids")
+
+    def __init__(self, image: Image, name: str) -> None:
+        self.keys = KeyTable(image, name)
+        self.ids = image.ints(f"{name}.ids", "i")
+        if len(self.ids) != len(self.keys):
+            raise ValueError(f"the image's {name!r} ids do not hold together")
+
+    def scan(self, prefix: str, most: int) -> list[tuple[int, int]]:
+        """Up to ``most`` (key position, key length) of the keys that start with ``prefix``, in
+        key order (``ids[position]`` is the key's entry; the keys are ASCII: the length in bytes
+        is the length)."""
+        return self.keys.between(prefix.encode("utf-8", "surrogatepass"),
+                                 (prefix + KEY_MAX).encode("utf-8", "surrogatepass"), most)
+
+
+class _Keys:
+    """The search keys: headwords and pinyin in sorted tables, English glosses and words."""
+
+    def __init__(self, image: Image, headwords: KeyTable, entries: ListTable) -> None:
+        self.headwords, self.entries = headwords, entries
+        #: each headword's length in characters
+        self.lengths = image.ints("headwords.lengths", "B")
+        if len(self.lengths) != len(headwords):
+            raise ValueError("the image's headword lengths do not hold together")
         #: prefix -> its best (entry, headword position) pairs, flat: see ``PREFIX_LISTED``
-        self.listed = {prefix: _ints(data) for prefix, data in state["listed"].items()}
-        self.toneless, self.spelled, self.toned = (_Sorted.load(state[name]) for name in ("toneless", "spelled", "toned"))
-        self.exact: dict[str, tuple[int, ...]] = state["exact"]
-        self.postings = {word: _ints(data) for word, data in state["postings"].items()}
+        self.listed, self.listed_pairs = KeyTable(image, "listed", directory=False), ListTable(image, "listed.pairs")
+        self.toneless, self.spelled, self.toned = (_Sorted(image, name) for name in ("toneless", "spelled", "toned"))
+        self.exact, self.exact_entries = KeyTable(image, "exact", directory=False), ListTable(image, "exact.entries")
+        self.postings = KeyTable(image, "postings", directory=False)
+        self.posting_entries = ListTable(image, "postings.entries")
+
+    def listed_of(self, prefix: str) -> memoryview | None:
+        at = self.listed.find(prefix)
+        return self.listed_pairs[at] if at >= 0 else None
+
+    def exact_of(self, key: str) -> Sequence[int]:
+        at = self.exact.find(key)
+        return self.exact_entries[at] if at >= 0 else ()
+
+    def posting(self, word: str) -> Sequence[int]:
+        at = self.postings.find(word)
+        return self.posting_entries[at] if at >= 0 else ()
 
 
 class DictionaryIndex:
-    """CC-CEDICT in memory: the entries in columns and by headword (what annotation needs), and
-    the search keys (``keys()``, loaded on the first search)."""
+    """CC-CEDICT as packed tables read in place from an image (``glossary.packed``): a file the
+    process maps (``index()``) or, where none can be kept, bytes in memory. Opening it reads only
+    what says where each table lies (and a small directory of each sorted table's keys);
+    ``ValueError`` when the image does not hold together."""
 
-    def __init__(self, state: dict[str, Any], keys: dict[str, Any] | Path) -> None:
-        self.simplified: list[str] = state["simplified"]
-        self.traditional: list[str] = state["traditional"]
-        self.numbered: list[str] = state["numbered"]
-        self.glosses: list[str] = state["glosses"]  # "/"-joined, as in the file
-        #: headword (either script) -> its best entry; ``entries(word)`` gives them all, best first
-        self.words: dict[str, int] = state["words"]
-        self._more: dict[str, tuple[int, ...]] = state["more"]
-        self.rank = _ints(state["rank"])
-        self._keys_from = keys
-        self._keys: _Keys | None = None
-        self._keys_lock = threading.Lock()
+    def __init__(self, image: Image) -> None:
+        self.image = image
+        self._entries = _Entries(image, "entries")
+        self.simplified, self.traditional, self.numbered, self.glosses = (_Field(self._entries, n) for n in range(4))
+        self.rank = image.ints("rank", "B")
+        self._headwords = KeyTable(image, "headwords")
+        self._headword_entries = ListTable(image, "headwords.entries")
+        if not len(self.rank) == len(self._entries) or len(self._headword_entries) != len(self._headwords):
+            raise ValueError("the image's entries do not hold together")
+        #: headword (either script) -> its best entry; ``entries_of(word)`` gives them all, best first
+        self.words = Headwords(self._headwords, self._headword_entries)
+        self._keys = _Keys(image, self._headwords, self._headword_entries)
+        #: the entries searches showed last, read from their records: a search shows ten, and
+        #: common words come again and again (the same strings also keep their hashes for
+        #: ``_entry_json``'s cache)
+        self._shown = lru_cache(maxsize=SHOWN_KEPT)(self._read)
+
+    def _read(self, number: int) -> tuple[str, str, str, tuple[str, ...]]:
+        simplified, traditional, numbered, glosses = self._entries.fields(number)
+        return simplified, traditional, numbered, tuple(glosses.split("/"))
 
     @classmethod
     def build(cls, entries: Iterable[dictionary.Entry]) -> DictionaryIndex:
-        columns, keys = _build(entries)
-        return cls(columns, keys)
+        """An index in memory (nothing written)."""
+        return cls(Image(_build(entries), _tag(), checked=True))
 
     def entries_of(self, word: str) -> tuple[int, ...]:
         """Every entry of a headword (either script), best first; () when it has none."""
-        more = self._more.get(word)
-        if more is not None:
-            return more
-        best = self.words.get(word)
-        return () if best is None else (best,)
+        at = self._headwords.find(word)
+        return () if at < 0 else tuple(self._headword_entries[at])
 
     def keys(self) -> _Keys:
-        """The search keys, loaded (or built) on first use."""
-        if self._keys is None:
-            with self._keys_lock:
-                if self._keys is None:
-                    source = self._keys_from
-                    if isinstance(source, Path):
-                        state = _read(source)
-                        if state is None:  # gone or broken: build everything again
-                            state = _build(dictionary.read_entries())[1]
-                        source = state
-                    self._keys = _Keys(source)
+        """The search keys."""
         return self._keys
 
     def __len__(self) -> int:
-        return len(self.simplified)
+        return len(self._entries)
 
     def entry(self, number: int) -> dictionary.Entry:
-        return dictionary.Entry(self.traditional[number], self.simplified[number], self.numbered[number],
-                                tuple(self.glosses[number].split("/")))
+        simplified, traditional, numbered, glosses = self._entries.fields(number)
+        return dictionary.Entry(traditional, simplified, numbered, tuple(glosses.split("/")))
 
     # --- search -----------------------------------------------------------------------------
 
@@ -376,148 +459,185 @@ class DictionaryIndex:
         ['命运']
         """
         parsed = read_query(query) if isinstance(query, str) else query
-        found: dict[int, tuple[tuple[int, int, int], str, str, str]] = {}  # entry -> (rank, field, kind, text)
+        # entry -> (rank, field, kind, text); for a hanzi prefix, the text is the headword's position
+        found: dict[int, tuple[tuple[int, int, int], str, str, str | int]] = {}
         most = limit + len(exclude)  # pinyin keys read in key order: enough for `limit` exact matches
-        keys = self.keys()
+        keys = self._keys
         ranks = self.rank
+        shown = {word.encode("utf-8", "surrogatepass") for word in exclude}  # compared with the records' UTF-8
 
-        def add(number: int, klass: int, length: int, field: str, kind: str, text: str = "") -> None:
+        def add(number: int, klass: int, length: int, field: str, kind: str, text: str | int = "") -> None:
             rank = (klass, ranks[number], length)
             if number not in found or rank < found[number][0]:
                 found[number] = (rank, field, kind, text)
 
         if parsed.hanzi:
             for key in dict.fromkeys((parsed.hanzi, "".join(parsed.text.split()))):
-                for number in self.entries_of(key):
+                exact_entries, prefixed = self._hanzi(key, limit, shown)
+                for number in exact_entries:
                     add(number, 0, len(key), "hanzi", "exact", key)
-                for number, position in self._prefixed(key, limit, exclude):
-                    word = keys.headwords[position]
-                    add(number, 1, len(word), "hanzi", "prefix", word)
+                for number, position, length in prefixed:
+                    add(number, 1, length, "hanzi", "prefix", position)
         if QueryKind.PINYIN in parsed.kinds and parsed.pinyin is not None:
             reading = parsed.pinyin
             scans: list[tuple[_Sorted, str]] = [(keys.toned, key) for key in reading.toned]
             if reading.loose:
                 scans += [(keys.spelled, key) for key in reading.spelled] or [(keys.toneless, reading.letters)]
             for table, key in scans:
-                for matched, number in table.scan(key, most):
-                    exact = matched == key
-                    add(number, 0 if exact else 1, len(matched), "pinyin", "exact" if exact else "prefix")
+                ids, size = table.ids, len(key)
+                for position, length in table.scan(key, most):
+                    exact = length == size  # the key starts with the query: the same if as long
+                    add(ids[position], 0 if exact else 1, length, "pinyin", "exact" if exact else "prefix")
         if QueryKind.ENGLISH in parsed.kinds and parsed.english:
             key = _gloss_key(parsed.english)
-            for number in self._first(keys.exact.get(key, ()), limit, exclude):
+            for number in self._first(keys.exact_of(key), limit, shown):
                 add(number, 0, 0, "english", "exact")
             if parsed.words:
                 # the rarest word's entries (best first), kept if they have the others
-                lists = sorted((keys.postings.get(word, array("i")) for word in parsed.words), key=len)
+                lists = sorted((keys.posting(word) for word in parsed.words), key=len)
                 rarest: Iterable[int] = lists[0]
                 if len(lists) > 1:  # the entries that have every word: the rarest's, narrowed list by list
                     common = set(rarest)
                     for other in lists[1:]:
                         common.intersection_update(other)  # C-level, no set made of a long list
                     rarest = (number for number in rarest if number in common)
-                for order, number in enumerate(self._first(rarest, limit, exclude)):
+                for order, number in enumerate(self._first(rarest, limit, shown)):
                     add(number, 2, order, "english", "words")
-        if exclude:  # headwords the caller shows already: left out before any result is made
-            simplified = self.simplified
-            found = {number: value for number, value in found.items() if simplified[number] not in exclude}
+        buffer, starts = self._entries.parts()
+        if shown:  # headwords the caller shows already: left out before any result is made
+            tab = buffer.find
+            found = {number: value for number, value in found.items()
+                     if buffer[starts[number]:tab(b"\t", starts[number])] not in shown}
         best = heapq.nsmallest(limit, found.items(), key=lambda item: (item[1][0], item[0]))
         # an English match shows the gloss holding the query's last word (lowercased, as a stem)
         last = parsed.words[-1] if parsed.words else parsed.english
         needle = last[:-1] if last.endswith("y") else last
         results = []
+        words, word_starts = keys.headwords.parts()
+        shown_entry = self._shown
         for number, (_rank, field, kind, text) in best:
-            glosses = tuple(self.glosses[number].split("/"))
-            if not text:
-                text = (self.pinyin_of(number) if field == "pinyin" else
+            simplified, traditional, numbered, glosses = shown_entry(number)
+            if isinstance(text, int):  # a headword's position
+                text = words[word_starts[text]:word_starts[text + 1] - 1].decode()
+            elif not text:
+                text = ((dictionary.marks(numbered) or numbered) if field == "pinyin" else
                         next((gloss for gloss in glosses if needle in gloss.lower()), glosses[0]))
-            results.append(DictionaryResult(self.simplified[number], self.traditional[number],
-                                            self.numbered[number], glosses, Hit(field, kind, text)))
+            results.append(DictionaryResult(simplified, traditional, numbered, glosses, Hit(field, kind, text)))
         return results
 
-    def _first(self, numbers: Iterable[int], limit: int, exclude: Collection[str]) -> Iterator[int]:
-        """The first ``limit`` of ``numbers`` (entries best first) whose headword is not in
-        ``exclude``: enough for the ``limit`` best of a search, whatever else it finds."""
+    def _first(self, numbers: Iterable[int], limit: int, shown: Collection[bytes]) -> Iterator[int]:
+        """The first ``limit`` of ``numbers`` (entries best first) whose headword is not
+        ``shown`` (UTF-8): enough for the ``limit`` best of a search, whatever else it finds."""
         if limit <= 0:
             return
-        simplified = self.simplified
+        buffer, starts = self._entries.parts()
+        tab = buffer.find
         for number in numbers:
-            if simplified[number] not in exclude:
+            if not shown or buffer[starts[number]:tab(b"\t", starts[number])] not in shown:
                 yield number
                 limit -= 1
                 if not limit:
                     return
 
-    def _prefixed(self, prefix: str, limit: int, exclude: Collection[str]) -> list[tuple[int, int]]:
-        """The best ``limit`` (entry, headword position) pairs of the headwords starting with
-        ``prefix``, leaving out ``exclude``: from the list made at build time when the prefix
-        has one and it holds enough, else by ranking every headword with the prefix."""
-        keys = self.keys()
-        pairs = keys.listed.get(prefix)
-        if pairs is not None:
-            chosen = [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)
-                      if self.simplified[pairs[i]] not in exclude][:limit]
+    def _hanzi(self, key: str, limit: int, shown: Collection[bytes]) -> tuple[Sequence[int], list[tuple[int, int, int]]]:
+        """The entries of the headword ``key`` (best first), and the best ``limit`` (entry,
+        headword position, headword length) of the headwords starting with it, leaving out
+        the entries of the headwords ``shown`` (UTF-8): from the list made at build time when the prefix has one and it holds
+        enough, else by ranking every headword with the prefix. (A prefix without a list starts
+        few headwords: one bisection finds them, and the headword itself, if there is one, first.)"""
+        keys = self._keys
+        headwords, entries, lengths = keys.headwords, keys.entries, keys.lengths
+        buffer, starts = self._entries.parts()
+        tab = buffer.find
+        upper = (key + KEY_MAX).encode("utf-8", "surrogatepass")
+        pairs = keys.listed_of(key)
+        if pairs is None:
+            data = key.encode("utf-8", "surrogatepass")
+            start = headwords.bisect(data)
+            few = headwords.scan(start, upper, PREFIX_LISTED)
+            exact: Sequence[int] = entries[start] if few and few[0][1] == len(data) else ()
+            positions: Iterable[int] = ((position for position, _ in few) if len(few) < PREFIX_LISTED else
+                                        range(start, max(start, headwords.bisect(upper))))
+        else:
+            exact = self.entries_of(key)
+            chosen = _take(((pairs[i], pairs[i + 1], lengths[pairs[i + 1]]) for i in range(0, len(pairs), 2)
+                            if not shown or buffer[starts[pairs[i]]:tab(b"\t", starts[pairs[i]])] not in shown),
+                           limit)
             if len(chosen) == limit:
-                return chosen
-        ranked = _ranked(keys.headwords, _prefix_range(keys.headwords, prefix), self.entries_of, self.rank)
-        return [(number, position) for number, position in ranked if self.simplified[number] not in exclude][:limit]
+                return exact, chosen
+            start = headwords.bisect(key.encode("utf-8", "surrogatepass"))
+            positions = range(start, max(start, headwords.bisect(upper)))
+        ranked = _ranked(((p, lengths[p], entries[p]) for p in positions), self.rank)
+        return exact, _take(((number, position, lengths[position]) for number, position in ranked
+                             if not shown or buffer[starts[number]:tab(b"\t", starts[number])] not in shown),
+                            limit)
 
     def pinyin_of(self, number: int) -> str:
-        return dictionary.marks(self.numbered[number]) or self.numbered[number]
+        numbered = self._entries.fields(number)[2]
+        return dictionary.marks(numbered) or numbered
+
 
 _lock = threading.Lock()
 _index: list[DictionaryIndex] = []
 
 
-def cache_files() -> tuple[Path, Path]:
-    """Where the built index is kept between processes, beside the default store: the columns
-    (what annotation needs) and the search keys."""
-    stem_ = config.home() / f"cc-cedict-{dictionary.release()}-v{INDEX_VERSION}"
-    return stem_.with_suffix(".words.marshal"), stem_.with_suffix(".keys.marshal")
+def cache_file() -> Path:
+    """Where the built index is kept between processes, beside the default store: one image a
+    process maps (see ``glossary.packed.Image``)."""
+    return config.home() / f"cc-cedict-{dictionary.release()}-v{INDEX_VERSION}.index"
 
 
 def index() -> DictionaryIndex:
-    """The process's dictionary index (thread-safe), made on first use: loaded from
-    ``cache_files()`` when a process has built it before, built and saved there otherwise."""
+    """The process's dictionary index (thread-safe), made on first use: mapped from
+    ``cache_file()`` when a process has built it before, built and kept there otherwise."""
     if not _index:
         with _lock:
             if not _index:
-                _index.append(_load_or_build(*cache_files()))
+                _index.append(_load_or_build(cache_file()))
     return _index[0]
 
 
-def _read(path: Path) -> dict[str, Any] | None:
+def _open(path: Path) -> DictionaryIndex | None:
+    """The index kept in ``path``, mapped; None when there is none, or one not to trust
+    (another layout or release, truncated, corrupt: it is built again)."""
     try:
-        with path.open("rb") as handle:
-            state = marshal.load(handle)
-        return state if isinstance(state, dict) else None
-    except (OSError, ValueError, EOFError, TypeError) as error:
-        if path.exists():
-            log.warning("rebuilding the CC-CEDICT index: %s is unreadable (%s)", path, error)
+        return DictionaryIndex(Image.open(path, _tag()))
+    except (FileNotFoundError, NotADirectoryError):  # none kept (yet)
+        return None
+    except (OSError, ValueError) as error:
+        log.warning("rebuilding the CC-CEDICT index: %s is unusable (%s)", path, error)
         return None
 
 
-def _write(path: Path, state: dict[str, Any]) -> None:
-    try:  # a read-only home just means building again next time
+def _write(path: Path, data: bytes) -> bool:
+    """Keeps an image in ``path``, written whole under another name and then renamed (a reader
+    sees the old file or the new one, never part of one); False when it cannot."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with partial.open("wb") as handle:
-            marshal.dump(state, handle)
+            handle.write(data)
         os.replace(partial, path)
-    except OSError as error:
-        log.warning("could not keep the CC-CEDICT index in %s: %s", path, error)
-
-
-def _load_or_build(words: Path, keys: Path) -> DictionaryIndex:
-    columns = _read(words) if keys.exists() else None
-    if columns is not None:
+        return True
+    except OSError as error:  # a read-only home: the index is held in memory instead
+        log.warning("could not keep the CC-CEDICT index in %s (%s); holding it in memory", path, error)
         try:
-            return DictionaryIndex(columns, keys)
-        except (KeyError, TypeError) as error:
-            log.warning("rebuilding the CC-CEDICT index: %s is not this version's (%s)", words, error)
-    built_columns, built_keys = _build(dictionary.read_entries())
-    _write(keys, built_keys)
-    _write(words, built_columns)
-    return DictionaryIndex(built_columns, built_keys)
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return False
+
+
+def _load_or_build(path: Path) -> DictionaryIndex:
+    found = _open(path)
+    if found is not None:
+        return found
+    data = _build(dictionary.read_entries())
+    if _write(path, data):
+        found = _open(path)
+        if found is not None:
+            return found
+    return DictionaryIndex(Image(data, _tag(), checked=True))
 
 
 def fallback(query: str, curated: Sequence[_Summary], limit: int = 10) -> list[DictionaryResult]:

@@ -3,7 +3,9 @@ CLI), and every other word in all-words annotation, always told apart from curat
 
 from __future__ import annotations
 
+import itertools
 import json
+import mmap
 import re
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 import glossary
+from glossary import dictionary, dictionary_index
 from glossary.allwords import Segmenter, segment
 from glossary.cli import cli
 from glossary.dictionary_index import fallback, index
@@ -282,3 +285,76 @@ def test_api_and_page_annotate_all_words(client: FlaskClient) -> None:
     assert client.post("/api/v1/annotate", json={"text": "我们", "all_words": "yes"}).status_code == 400
     page = client.post("/annotate", data={"text": "我们要加强合作", "all_words": "1"}).get_data(as_text=True)
     assert page.count('class="dictionary-word"') == 4 and "CC BY-SA 4.0" in page
+
+
+# --- how the index is held: one image, mapped from GLOSSARY_HOME -------------------------------
+
+@pytest.fixture
+def few_entries(monkeypatch: pytest.MonkeyPatch) -> list[dictionary.Entry]:
+    """The index built from a slice of CC-CEDICT (a second, not the whole file's build)."""
+    entries = list(itertools.islice(dictionary.read_entries(), 30_000, 33_000))
+    monkeypatch.setattr(dictionary, "read_entries", lambda path=None: iter(entries))
+    return entries
+
+
+def _answers(ix: dictionary_index.DictionaryIndex) -> list[Any]:
+    return [[(r.simplified, r.numbered, r.glosses, r.hit) for r in ix.search(query, 10, exclude={"中"})]
+            for query in ("中", "shi", "water", "to be", "ming4")] + [ix.entries_of("中国"), len(ix)]
+
+
+def test_the_index_is_kept_in_the_home_and_mapped_by_later_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      few_entries: list[dictionary.Entry]) -> None:
+    monkeypatch.setenv("GLOSSARY_HOME", str(tmp_path))
+    built = dictionary_index._load_or_build(dictionary_index.cache_file())
+    assert dictionary_index.cache_file().exists() and not list(tmp_path.glob("*.tmp"))
+    monkeypatch.setattr(dictionary, "read_entries", lambda path=None: pytest.fail("built again"))
+    mapped = dictionary_index._load_or_build(dictionary_index.cache_file())
+    assert isinstance(mapped.image.buffer, mmap.mmap)
+    assert _answers(mapped) == _answers(built) == _answers(dictionary_index.DictionaryIndex.build(few_entries))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "a byte changed", "empty", "another release"])
+def test_a_corrupt_or_truncated_index_file_is_built_again_not_trusted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        few_entries: list[dictionary.Entry], damage: str) -> None:
+    monkeypatch.setenv("GLOSSARY_HOME", str(tmp_path))
+    path = dictionary_index.cache_file()
+    expected = _answers(dictionary_index._load_or_build(path))
+    data = bytearray(path.read_bytes())
+    if damage == "truncated":
+        data = data[:len(data) * 2 // 3]
+    elif damage == "a byte changed":
+        data[len(data) // 3] ^= 0x01
+    elif damage == "empty":
+        data = bytearray()
+    else:
+        monkeypatch.setattr(dictionary_index, "_tag", lambda: "cc-cedict 1999-01-01 index v5")
+    path.write_bytes(data)
+    again = dictionary_index._load_or_build(path)
+    assert "rebuilding the CC-CEDICT index" in caplog.text
+    assert _answers(again) == expected
+    assert bytearray(path.read_bytes()) != data  # written again, whole
+
+
+def test_a_home_that_cannot_be_written_holds_the_index_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  few_entries: list[dictionary.Entry]) -> None:
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("GLOSSARY_HOME", str(tmp_path / "a-file" / "home"))  # no folder can be made there
+    held = dictionary_index._load_or_build(dictionary_index.cache_file())
+    assert isinstance(held.image.buffer, bytes)
+    assert _answers(held) == _answers(dictionary_index.DictionaryIndex.build(few_entries))
+
+
+def test_the_headword_table_answers_as_the_dictionary_of_headwords_did(few_entries: list[dictionary.Entry]) -> None:
+    ix = dictionary_index.DictionaryIndex.build(few_entries)
+    ranks = [ix.rank[n] for n in range(len(ix))]
+    by_word: dict[str, list[int]] = {}
+    for number, entry in enumerate(few_entries):
+        for word in dict.fromkeys((entry.simplified, entry.traditional)):
+            by_word.setdefault(word, []).append(number)
+    assert dict(ix.words) == {word: min(numbers, key=lambda n: (ranks[n], n)) for word, numbers in by_word.items()}
+    assert all(ix.entries_of(word) == tuple(sorted(numbers, key=lambda n: (ranks[n], n))) for word, numbers in by_word.items())
+    assert "不是词" not in ix.words and ix.words.get("不是词") is None and ix.entries_of("不是词") == ()
+    assert "\ud800" not in ix.words and ix.entries_of("\ud800") == () and 5 not in ix.words
+    assert [ix.entry(n) for n in range(len(ix))] == few_entries
+    assert ix.simplified[-1] == few_entries[-1].simplified and ix.glosses[0] == "/".join(few_entries[0].glosses)
