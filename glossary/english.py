@@ -151,7 +151,7 @@ class EnglishMatcher:
         # patterns ``candidates`` compares there (``_shared[~_sole]``).
         heads = pattern_heads(patterns)
         self._automaton = ahocorasick_rs.AhoCorasick(list(heads) or ["\x00"])
-        sole, shared = array("i"), []
+        sole, shared = array("i"), list[list[int]]()
         for head, numbers in heads.items():
             if len(numbers) == 1 and len(patterns[numbers[0]]) == len(head):
                 sole.append(numbers[0])
