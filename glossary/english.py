@@ -159,6 +159,8 @@ class EnglishMatcher:
                 sole.append(~len(shared))
                 shared.append(numbers)
         self._sole, self._shared = sole, PackedLists(shared)
+        # each pattern's length: a pattern not followed by a word's end there is not read
+        self._lengths = array("H" if max(map(len, patterns), default=0) < 1 << 16 else "I", map(len, patterns))
         del heads, shared
         # Held packed (glossary.packed): ~280k patterns and their owners as Python objects were
         # 74 MB on the 117k-entry store, which a server's workers share until they read them.
@@ -185,7 +187,7 @@ class EnglishMatcher:
         if not self.patterns or not folded:
             return []
         size = len(folded)
-        sole, shared, patterns = self._sole, self._shared, self.patterns
+        sole, shared, lengths, patterns = self._sole, self._shared, self._lengths, self.patterns
         found: list[tuple[int, int, int]] = []
         append = found.append
         for head, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
@@ -197,9 +199,8 @@ class EnglishMatcher:
                     append((pid, start, end))
                 continue
             for pid in shared[~pid]:
-                pattern = patterns[pid]
-                end = start + len(pattern)
-                if folded.startswith(pattern, start) and (end == size or not folded[end].isalnum()):
+                end = start + lengths[pid]
+                if (end == size or end < size and not folded[end].isalnum()) and folded.startswith(patterns[pid], start):
                     append((pid, start, end))
         return found
 
