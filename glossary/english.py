@@ -145,20 +145,23 @@ class EnglishMatcher:
                     if pattern and (number, which) not in owners.setdefault(pattern, []):
                         owners[pattern].append((number, which))
         patterns = list(owners)
-        # The automaton holds each pattern's head, not the pattern (see pattern_heads): 14 times
+        # The automaton holds each pattern's head, not the pattern (see pattern_heads): 8.5 times
         # fewer states on the 117k-entry store. A head found at a word start stands for its one
         # pattern when it is that pattern (``_sole``: the pattern number), else for the few
-        # patterns ``candidates`` compares there (``_shared[~_sole]``).
-        heads = pattern_heads(patterns)
+        # patterns ``candidates`` compares there (group ``~_sole``: ``_shared[_shared_starts[group]:``
+        # ``_shared_starts[group + 1]]``).
+        heads = (pattern_heads(patterns) if sum(map(len, patterns)) >= HEADS_FROM
+                 else {pattern: [number] for number, pattern in enumerate(patterns)})
         self._automaton = ahocorasick_rs.AhoCorasick(list(heads) or ["\x00"])
-        sole, shared = array("i"), list[list[int]]()
+        sole, shared, shared_starts = array("i"), array("i"), array("i", [0])
         for head, numbers in heads.items():
             if len(numbers) == 1 and len(patterns[numbers[0]]) == len(head):
                 sole.append(numbers[0])
             else:
-                sole.append(~len(shared))
-                shared.append(numbers)
-        self._sole, self._shared = sole, PackedLists(shared)
+                sole.append(~(len(shared_starts) - 1))
+                shared.extend(numbers)
+                shared_starts.append(len(shared))
+        self._sole, self._shared, self._shared_starts = sole, shared, shared_starts
         # each pattern's length: a pattern not followed by a word's end there is not read
         self._lengths = array("H" if max(map(len, patterns), default=0) < 1 << 16 else "I", map(len, patterns))
         del heads, shared
@@ -187,7 +190,7 @@ class EnglishMatcher:
         if not self.patterns or not folded:
             return []
         size = len(folded)
-        sole, shared, lengths, patterns = self._sole, self._shared, self._lengths, self.patterns
+        sole, shared, starts, lengths, patterns = self._sole, self._shared, self._shared_starts, self._lengths, self.patterns
         found: list[tuple[int, int, int]] = []
         append = found.append
         for head, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
@@ -198,7 +201,7 @@ class EnglishMatcher:
                 if end == size or not folded[end].isalnum():
                     append((pid, start, end))
                 continue
-            for pid in shared[~pid]:
+            for pid in shared[starts[~pid]:starts[~pid + 1]]:
                 end = start + lengths[pid]
                 if (end == size or end < size and not folded[end].isalnum()) and folded.startswith(patterns[pid], start):
                     append((pid, start, end))
@@ -242,8 +245,13 @@ class OwnerLists(Sequence[list[tuple[Term, Rendering]]]):
         return self._owners_of(pid)
 
 
+#: Patterns totalling fewer characters are their own heads: their automaton is small (1.3 MB
+#: for the curated glossary's 7,000), and comparing a shared head's patterns made a scan of
+#: text dense with its renderings up to half as slow again.
+HEADS_FROM = 1_000_000
+
 #: A pattern's head is its shortest prefix that at most ``HEAD_SHARED`` patterns start with,
-#: lengthened to ``HEAD_LENGTH`` characters (or the whole pattern, if shorter).
+#: lengthened to ``HEAD_LENGTH`` characters (or the whole pattern, if shorter). (At least 2.)
 HEAD_SHARED = 4
 HEAD_LENGTH = 10
 
@@ -253,7 +261,8 @@ def pattern_heads(patterns: Sequence[str]) -> dict[str, list[int]]:
 
     An automaton over the heads finds every place a pattern may start, and a comparison there
     tells which does: an automaton over 272,000 renderings (9 million characters, most of them
-    in long tails no other rendering shares) held 3.8 million states; over their heads, 270,000.
+    in long tails no other rendering shares) is a trie of 3.8 million states; over their
+    145,000 heads, of 449,000.
     Where a word starts a head is mostly its one pattern (no comparison); the few patterns it
     heads otherwise differ after their first ten characters, as singular and plural do. The
     heads are at least ten characters long because the shortest prefixes (``"s "``, ``"er"``) are

@@ -153,6 +153,28 @@ def test_owners_list_every_term_and_rendering_of_a_pattern_best_status_first_and
 
 # --- the automaton holds heads of the patterns (glossary.english.pattern_heads) ---------------
 
+@pytest.fixture
+def heads_for_few_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests below build matchers over a few renderings: heads for them too (a glossary's
+    patterns have heads from HEADS_FROM characters on)."""
+    import glossary.english as english
+
+    monkeypatch.setattr(english, "HEADS_FROM", 0)
+
+
+def test_a_small_glossary_s_automaton_holds_its_patterns_and_a_large_one_their_heads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import glossary.english as english
+
+    renderings = ("comprehensive strategic partnership", "comprehensive strategic partnerships",
+                  "comprehensive strategic cooperation")
+    small = EnglishMatcher(_terms(*renderings))
+    assert len(small._sole) == len(small.patterns) and min(small._sole) >= 0  # each pattern its own head
+    monkeypatch.setattr(english, "HEADS_FROM", 60)
+    large = EnglishMatcher(_terms(*renderings))
+    assert len(large._sole) < len(large.patterns)
+    text = "comprehensive strategic partnerships and comprehensive strategic cooperation"
+    assert [(m.start, m.end) for m in small.find(text)] == [(m.start, m.end) for m in large.find(text)] == [(0, 36), (41, 76)]
+
 def _terms(*renderings: str) -> list[Term]:
     from glossary.terms import Domain, Status
 
@@ -174,6 +196,7 @@ def _brute_force(matcher: EnglishMatcher, text: str) -> set[tuple[int, int, int]
     return found
 
 
+@pytest.mark.usefixtures("heads_for_few_patterns")
 def test_renderings_sharing_their_first_words_are_each_found_where_they_are_and_only_there() -> None:
     matcher = EnglishMatcher(_terms("comprehensive strategic partnership", "comprehensive strategic cooperation",
                                     "comprehensive strategic dialogue", "comprehensive strategic partnership of coordination",
@@ -186,6 +209,7 @@ def test_renderings_sharing_their_first_words_are_each_found_where_they_are_and_
     assert set(matcher.candidates(fold_english(text))) == _brute_force(matcher, text)
 
 
+@pytest.mark.usefixtures("heads_for_few_patterns")
 def test_a_rendering_is_found_at_a_word_start_only_even_where_its_head_is_inside_a_word() -> None:
     matcher = EnglishMatcher(_terms("core interests", "interests of the people", "people"))
     text = "encore interests; xinterests of the people; core interestsx; peoplehood, people’s"
@@ -193,6 +217,7 @@ def test_a_rendering_is_found_at_a_word_start_only_even_where_its_head_is_inside
     assert set(matcher.candidates(fold_english(text))) == _brute_force(matcher, text)
 
 
+@pytest.mark.usefixtures("heads_for_few_patterns")
 @pytest.mark.parametrize("text, expected", [
     ("the U.S.-China talks", ["U.S."]),
     ("the U.S.A.", []),  # "u.s." inside "u.s.a."
@@ -209,6 +234,7 @@ def test_renderings_that_start_or_end_with_punctuation_are_matched_as_before(tex
     assert [m.text for m in matcher.find(text)] == expected
 
 
+@pytest.mark.usefixtures("heads_for_few_patterns")
 def test_offsets_are_into_the_callers_text_after_characters_outside_the_bmp_and_folded_ones() -> None:
     matcher = EnglishMatcher(_terms("core interests", "𝔘 policy", "İstanbul talks"))
     text = "😀 CORE‑INTERESTS, 𝔘 policy; İstanbul talks"
@@ -216,6 +242,7 @@ def test_offsets_are_into_the_callers_text_after_characters_outside_the_bmp_and_
         (2, 16, "CORE‑INTERESTS"), (18, 26, "𝔘 policy"), (28, 42, "İstanbul talks")]
 
 
+@pytest.mark.usefixtures("heads_for_few_patterns")
 def test_a_head_at_the_end_of_the_text_with_its_pattern_cut_short_finds_nothing() -> None:
     matcher = EnglishMatcher(_terms("comprehensive strategic partnership", "comprehensive strategic cooperation"))
     assert matcher.find("the comprehensive strategic partner") == []
@@ -250,6 +277,7 @@ def test_candidates_are_every_whole_word_occurrence_of_every_pattern(renderings:
 
     shared, length = heads
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(english, "HEADS_FROM", 0)
         patch.setattr(english, "HEAD_SHARED", shared)
         patch.setattr(english, "HEAD_LENGTH", length)
         matcher = EnglishMatcher(_terms(*[r for r in renderings if r.strip(" -")]))
