@@ -2,9 +2,9 @@
 each version's code and compare what they wrote.
 
     # this checkout's code, and main's (exported, not checked out: ``git archive main``)
-    .venv/bin/python bench/english_same.py dump /tmp/new.pickle
     mkdir /tmp/main && git archive main | tar -x -C /tmp/main && cp bench/english_same.py /tmp/main/bench/
     (cd /tmp/main && /path/to/checkout/.venv/bin/python bench/english_same.py dump /tmp/old.pickle)
+    .venv/bin/python bench/english_same.py dump /tmp/new.pickle --readme /tmp/main/README.md
     .venv/bin/python bench/english_same.py compare /tmp/old.pickle /tmp/new.pickle
 
 For the curated glossary (terms.csv) and CC-CEDICT (117k entries; ``--cedict 0`` leaves it out)
@@ -104,8 +104,9 @@ def make_texts(renderings: list[str], count: int, seed: int) -> list[str]:
     return texts
 
 
-def readme_paragraphs() -> list[str]:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+def readme_paragraphs(readme_path: Path | None = None) -> list[str]:
+    """Paragraphs of a README: this checkout's, or the one given (the same for both versions)."""
+    readme = (readme_path or Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     return [paragraph for paragraph in readme.split("\n\n") if paragraph.strip()][:400]
 
 
@@ -145,7 +146,7 @@ def patched(terms: list[Term], rng: random.Random) -> tuple[PatchedEnglish, dict
     return PatchedEnglish(EnglishMatcher(terms), EnglishMatcher(changed), {t.id for t in changed}), current
 
 
-def dump(out: Path, cedict: int, count: int, cache: Path | None) -> None:
+def dump(out: Path, cedict: int, count: int, cache: Path | None, readme: Path | None) -> None:
     curated = glossary.open("sqlite://").terms()
     sets: list[tuple[str, list[Term], int]] = [("curated", list(curated), count)]
     if cedict:
@@ -164,7 +165,7 @@ def dump(out: Path, cedict: int, count: int, cache: Path | None) -> None:
         built = time.perf_counter() - start
         by_id = {t.id: t for t in terms}
         renderings = [r.text for t in terms for r in t.renderings]
-        texts = make_texts(renderings, how_many, seed=len(terms)) + readme_paragraphs()
+        texts = make_texts(renderings, how_many, seed=len(terms)) + readme_paragraphs(readme)
         rng = random.Random(7)
         chinese = Matcher(curated) if name == "curated" else None
         sources = [" 的".join(rng.choice(curated).simplified for _ in range(rng.randint(0, 6))) for _ in texts]
@@ -216,12 +217,13 @@ def main() -> None:
     dumping.add_argument("--cedict", type=int, default=200_000, help="how many CC-CEDICT entries (0: none)")
     dumping.add_argument("--texts", type=int, default=4000, help="generated texts for the curated glossary (half for CC-CEDICT)")
     dumping.add_argument("--cache", type=Path, help="keep the CC-CEDICT entries in this pickle between runs")
+    dumping.add_argument("--readme", type=Path, help="take paragraphs from this README (give both versions the same one)")
     comparing = sub.add_parser("compare")
     comparing.add_argument("old", type=Path)
     comparing.add_argument("new", type=Path)
     args = parser.parse_args()
     if args.command == "dump":
-        dump(args.out, args.cedict, args.texts, args.cache)
+        dump(args.out, args.cedict, args.texts, args.cache, args.readme)
     else:
         sys.exit(compare(args.old, args.new))
 
