@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from glossary.csvio import read_terms
-from glossary.english import EnglishMatcher, annotate_english, number_variants
+from glossary.english import EnglishMatcher, annotate_english, fold_english, number_variants
+from glossary.terms import Rendering, Term
 from tests.conftest import DATA
 
 TERMS = read_terms(DATA / "annotate-terms.csv")
@@ -148,3 +149,136 @@ def test_owners_list_every_term_and_rendering_of_a_pattern_best_status_first_and
     assert [(m.text, m.term.id) for m in patched.find("key interests, vital interests")] == [
         ("vital interests", "core-interests-2")]
     assert len(patched.owners) == len(base.patterns) + 2  # vital interest(s)
+
+
+# --- the automaton holds heads of the patterns (glossary.english.pattern_heads) ---------------
+
+@pytest.fixture
+def heads_for_few_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests below build matchers over a few renderings: heads for them too (a glossary's
+    patterns have heads from HEADS_FROM characters on)."""
+    import glossary.english as english
+
+    monkeypatch.setattr(english, "HEADS_FROM", 0)
+
+
+def test_a_small_glossary_s_automaton_holds_its_patterns_and_a_large_one_their_heads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import glossary.english as english
+
+    renderings = ("comprehensive strategic partnership", "comprehensive strategic partnerships",
+                  "comprehensive strategic cooperation")
+    small = EnglishMatcher(_terms(*renderings))
+    assert len(small._sole) == len(small.patterns) and min(small._sole) >= 0  # each pattern its own head
+    monkeypatch.setattr(english, "HEADS_FROM", 60)
+    large = EnglishMatcher(_terms(*renderings))
+    assert len(large._sole) < len(large.patterns)
+    text = "comprehensive strategic partnerships and comprehensive strategic cooperation"
+    assert [(m.start, m.end) for m in small.find(text)] == [(m.start, m.end) for m in large.find(text)] == [(0, 36), (41, 76)]
+
+def _terms(*renderings: str) -> list[Term]:
+    from glossary.terms import Domain, Status
+
+    return [Term(f"t{number}", "核心利益", "核心利益", "héxīn lìyì", Domain.SOVEREIGNTY, "",
+                 (Rendering(text, Status.PREFERRED),)) for number, text in enumerate(renderings)]
+
+
+def _brute_force(matcher: EnglishMatcher, text: str) -> set[tuple[int, int, int]]:
+    """Every whole-word occurrence of every pattern, found by ``str.find``."""
+    folded = fold_english(text)
+    found = set()
+    for pid, pattern in enumerate(matcher.patterns):
+        at = folded.find(pattern)
+        while at >= 0:
+            end = at + len(pattern)
+            if not ((at and folded[at - 1].isalnum()) or (end < len(folded) and folded[end].isalnum())):
+                found.add((pid, at, end))
+            at = folded.find(pattern, at + 1)
+    return found
+
+
+@pytest.mark.usefixtures("heads_for_few_patterns")
+def test_renderings_sharing_their_first_words_are_each_found_where_they_are_and_only_there() -> None:
+    matcher = EnglishMatcher(_terms("comprehensive strategic partnership", "comprehensive strategic cooperation",
+                                    "comprehensive strategic dialogue", "comprehensive strategic partnership of coordination",
+                                    "comprehensive strategy", "comprehensive"))
+    text = ("a comprehensive strategic cooperation and comprehensive strategic partnership of coordination; "
+            "comprehensive strategic talks, comprehensive strategic dialogues, comprehensive strat")
+    assert [m.text for m in matcher.find(text)] == [
+        "comprehensive strategic cooperation", "comprehensive strategic partnership of coordination",
+        "comprehensive", "comprehensive strategic dialogues", "comprehensive"]
+    assert set(matcher.candidates(fold_english(text))) == _brute_force(matcher, text)
+
+
+@pytest.mark.usefixtures("heads_for_few_patterns")
+def test_a_rendering_is_found_at_a_word_start_only_even_where_its_head_is_inside_a_word() -> None:
+    matcher = EnglishMatcher(_terms("core interests", "interests of the people", "people"))
+    text = "encore interests; xinterests of the people; core interestsx; peoplehood, people’s"
+    assert [m.text for m in matcher.find(text)] == ["people", "people"]
+    assert set(matcher.candidates(fold_english(text))) == _brute_force(matcher, text)
+
+
+@pytest.mark.usefixtures("heads_for_few_patterns")
+@pytest.mark.parametrize("text, expected", [
+    ("the U.S.-China talks", ["U.S."]),
+    ("the U.S.A.", []),  # "u.s." inside "u.s.a."
+    ("aU.S. talks", []),
+    ("“U.S.” policy", ["U.S."]),
+    ("(bound form) of it", ["(bound form)"]),
+    ("x(bound form) of it", []),  # a rendering starting with a bracket: after a letter it is not a word
+    ("(bound form)s", []),  # … nor before one, though it ends with a bracket
+    ("(bound form).", ["(bound form)"]),
+    ("Party's leadership and the party’s leadership", ["Party's leadership", "party’s leadership"]),
+])
+def test_renderings_that_start_or_end_with_punctuation_are_matched_as_before(text: str, expected: list[str]) -> None:
+    matcher = EnglishMatcher(_terms("U.S.", "(bound form)", "party's leadership"))
+    assert [m.text for m in matcher.find(text)] == expected
+
+
+@pytest.mark.usefixtures("heads_for_few_patterns")
+def test_offsets_are_into_the_callers_text_after_characters_outside_the_bmp_and_folded_ones() -> None:
+    matcher = EnglishMatcher(_terms("core interests", "𝔘 policy", "İstanbul talks"))
+    text = "😀 CORE‑INTERESTS, 𝔘 policy; İstanbul talks"
+    assert [(m.start, m.end, m.text) for m in matcher.find(text)] == [
+        (2, 16, "CORE‑INTERESTS"), (18, 26, "𝔘 policy"), (28, 42, "İstanbul talks")]
+
+
+@pytest.mark.usefixtures("heads_for_few_patterns")
+def test_a_head_at_the_end_of_the_text_with_its_pattern_cut_short_finds_nothing() -> None:
+    matcher = EnglishMatcher(_terms("comprehensive strategic partnership", "comprehensive strategic cooperation"))
+    assert matcher.find("the comprehensive strategic partner") == []
+    assert matcher.find("comprehensive strategic") == []
+
+
+def test_pattern_heads_are_prefixes_shared_by_few_patterns_and_at_least_ten_characters_long() -> None:
+    from glossary.english import pattern_heads
+
+    patterns = [f"to take {word}" for word in ("a look", "a break", "a bath", "a bow", "a chance", "care")] + ["to", "to take"]
+    heads = pattern_heads(patterns)
+    assert sorted(number for numbers in heads.values() for number in numbers) == list(range(len(patterns)))
+    for head, numbers in heads.items():
+        assert all(patterns[number].startswith(head) for number in numbers)
+        assert len(head) >= 10 or [patterns[number] for number in numbers] == [head]
+        assert sum(pattern.startswith(head) for pattern in patterns) <= 4 or [patterns[n] for n in numbers] == [head]
+    assert heads["to"] == [6] and heads["to take"] == [7]
+    assert pattern_heads([]) == {} and pattern_heads(["one"]) == {"one": [0]}
+
+
+WORDS = st.text(alphabet="ab .'-’(é𝔘", min_size=1, max_size=14)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=12), st.text(alphabet="abAB .'-’(é𝔘x\n", max_size=60),
+       st.sampled_from([(4, 10), (2, 1), (3, 4), (4, 2)]))
+def test_candidates_are_every_whole_word_occurrence_of_every_pattern(renderings: list[str], text: str,
+                                                                     heads: tuple[int, int]) -> None:
+    """Against ``str.find`` over every pattern, also with heads shorter and shared by fewer patterns
+    than the defaults, so that many patterns share a head."""
+    import glossary.english as english
+
+    shared, length = heads
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(english, "HEADS_FROM", 0)
+        patch.setattr(english, "HEAD_SHARED", shared)
+        patch.setattr(english, "HEAD_LENGTH", length)
+        matcher = EnglishMatcher(_terms(*[r for r in renderings if r.strip(" -")]))
+    assert sorted(matcher.candidates(fold_english(text))) == sorted(_brute_force(matcher, text))
