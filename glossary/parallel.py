@@ -87,7 +87,8 @@ def made_beside(parts: Sequence[Sequence[T]], make: Callable[[Sequence[T]], R]) 
     [3, 3]
     """
     if sum(map(len, parts)) < PARALLEL_FROM or not can_fork():
-        yield from map(make, parts)
+        for part in parts:  # not ``yield from map(...)``: a StopIteration escaping ``make`` would
+            yield make(part)  # end the parts silently there; here it fails (RuntimeError, PEP 479)
         return
     context = multiprocessing.get_context("fork")
     taken = context.Value("q", 0)  # the first part nobody has taken (under its lock)

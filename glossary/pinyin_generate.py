@@ -70,7 +70,7 @@ def suggest(hanzi: str) -> str:
     for chunk in _DIGITS.split(hanzi) if _DIGIT.search(hanzi) else (hanzi,):
         if not chunk:
             continue
-        if chunk.isdigit():
+        if chunk.isdecimal():  # what \d split off; not str.isdigit, true of ² too, which has no reading
             flush()
             words.append(list(_readings(read_digits(chunk))))
             continue

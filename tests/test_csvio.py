@@ -319,3 +319,12 @@ def test_reading_tells_progress_after_each_part(monkeypatch: pytest.MonkeyPatch)
     told: list[tuple[int, int]] = []
     assert len(read_rows(COLUMNS, rows, "in.csv", progress=lambda done, total: told.append((done, total)))) == 10
     assert told[:3] == [(4, 10), (8, 10), (10, 10)]
+
+
+def test_a_headword_with_a_superscript_digit_is_read_not_dropped_with_the_rows_after_it(tmp_path: Path) -> None:
+    # "²" is a digit to str.isdigit but not to the regex that splits numbers off: pinyin generation
+    # used to raise StopIteration, which ended the rows silently (0 imported, no error)
+    superscript = GOOD_ROW.replace("core-interests,核心利益", "no-two,²3号").replace("héxīn lìyì", "")
+    after = GOOD_ROW.replace("héxīn lìyì", "")
+    terms = read_terms(write(tmp_path, superscript, after), profile=Profile.ENTRY)
+    assert [(t.id, t.pinyin) for t in terms] == [("no-two", "sān hào"), ("core-interests", "héxīn lìyì")]

@@ -60,3 +60,13 @@ def test_a_caller_that_stops_early_leaves_no_process_behind(shared: list[str]) -
     assert next(made)[1] == sum(PARTS[0])
     made.close()
     assert not multiprocessing.active_children()
+
+
+def test_a_maker_raising_stopiteration_fails_instead_of_ending_the_parts_silently() -> None:
+    def make(part: list[int]) -> int:
+        if part == [2]:
+            raise StopIteration  # what a bug in a maker may raise (next() on an empty iterator)
+        return sum(part)
+
+    with pytest.raises(RuntimeError):
+        list(parallel.made_beside([[1], [2], [3]], make))
