@@ -151,6 +151,10 @@ class PackedTerms(Sequence[Term]):
         """The id of entry ``number``, read without decoding it."""
         return self._ids[number]
 
+    def ids(self) -> Iterator[str]:
+        """Every entry's id, in order, without decoding the entries."""
+        return map(self.id_at, range(len(self)))
+
     def number(self, term_id: str) -> int:
         """The number of the entry with this id; -1 when there is none."""
         return self._ids.find(term_id)

@@ -125,7 +125,7 @@ class _Ordered(Sequence[Term]):
 
 def _ids(ordered: Sequence[Term]) -> Iterator[str]:
     if isinstance(ordered, (_Ordered, PackedTerms)):
-        return ordered.ids() if isinstance(ordered, _Ordered) else map(ordered.id_at, range(len(ordered)))
+        return ordered.ids()
     return (term.id for term in ordered)
 
 
